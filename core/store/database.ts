@@ -1,0 +1,103 @@
+import knexFactory, { type Knex } from 'knex';
+
+import {
+	connectionKey,
+	describeConnection,
+	parseDatabaseSettings,
+	toPgConnection,
+	type DatabaseSettings,
+	type DatabaseSettingsInput,
+} from './databaseSettings';
+import { migrateToLatest } from './migrations';
+
+/** A pooled connection to the crm-connect schema of one PostgreSQL database. */
+export interface CrmDatabase {
+	readonly knex: Knex;
+	readonly settings: DatabaseSettings;
+	readonly schema: string;
+	/** Runs pending migrations once per process (when the settings allow it). */
+	ready(): Promise<void>;
+	/** Where this database is, without secrets. */
+	describe(): string;
+}
+
+const databases = new Map<string, CrmDatabase>();
+let exitHookInstalled = false;
+
+/**
+ * Returns the shared database for these settings, creating its pool on first use. Pools are
+ * reused for the life of the process: never one per item or per execution.
+ */
+export function openDatabase(input: DatabaseSettingsInput | DatabaseSettings): CrmDatabase {
+	const settings = parseDatabaseSettings(input);
+	const key = connectionKey(settings);
+	const existing = databases.get(key);
+	if (existing) return existing;
+
+	const knex = knexFactory({
+		client: 'pg',
+		connection: { ...toPgConnection(settings), application_name: 'crm-connect' },
+		// Unqualified table names resolve to our schema only, never to a host application's tables.
+		searchPath: [settings.schema],
+		pool: { min: 0, max: settings.poolMax, idleTimeoutMillis: 10_000 },
+		acquireConnectionTimeout: 15_000,
+	});
+	let migrated: Promise<void> | undefined;
+	const database: CrmDatabase = {
+		knex,
+		settings,
+		schema: settings.schema,
+		ready() {
+			if (!settings.autoMigrate) return Promise.resolve();
+			migrated ??= migrateToLatest(database).catch((error: unknown) => {
+				migrated = undefined; // a later call may try again (e.g. the server came back)
+				throw error;
+			});
+			return migrated;
+		},
+		describe: () => describeConnection(settings),
+	};
+	databases.set(key, database);
+	installExitHook();
+	return database;
+}
+
+/** Closes every pool this process opened. */
+export async function closeAllDatabases(): Promise<void> {
+	const open = [...databases.values()];
+	databases.clear();
+	await Promise.all(open.map((database) => database.knex.destroy()));
+}
+
+/** Closes one database's pool and forgets it. */
+export async function closeDatabase(database: CrmDatabase): Promise<void> {
+	for (const [key, value] of databases) if (value === database) databases.delete(key);
+	await database.knex.destroy();
+}
+
+function installExitHook() {
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	// Idle connections would keep a finished process alive; release them when nothing else is left.
+	process.once('beforeExit', () => {
+		void closeAllDatabases();
+	});
+}
+
+/** Server version and current schema, as a cheap round trip that proves the connection works. */
+export async function checkConnection(
+	database: CrmDatabase,
+): Promise<{ serverVersion: string; schema: string; database: string; latencyMs: number }> {
+	const started = process.hrtime.bigint();
+	const result = await database.knex.raw<{
+		rows: Array<{ server_version: string; database: string }>;
+	}>(`select current_setting('server_version') as server_version, current_database() as database`);
+	const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
+	const row = result.rows[0];
+	return {
+		serverVersion: row.server_version,
+		database: row.database,
+		schema: database.schema,
+		latencyMs: Math.round(latencyMs * 10) / 10,
+	};
+}

@@ -1,0 +1,37 @@
+'use strict';
+// The list of migrations, required statically so that bundlers (the nodes' esbuild bundle) include
+// them and knex's CLI and the runtime run exactly the same files. A test checks that this list and
+// the folder agree.
+const migrations = {
+	'20261123120000_create_workspace_settings': require('./20261123120000_create_workspace_settings'),
+	'20261123120100_create_integrations': require('./20261123120100_create_integrations'),
+	'20261123120200_create_people_and_companies': require('./20261123120200_create_people_and_companies'),
+	'20261123120300_create_emails': require('./20261123120300_create_emails'),
+	'20261123120400_create_calendar_events': require('./20261123120400_create_calendar_events'),
+	'20261123120500_create_record_links': require('./20261123120500_create_record_links'),
+	'20261123120600_create_blocklist': require('./20261123120600_create_blocklist'),
+	'20261123120700_create_enrichment_results': require('./20261123120700_create_enrichment_results'),
+	'20261123120800_create_sync_state': require('./20261123120800_create_sync_state'),
+	'20261123120900_create_ad_conversions': require('./20261123120900_create_ad_conversions'),
+	'20261123121000_create_youtube_comments': require('./20261123121000_create_youtube_comments'),
+	'20261123121100_create_webhooks': require('./20261123121100_create_webhooks'),
+};
+
+/** knex migration source over the static list above. */
+class CrmMigrationSource {
+	getMigrations() {
+		return Promise.resolve(Object.keys(migrations).sort());
+	}
+	/** @param {string} name */
+	getMigrationName(name) {
+		return name;
+	}
+	/** @param {string} name */
+	getMigration(name) {
+		const migration = migrations[/** @type {keyof typeof migrations} */ (name)];
+		if (!migration) throw new Error(`Unknown crm-connect migration ${name}`);
+		return Promise.resolve(migration);
+	}
+}
+
+module.exports = { CrmMigrationSource, migrationNames: Object.keys(migrations).sort() };
