@@ -1,4 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
+import { Client } from 'pg';
+
+import { DatabaseConnectionError } from './databaseErrors';
 
 import {
 	connectionKey,
@@ -22,6 +25,7 @@ export interface CrmDatabase {
 }
 
 const databases = new Map<string, CrmDatabase>();
+const ignore = () => undefined;
 let exitHookInstalled = false;
 
 /**
@@ -41,6 +45,8 @@ export function openDatabase(input: DatabaseSettingsInput | DatabaseSettings): C
 		searchPath: [settings.schema],
 		pool: { min: 0, max: settings.poolMax, idleTimeoutMillis: 10_000 },
 		acquireConnectionTimeout: 15_000,
+		// knex would print connection failures to the console; they reach the caller as errors.
+		log: { warn: ignore, error: ignore, deprecate: ignore, debug: ignore },
 	});
 	let migrated: Promise<void> | undefined;
 	const database: CrmDatabase = {
@@ -89,9 +95,13 @@ export async function checkConnection(
 	database: CrmDatabase,
 ): Promise<{ serverVersion: string; schema: string; database: string; latencyMs: number }> {
 	const started = process.hrtime.bigint();
-	const result = await database.knex.raw<{
-		rows: Array<{ server_version: string; database: string }>;
-	}>(`select current_setting('server_version') as server_version, current_database() as database`);
+	const result = await database.knex
+		.raw<{
+			rows: Array<{ server_version: string; database: string }>;
+		}>(`select current_setting('server_version') as server_version, current_database() as database`)
+		.catch((error: unknown) => {
+			throw new DatabaseConnectionError(database.settings, error);
+		});
 	const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
 	const row = result.rows[0];
 	return {
@@ -100,4 +110,29 @@ export async function checkConnection(
 		schema: database.schema,
 		latencyMs: Math.round(latencyMs * 10) / 10,
 	};
+}
+
+/**
+ * Connects once without a pool (for a credential test): returns the server version or throws an
+ * error worded for the user.
+ */
+export async function testDatabaseSettings(
+	input: DatabaseSettingsInput,
+): Promise<{ serverVersion: string; database: string; schemaExists: boolean }> {
+	const settings = parseDatabaseSettings(input);
+	const client = new Client({ ...toPgConnection(settings), connectionTimeoutMillis: 10_000 });
+	try {
+		await client.connect();
+		const result = await client.query<{ server_version: string; database: string; schema_exists: boolean }>(
+			`select current_setting('server_version') as server_version, current_database() as database,
+			        exists (select 1 from pg_namespace where nspname = $1) as schema_exists`,
+			[settings.schema],
+		);
+		const row = result.rows[0];
+		return { serverVersion: row.server_version, database: row.database, schemaExists: row.schema_exists };
+	} catch (error) {
+		throw new DatabaseConnectionError(settings, error);
+	} finally {
+		await client.end().catch(() => undefined);
+	}
 }

@@ -1,11 +1,13 @@
 import { Client } from 'pg';
 
 import type { CrmDatabase } from './database';
+import { DatabaseConnectionError } from './databaseErrors';
 import { toPgConnection } from './databaseSettings';
 // Plain CommonJS shared with knexfile.js and knex's CLI, so every path runs the same files.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CrmMigrationSource } = require('../../migrations/index.js') as {
+const { CrmMigrationSource, migrationNames } = require('../../migrations/index.js') as {
 	CrmMigrationSource: new () => import('knex').Knex.MigrationSource<unknown>;
+	migrationNames: string[];
 };
 
 export const MIGRATIONS_TABLE = 'knex_migrations';
@@ -52,6 +54,31 @@ export async function rollbackAllMigrations(database: CrmDatabase): Promise<stri
 	});
 }
 
+export interface MigrationStatus {
+	schemaExists: boolean;
+	applied: string[];
+	pending: string[];
+}
+
+/**
+ * What the schema has and lacks, read without side effects (knex's own `list` would create its
+ * bookkeeping tables, which a connection check must not do).
+ */
+export async function getMigrationStatus(database: CrmDatabase): Promise<MigrationStatus> {
+	const { knex, schema } = database;
+	const existence = await knex.raw<{ rows: Array<{ schema_exists: boolean; table_exists: boolean }> }>(
+		`select exists (select 1 from pg_namespace where nspname = ?) as schema_exists,
+		        to_regclass(quote_ident(?) || '.' || quote_ident(?)) is not null as table_exists`,
+		[schema, schema, MIGRATIONS_TABLE],
+	);
+	const { schema_exists: schemaExists, table_exists: tableExists } = existence.rows[0];
+	const applied = tableExists
+		? (await knex.withSchema(schema).from(MIGRATIONS_TABLE).orderBy('id').pluck('name')).map(String)
+		: [];
+	const done = new Set(applied);
+	return { schemaExists, applied, pending: migrationNames.filter((name) => !done.has(name)) };
+}
+
 export async function listAppliedMigrations(database: CrmDatabase): Promise<string[]> {
 	const [completed] = (await database.knex.migrate.list(migratorConfig(database))) as [
 		Array<{ name: string } | string>,
@@ -63,7 +90,9 @@ export async function listAppliedMigrations(database: CrmDatabase): Promise<stri
 async function withMigrationLock<T>(database: CrmDatabase, work: () => Promise<T>): Promise<T> {
 	// A session-level advisory lock needs one dedicated connection for its whole life.
 	const client = new Client({ ...toPgConnection(database.settings), application_name: 'crm-connect migrations' });
-	await client.connect();
+	await client.connect().catch((error: unknown) => {
+		throw new DatabaseConnectionError(database.settings, error);
+	});
 	try {
 		await client.query('select pg_advisory_lock(hashtext($1))', [
 			`crm-connect:migrations:${database.schema}`,

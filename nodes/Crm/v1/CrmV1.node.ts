@@ -1,0 +1,24 @@
+import type {
+	IExecuteFunctions,
+	INodeType,
+	INodeTypeBaseDescription,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { versionDescription } from './actions/versionDescription';
+import { crmDatabaseConnectionTest } from './methods/credentialTest';
+
+export class CrmV1 implements INodeType {
+	description: INodeTypeDescription;
+
+	constructor(baseDescription: INodeTypeBaseDescription) {
+		this.description = { ...baseDescription, ...versionDescription };
+	}
+
+	methods = { credentialTest: { crmDatabaseConnectionTest } };
+
+	async execute(this: IExecuteFunctions) {
+		return await router.call(this);
+	}
+}
