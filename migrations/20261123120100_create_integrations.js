@@ -14,22 +14,35 @@ const ERROR_CLASSES = [
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
 	await knex.schema.createTable('integrations', (table) => {
-		table.comment('A connected Google or Microsoft 365 account of a workspace, with its sync state');
+		table.comment(
+			'A connected Google or Microsoft 365 account of a workspace, with its sync state',
+		);
 		addIdAndWorkspace(table, knex);
 		table
 			.text('provider')
 			.notNullable()
 			.checkIn(['google', 'microsoft'], 'integrations_provider')
 			.comment('Identity provider: google or microsoft');
-		table.text('account_email').notNullable().comment('Address of the connected account, lower case');
-		table.text('account_id').nullable().comment("Provider's stable user id (Google sub, Graph user id)");
-		table.text('display_name').nullable().comment('Name of the connected account, as the provider gives it');
+		table
+			.text('account_email')
+			.notNullable()
+			.comment('Address of the connected account, lower case');
+		table
+			.text('account_id')
+			.nullable()
+			.comment("Provider's stable user id (Google sub, Graph user id)");
+		table
+			.text('display_name')
+			.nullable()
+			.comment('Name of the connected account, as the provider gives it');
 		table
 			.text('status')
 			.notNullable()
 			.defaultTo('connected')
 			.checkIn(STATUSES, 'integrations_status')
-			.comment('State machine: connected, syncing, throttled, requires_reauth, failed, disconnected');
+			.comment(
+				'State machine: connected, syncing, throttled, requires_reauth, failed, disconnected',
+			);
 		table
 			.timestamp('throttled_until', { useTz: true })
 			.nullable()
@@ -61,7 +74,9 @@ exports.up = async function up(knex) {
 			.jsonb('settings')
 			.notNullable()
 			.defaultTo('{}')
-			.comment('Sync settings: labels, folders, calendars, initial sync size, visibility, policies');
+			.comment(
+				'Sync settings: labels, folders, calendars, initial sync size, visibility, policies',
+			);
 		table
 			.text('visibility')
 			.notNullable()
@@ -113,8 +128,14 @@ exports.up = async function up(knex) {
 		table.text('pkce_verifier_encrypted').nullable().comment('PKCE code verifier, encrypted');
 		table.jsonb('requested_scopes').notNullable().defaultTo('[]').comment('Scopes asked for');
 		table.text('redirect_after').nullable().comment('Where the widget returns once connected');
-		table.timestamp('expires_at', { useTz: true }).notNullable().comment('State is refused after this');
-		table.timestamp('used_at', { useTz: true }).nullable().comment('Set when the callback consumed it');
+		table
+			.timestamp('expires_at', { useTz: true })
+			.notNullable()
+			.comment('State is refused after this');
+		table
+			.timestamp('used_at', { useTz: true })
+			.nullable()
+			.comment('Set when the callback consumed it');
 		table
 			.timestamp('created_at', { useTz: true })
 			.notNullable()

@@ -8,7 +8,10 @@ exports.up = async function up(knex) {
 	await knex.schema.createTable('companies', (table) => {
 		table.comment('Companies known to the workspace, matched to mail by domain');
 		addIdAndWorkspace(table, knex);
-		table.text('domain').notNullable().comment('Company web/mail domain, lower case (never a free-mail domain)');
+		table
+			.text('domain')
+			.notNullable()
+			.comment('Company web/mail domain, lower case (never a free-mail domain)');
 		table.text('name').nullable().comment('Company name (from a signature, enrichment or the CRM)');
 		table
 			.text('classification')
@@ -16,7 +19,10 @@ exports.up = async function up(knex) {
 			.defaultTo('unknown')
 			.checkIn(CLASSIFICATIONS, 'companies_classification')
 			.comment('lead, customer, vendor, partner, personal or unknown');
-		table.text('external_id').nullable().comment("Id of the matching record in the host CRM, if any");
+		table
+			.text('external_id')
+			.nullable()
+			.comment('Id of the matching record in the host CRM, if any');
 		table
 			.text('source')
 			.notNullable()
@@ -50,7 +56,10 @@ exports.up = async function up(knex) {
 			.defaultTo('unknown')
 			.checkIn(CLASSIFICATIONS, 'people_classification')
 			.comment('lead, customer, vendor, partner, personal or unknown');
-		table.text('external_id').nullable().comment('Id of the matching record in the host CRM, if any');
+		table
+			.text('external_id')
+			.nullable()
+			.comment('Id of the matching record in the host CRM, if any');
 		table
 			.text('source')
 			.notNullable()

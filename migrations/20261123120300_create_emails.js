@@ -27,12 +27,18 @@ exports.up = async function up(knex) {
 			.nullable()
 			.comment('HTML body, kept apart from the text and never rendered unsanitized');
 		table.timestamp('sent_at', { useTz: true }).nullable().comment('Date of the message');
-		table.boolean('has_attachments').notNullable().defaultTo(false).comment('Whether it has attachments');
+		table
+			.boolean('has_attachments')
+			.notNullable()
+			.defaultTo(false)
+			.comment('Whether it has attachments');
 		table
 			.boolean('is_bulk')
 			.notNullable()
 			.defaultTo(false)
-			.comment('Bulk or automatic mail (List-Id, List-Unsubscribe, Precedence: bulk, Auto-Submitted)');
+			.comment(
+				'Bulk or automatic mail (List-Id, List-Unsubscribe, Precedence: bulk, Auto-Submitted)',
+			);
 		table
 			.jsonb('list_headers')
 			.notNullable()
@@ -69,7 +75,10 @@ exports.up = async function up(knex) {
 			.inTable('integrations')
 			.onDelete('CASCADE')
 			.comment('Mailbox (integration) the copy lives in');
-		table.text('provider_message_id').notNullable().comment('Gmail message id or Graph immutable id');
+		table
+			.text('provider_message_id')
+			.notNullable()
+			.comment('Gmail message id or Graph immutable id');
 		table.text('provider_thread_id').nullable().comment('Gmail thread id or Graph conversationId');
 		table.jsonb('labels').notNullable().defaultTo('[]').comment('Gmail labels or the Graph folder');
 		table.boolean('is_read').notNullable().defaultTo(false).comment('Read state in this mailbox');
@@ -87,7 +96,10 @@ exports.up = async function up(knex) {
 			indexName: 'mailbox_messages_provider_unique',
 		});
 		table.index(['workspace_id', 'email_id'], 'mailbox_messages_workspace_email');
-		table.index(['workspace_id', 'integration_id', 'provider_thread_id'], 'mailbox_messages_thread');
+		table.index(
+			['workspace_id', 'integration_id', 'provider_thread_id'],
+			'mailbox_messages_thread',
+		);
 	});
 
 	await knex.schema.createTable('email_participants', (table) => {

@@ -13,10 +13,16 @@ exports.up = async function up(knex) {
 			.inTable('integrations')
 			.onDelete('CASCADE')
 			.comment('Integration the event was synced through');
-		table.text('provider_calendar_id').notNullable().comment('Google calendar id or Graph calendar id');
+		table
+			.text('provider_calendar_id')
+			.notNullable()
+			.comment('Google calendar id or Graph calendar id');
 		table.text('provider_event_id').notNullable().comment('Google event id or Graph event id');
 		table.text('ical_uid').nullable().comment('iCalendar UID shared by all copies of the event');
-		table.text('recurring_event_id').nullable().comment('Master event id for an instance of a series');
+		table
+			.text('recurring_event_id')
+			.nullable()
+			.comment('Master event id for an instance of a series');
 		table.text('title').nullable().comment('Title (summary)');
 		table.text('description').nullable().comment('Description');
 		table.text('location').nullable().comment('Location as written');
@@ -32,7 +38,10 @@ exports.up = async function up(knex) {
 		table.text('start_time_zone').nullable().comment('IANA time zone of the start');
 		table.text('end_time_zone').nullable().comment('IANA time zone of the end');
 		table.date('start_date').nullable().comment('First day of an all-day event');
-		table.date('end_date').nullable().comment('Day after the last day of an all-day event (exclusive)');
+		table
+			.date('end_date')
+			.nullable()
+			.comment('Day after the last day of an all-day event (exclusive)');
 		table.boolean('is_all_day').notNullable().defaultTo(false).comment('All-day event');
 		table
 			.jsonb('attendees')
@@ -88,9 +97,16 @@ exports.up = async function up(knex) {
 			.text('response_status')
 			.notNullable()
 			.defaultTo('needsAction')
-			.checkIn(['needsAction', 'accepted', 'declined', 'tentative'], 'calendar_event_attendees_response')
+			.checkIn(
+				['needsAction', 'accepted', 'declined', 'tentative'],
+				'calendar_event_attendees_response',
+			)
 			.comment('needsAction, accepted, declined or tentative');
-		table.boolean('is_organizer').notNullable().defaultTo(false).comment('Attendee is the organizer');
+		table
+			.boolean('is_organizer')
+			.notNullable()
+			.defaultTo(false)
+			.comment('Attendee is the organizer');
 		table.boolean('is_optional').notNullable().defaultTo(false).comment('Optional attendee');
 		table
 			.uuid('person_id')

@@ -6,7 +6,10 @@ exports.up = async function up(knex) {
 	await knex.schema.createTable('blocklist', (table) => {
 		table.comment('Addresses and domains whose mail is never synced into the CRM');
 		addIdAndWorkspace(table, knex);
-		table.text('pattern').notNullable().comment('An address (a@b.com) or a domain (@b.com), lower case');
+		table
+			.text('pattern')
+			.notNullable()
+			.comment('An address (a@b.com) or a domain (@b.com), lower case');
 		table
 			.text('kind')
 			.notNullable()

@@ -15,7 +15,9 @@ exports.up = async function up(knex) {
 		table
 			.text('field')
 			.notNullable()
-			.comment('full_name, job_title, company, phones, linkedin_url, postal_address, classification');
+			.comment(
+				'full_name, job_title, company, phones, linkedin_url, postal_address, classification',
+			);
 		table.jsonb('value').notNullable().comment('The value found');
 		table.decimal('confidence', 4, 3).notNullable().defaultTo(0).comment('0 … 1');
 		table

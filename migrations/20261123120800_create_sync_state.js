@@ -13,7 +13,7 @@ const SOURCE_TYPES = [
 exports.up = async function up(knex) {
 	await knex.schema.createTable('sync_cursors', (table) => {
 		table.comment(
-			"Provider cursors per source (label, folder, calendar); advanced in the same transaction as the rows",
+			'Provider cursors per source (label, folder, calendar); advanced in the same transaction as the rows',
 		);
 		addIdAndWorkspace(table, knex);
 		table
@@ -92,7 +92,10 @@ exports.up = async function up(knex) {
 			.comment('Outcome: { fetched, created, updated, deleted, skipped, failed }');
 		table.text('error_class').nullable().comment('Error class when it failed');
 		table.text('error_message').nullable().comment('Error worded for the user');
-		table.index(['workspace_id', 'integration_id', 'started_at'], 'sync_runs_workspace_integration');
+		table.index(
+			['workspace_id', 'integration_id', 'started_at'],
+			'sync_runs_workspace_integration',
+		);
 	});
 };
 

@@ -23,10 +23,16 @@ exports.up = async function up(knex) {
 			.notNullable()
 			.defaultTo('[]')
 			.comment('Hashed (SHA-256) email / phone identifiers for enhanced conversions');
-		table.timestamp('conversion_at', { useTz: true }).notNullable().comment('When the conversion happened');
+		table
+			.timestamp('conversion_at', { useTz: true })
+			.notNullable()
+			.comment('When the conversion happened');
 		table.decimal('conversion_value', 18, 6).nullable().comment('Value of the conversion');
 		table.string('currency_code', 3).nullable().comment('ISO 4217 currency');
-		table.text('order_id').nullable().comment('Order / transaction id, also used for deduplication');
+		table
+			.text('order_id')
+			.nullable()
+			.comment('Order / transaction id, also used for deduplication');
 		table.text('dedupe_key').notNullable().comment('Key that makes enqueueing idempotent');
 		table
 			.text('status')

@@ -28,7 +28,10 @@ exports.up = async function up(knex) {
 		table.boolean('is_read').notNullable().defaultTo(false).comment('Read in the inbox');
 		addTimestamps(table, knex);
 		table.unique(['workspace_id', 'comment_id'], { indexName: 'youtube_comments_unique' });
-		table.index(['workspace_id', 'channel_id', 'published_at'], 'youtube_comments_workspace_channel');
+		table.index(
+			['workspace_id', 'channel_id', 'published_at'],
+			'youtube_comments_workspace_channel',
+		);
 	});
 };
 

@@ -26,8 +26,14 @@ exports.up = async function up(knex) {
 			.notNullable()
 			.defaultTo(knex.fn.now())
 			.comment('When it arrived');
-		table.integer('delivery_count').notNullable().defaultTo(1).comment('Times the same call arrived');
-		table.unique(['workspace_id', 'action', 'dedupe_key'], { indexName: 'webhook_receipts_unique' });
+		table
+			.integer('delivery_count')
+			.notNullable()
+			.defaultTo(1)
+			.comment('Times the same call arrived');
+		table.unique(['workspace_id', 'action', 'dedupe_key'], {
+			indexName: 'webhook_receipts_unique',
+		});
 		table.index(['workspace_id', 'received_at'], 'webhook_receipts_workspace_received');
 	});
 
@@ -44,7 +50,10 @@ exports.up = async function up(knex) {
 		table.text('hub_url').notNullable().comment('Hub the subscription is held at');
 		table.text('topic_url').notNullable().comment('Topic subscribed to');
 		table.text('callback_url').notNullable().comment('Our webhook URL given to the hub');
-		table.text('secret_encrypted').notNullable().comment('hub.secret for X-Hub-Signature, encrypted');
+		table
+			.text('secret_encrypted')
+			.notNullable()
+			.comment('hub.secret for X-Hub-Signature, encrypted');
 		table.text('verify_token').notNullable().comment('hub.verify_token expected on verification');
 		table
 			.text('status')
@@ -52,7 +61,10 @@ exports.up = async function up(knex) {
 			.defaultTo('pending')
 			.checkIn(['pending', 'active', 'expired', 'failed'], 'webhook_subscriptions_status')
 			.comment('pending (awaiting verification), active, expired or failed');
-		table.timestamp('lease_expires_at', { useTz: true }).nullable().comment('When the hub lease ends');
+		table
+			.timestamp('lease_expires_at', { useTz: true })
+			.nullable()
+			.comment('When the hub lease ends');
 		addTimestamps(table, knex);
 		table.unique(['workspace_id', 'topic_url', 'callback_url'], {
 			indexName: 'webhook_subscriptions_unique',

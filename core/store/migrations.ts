@@ -66,7 +66,9 @@ export interface MigrationStatus {
  */
 export async function getMigrationStatus(database: CrmDatabase): Promise<MigrationStatus> {
 	const { knex, schema } = database;
-	const existence = await knex.raw<{ rows: Array<{ schema_exists: boolean; table_exists: boolean }> }>(
+	const existence = await knex.raw<{
+		rows: Array<{ schema_exists: boolean; table_exists: boolean }>;
+	}>(
 		`select exists (select 1 from pg_namespace where nspname = ?) as schema_exists,
 		        to_regclass(quote_ident(?) || '.' || quote_ident(?)) is not null as table_exists`,
 		[schema, schema, MIGRATIONS_TABLE],
@@ -89,7 +91,10 @@ export async function listAppliedMigrations(database: CrmDatabase): Promise<stri
 
 async function withMigrationLock<T>(database: CrmDatabase, work: () => Promise<T>): Promise<T> {
 	// A session-level advisory lock needs one dedicated connection for its whole life.
-	const client = new Client({ ...toPgConnection(database.settings), application_name: 'crm-connect migrations' });
+	const client = new Client({
+		...toPgConnection(database.settings),
+		application_name: 'crm-connect migrations',
+	});
 	await client.connect().catch((error: unknown) => {
 		throw new DatabaseConnectionError(database.settings, error);
 	});

@@ -54,9 +54,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (authenticate?.type === 'generic') {
 			const options = requestOptions as IHttpRequestOptions;
 			const resolve = (value: string) =>
-				value.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? '')).replace(/^=/, '');
+				value
+					.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+						String(credentials[key] ?? ''),
+					)
+					.replace(/^=/, '');
 			for (const [section, entries] of Object.entries(authenticate.properties)) {
-				const target = ((options as unknown as Record<string, Record<string, unknown>>)[section] ??= {});
+				const target = ((options as unknown as Record<string, Record<string, unknown>>)[section] ??=
+					{});
 				for (const [key, value] of Object.entries(entries as Record<string, string>)) {
 					target[key] = resolve(value);
 				}
@@ -76,7 +81,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		const stored = this.find(nodeCredentials, type);
 		return {
 			id: stored.id,
@@ -122,8 +130,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 	private find(nodeCredentials: INodeCredentialsDetails, type: string): StoredCredential {
 		const stored = nodeCredentials.id ? this.credentials.get(nodeCredentials.id) : undefined;
-		if (!stored) throw new Error(`Credential ${nodeCredentials.id ?? nodeCredentials.name} is not in the test store`);
-		if (stored.type !== type) throw new Error(`Credential ${stored.id} is a ${stored.type}, not a ${type}`);
+		if (!stored)
+			throw new Error(
+				`Credential ${nodeCredentials.id ?? nodeCredentials.name} is not in the test store`,
+			);
+		if (stored.type !== type)
+			throw new Error(`Credential ${stored.id} is a ${stored.type}, not a ${type}`);
 		return stored;
 	}
 }

@@ -19,7 +19,8 @@ export class TestNodeTypes implements INodeTypes {
 		let type = this.cache.get(nodeType);
 		if (!type) {
 			const create = registry[nodeType];
-			if (!create) throw new Error(`Unknown node type ${nodeType} (register it in test/harness/nodeTypes.ts)`);
+			if (!create)
+				throw new Error(`Unknown node type ${nodeType} (register it in test/harness/nodeTypes.ts)`);
 			type = create();
 			this.cache.set(nodeType, type);
 		}

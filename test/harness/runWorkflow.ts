@@ -27,7 +27,10 @@ export interface WorkflowRunResult {
 	/** The error the run ended with, if any. */
 	error?: Error;
 	/** Output items of a node's first (or given) run and output. */
-	output(nodeName: string, options?: { runIndex?: number; outputIndex?: number }): INodeExecutionData[];
+	output(
+		nodeName: string,
+		options?: { runIndex?: number; outputIndex?: number },
+	): INodeExecutionData[];
 	/** Just the JSON of `output()`. */
 	json(nodeName: string, options?: { runIndex?: number; outputIndex?: number }): IDataObject[];
 	/** Static data the workflow has after the run (polling triggers keep their cursors here). */
@@ -61,9 +64,12 @@ LoggerProxy.init({
 // n8n reports node errors to its error tracker; keep them with the log instead of on the console.
 // The container must be n8n-core's own copy of @n8n/di (npm may nest a different version).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
+const { Container } = require(
+	require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }),
+) as typeof import('@n8n/di');
 Container.set(ErrorReporter, {
-	error: (error: unknown) => n8nLog.push({ level: 'report', message: String((error as Error)?.message ?? error) }),
+	error: (error: unknown) =>
+		n8nLog.push({ level: 'report', message: String((error as Error)?.message ?? error) }),
 	warn: () => undefined,
 	info: () => undefined,
 } as unknown as ErrorReporter);
@@ -108,8 +114,8 @@ export async function runWorkflow(
 	const additionalData = createAdditionalData(credentialsHelper, hooks, executionId);
 
 	const startNode = options.startNode
-		? workflow.getNode(options.startNode) ?? undefined
-		: workflow.getStartNode() ?? undefined;
+		? (workflow.getNode(options.startNode) ?? undefined)
+		: (workflow.getStartNode() ?? undefined);
 	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode });
 
 	const pick = (nodeName: string, { runIndex = 0, outputIndex = 0 } = {}) => {

@@ -14,16 +14,28 @@ function databaseCredential(overrides: Record<string, unknown> = {}): StoredCred
 		id: 'db-1',
 		name: 'CRM Database',
 		type: 'crmDatabase',
-		data: { connectionType: 'url', url: testServerUrl(), schema, autoMigrate: true, ssl: 'disable', ...overrides },
+		data: {
+			connectionType: 'url',
+			url: testServerUrl(),
+			schema,
+			autoMigrate: true,
+			ssl: 'disable',
+			...overrides,
+		},
 	};
 }
 
 function crmWorkflow(operation: string, extra: Record<string, unknown> = {}) {
 	return chain(
-		crmNode('crm', 'CRM', { resource: 'database', operation }, {
-			credentials: { crmDatabase: { id: 'db-1', name: 'CRM Database' } },
-			...extra,
-		}),
+		crmNode(
+			'crm',
+			'CRM',
+			{ resource: 'database', operation },
+			{
+				credentials: { crmDatabase: { id: 'db-1', name: 'CRM Database' } },
+				...extra,
+			},
+		),
 	);
 }
 
@@ -35,7 +47,9 @@ afterAll(async () => {
 
 describe('CRM node, Database resource, run through n8n-core', () => {
 	it('checks the connection of a fresh schema without creating anything', async () => {
-		const result = await runWorkflow(crmWorkflow('checkConnection'), { credentials: [databaseCredential()] });
+		const result = await runWorkflow(crmWorkflow('checkConnection'), {
+			credentials: [databaseCredential()],
+		});
 		expect(result.error).toBeUndefined();
 		const [item] = result.output('CRM');
 		expect(item.pairedItem).toEqual({ item: 0 });
@@ -50,7 +64,9 @@ describe('CRM node, Database resource, run through n8n-core', () => {
 	});
 
 	it('runs the migrations, then reports nothing left to do', async () => {
-		const first = await runWorkflow(crmWorkflow('runMigrations'), { credentials: [databaseCredential()] });
+		const first = await runWorkflow(crmWorkflow('runMigrations'), {
+			credentials: [databaseCredential()],
+		});
 		expect(first.error).toBeUndefined();
 		expect(first.json('CRM')).toEqual([
 			{ schema, applied: migrationNames, current: migrationNames, upToDate: false },
@@ -58,25 +74,48 @@ describe('CRM node, Database resource, run through n8n-core', () => {
 		const status = await getMigrationStatus(openDatabase({ url: testServerUrl(), schema }));
 		expect(status.pending).toEqual([]);
 
-		const second = await runWorkflow(crmWorkflow('runMigrations'), { credentials: [databaseCredential()] });
-		expect(second.json('CRM')).toEqual([{ schema, applied: [], current: migrationNames, upToDate: true }]);
+		const second = await runWorkflow(crmWorkflow('runMigrations'), {
+			credentials: [databaseCredential()],
+		});
+		expect(second.json('CRM')).toEqual([
+			{ schema, applied: [], current: migrationNames, upToDate: true },
+		]);
 
-		const check = await runWorkflow(crmWorkflow('checkConnection'), { credentials: [databaseCredential()] });
-		expect(check.json('CRM')[0]).toMatchObject({ schemaExists: true, migrationsApplied: migrationNames.length, migrationsPending: [] });
+		const check = await runWorkflow(crmWorkflow('checkConnection'), {
+			credentials: [databaseCredential()],
+		});
+		expect(check.json('CRM')[0]).toMatchObject({
+			schemaExists: true,
+			migrationsApplied: migrationNames.length,
+			migrationsPending: [],
+		});
 	});
 
 	it('fails the run with an actionable message when the database cannot be reached', async () => {
-		const unreachable = databaseCredential({ url: 'postgres://postgres@127.0.0.1:1/test', schema: `${schema}_down` });
-		const result = await runWorkflow(crmWorkflow('checkConnection'), { credentials: [unreachable] });
-		expect(result.error?.message).toMatch(/Could not reach PostgreSQL at 127\.0\.0\.1:1\/test .*connection was refused/);
+		const unreachable = databaseCredential({
+			url: 'postgres://postgres@127.0.0.1:1/test',
+			schema: `${schema}_down`,
+		});
+		const result = await runWorkflow(crmWorkflow('checkConnection'), {
+			credentials: [unreachable],
+		});
+		expect(result.error?.message).toMatch(
+			/Could not reach PostgreSQL at 127\.0\.0\.1:1\/test .*connection was refused/,
+		);
 		expect(result.output('CRM')).toEqual([]);
 	});
 
 	it('honours Continue On Fail: the item carries the error and keeps its pairing', async () => {
-		const unreachable = databaseCredential({ url: 'postgres://postgres@127.0.0.1:1/test', schema: `${schema}_down` });
-		const result = await runWorkflow(crmWorkflow('checkConnection', { onError: 'continueRegularOutput' }), {
-			credentials: [unreachable],
+		const unreachable = databaseCredential({
+			url: 'postgres://postgres@127.0.0.1:1/test',
+			schema: `${schema}_down`,
 		});
+		const result = await runWorkflow(
+			crmWorkflow('checkConnection', { onError: 'continueRegularOutput' }),
+			{
+				credentials: [unreachable],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		const [item] = result.output('CRM');
 		expect(item.json.error).toMatch(/connection was refused/);
@@ -97,7 +136,10 @@ describe('CRM Database credential test', () => {
 	const context = {} as never;
 	it('reports the server version when it connects', async () => {
 		const result = await crmDatabaseConnectionTest.call(context, {
-			id: 'x', name: 'CRM Database', type: 'crmDatabase', data: databaseCredential().data,
+			id: 'x',
+			name: 'CRM Database',
+			type: 'crmDatabase',
+			data: databaseCredential().data,
 		});
 		expect(result.status).toBe('OK');
 		expect(result.message).toMatch(/^Connected to PostgreSQL \d+/);
@@ -105,9 +147,21 @@ describe('CRM Database credential test', () => {
 
 	it('explains why it cannot connect', async () => {
 		const result = await crmDatabaseConnectionTest.call(context, {
-			id: 'x', name: 'CRM Database', type: 'crmDatabase',
-			data: { connectionType: 'hostAndPort', host: '127.0.0.1', port: 1, database: 'test', user: 'postgres', schema: 'crm' },
+			id: 'x',
+			name: 'CRM Database',
+			type: 'crmDatabase',
+			data: {
+				connectionType: 'hostAndPort',
+				host: '127.0.0.1',
+				port: 1,
+				database: 'test',
+				user: 'postgres',
+				schema: 'crm',
+			},
 		});
-		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/connection was refused/) });
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/connection was refused/),
+		});
 	});
 });

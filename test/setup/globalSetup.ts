@@ -6,6 +6,8 @@ export default async function globalSetup(): Promise<void> {
 	const { url, embedded } = await resolveTestServer();
 	process.env[RESOLVED_URL_VARIABLE] = url;
 	(globalThis as { crmEmbeddedServer?: unknown }).crmEmbeddedServer = embedded;
-	const where = embedded ? `embedded PostgreSQL on port ${embedded.port}` : 'the server at CRM_TEST_DATABASE_URL';
+	const where = embedded
+		? `embedded PostgreSQL on port ${embedded.port}`
+		: 'the server at CRM_TEST_DATABASE_URL';
 	process.stdout.write(`\ncrm-connect tests use ${where} (ready in ${Date.now() - started} ms)\n`);
 }

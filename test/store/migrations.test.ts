@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -57,31 +58,140 @@ async function tablesInSchema(schema: string): Promise<string[]> {
 /** Inserts one row into every table, through the unique keys an upsert relies on. */
 async function seed(workspaceId: string) {
 	const { knex } = test.database;
-	await knex('workspace_settings').insert({ workspace_id: workspaceId, own_domains: JSON.stringify(['acme.example']) });
+	await knex('workspace_settings').insert({
+		workspace_id: workspaceId,
+		own_domains: JSON.stringify(['acme.example']),
+	});
 	const [integration] = await knex('integrations')
-		.insert({ workspace_id: workspaceId, provider: 'google', account_email: 'ana@acme.example', granted_scopes: JSON.stringify(['https://www.googleapis.com/auth/gmail.readonly']) })
+		.insert({
+			workspace_id: workspaceId,
+			provider: 'google',
+			account_email: 'ana@acme.example',
+			granted_scopes: JSON.stringify(['https://www.googleapis.com/auth/gmail.readonly']),
+		})
 		.returning('*');
-	const [company] = await knex('companies').insert({ workspace_id: workspaceId, domain: 'globex.example', name: 'Globex' }).returning('*');
-	const [person] = await knex('people').insert({ workspace_id: workspaceId, email: 'bob@globex.example', company_id: company.id }).returning('*');
+	const [company] = await knex('companies')
+		.insert({ workspace_id: workspaceId, domain: 'globex.example', name: 'Globex' })
+		.returning('*');
+	const [person] = await knex('people')
+		.insert({ workspace_id: workspaceId, email: 'bob@globex.example', company_id: company.id })
+		.returning('*');
 	const [email] = await knex('emails')
-		.insert({ workspace_id: workspaceId, internet_message_id: '<m1@globex.example>', subject: 'Hello', from_email: 'bob@globex.example', sent_at: new Date('2026-11-01T10:00:00Z') })
+		.insert({
+			workspace_id: workspaceId,
+			internet_message_id: '<m1@globex.example>',
+			subject: 'Hello',
+			from_email: 'bob@globex.example',
+			sent_at: new Date('2026-11-01T10:00:00Z'),
+		})
 		.returning('*');
-	await knex('mailbox_messages').insert({ workspace_id: workspaceId, email_id: email.id, integration_id: integration.id, provider_message_id: '18c0000000000001', direction: 'incoming', labels: JSON.stringify(['INBOX']) });
-	await knex('email_participants').insert({ workspace_id: workspaceId, email_id: email.id, role: 'from', address: 'bob@globex.example', person_id: person.id });
+	await knex('mailbox_messages').insert({
+		workspace_id: workspaceId,
+		email_id: email.id,
+		integration_id: integration.id,
+		provider_message_id: '18c0000000000001',
+		direction: 'incoming',
+		labels: JSON.stringify(['INBOX']),
+	});
+	await knex('email_participants').insert({
+		workspace_id: workspaceId,
+		email_id: email.id,
+		role: 'from',
+		address: 'bob@globex.example',
+		person_id: person.id,
+	});
 	const [event] = await knex('calendar_events')
-		.insert({ workspace_id: workspaceId, integration_id: integration.id, provider_calendar_id: 'primary', provider_event_id: 'evt1', title: 'Kickoff', starts_at: new Date('2026-11-02T09:00:00Z'), ends_at: new Date('2026-11-02T10:00:00Z'), start_time_zone: 'Europe/Berlin', end_time_zone: 'Europe/Berlin' })
+		.insert({
+			workspace_id: workspaceId,
+			integration_id: integration.id,
+			provider_calendar_id: 'primary',
+			provider_event_id: 'evt1',
+			title: 'Kickoff',
+			starts_at: new Date('2026-11-02T09:00:00Z'),
+			ends_at: new Date('2026-11-02T10:00:00Z'),
+			start_time_zone: 'Europe/Berlin',
+			end_time_zone: 'Europe/Berlin',
+		})
 		.returning('*');
-	await knex('calendar_event_attendees').insert({ workspace_id: workspaceId, event_id: event.id, address: 'bob@globex.example', response_status: 'accepted', person_id: person.id });
-	await knex('record_links').insert({ workspace_id: workspaceId, subject_type: 'email', subject_id: email.id, record_type: 'person', record_id: person.id, link_source: 'auto' });
-	await knex('blocklist').insert({ workspace_id: workspaceId, pattern: '@spam.example', kind: 'domain' });
-	await knex('enrichment_results').insert({ workspace_id: workspaceId, subject_type: 'person', subject_id: person.id, field: 'job_title', value: JSON.stringify('CTO'), confidence: 0.9, extractor: 'signature', source_email_id: email.id });
-	await knex('sync_cursors').insert({ workspace_id: workspaceId, integration_id: integration.id, source_type: 'gmail_label', source_id: 'INBOX', cursor: '12345' });
-	await knex('sync_runs').insert({ workspace_id: workspaceId, integration_id: integration.id, kind: 'initial' });
-	await knex('ad_conversions').insert({ workspace_id: workspaceId, integration_id: integration.id, customer_id: '1234567890', conversion_action: 'customers/1234567890/conversionActions/1', gclid: 'abc', conversion_at: new Date(), dedupe_key: 'order-1' });
-	await knex('youtube_comments').insert({ workspace_id: workspaceId, integration_id: integration.id, channel_id: 'UC1', comment_id: 'c1', text_original: 'Nice' });
-	await knex('webhook_receipts').insert({ workspace_id: workspaceId, action: 'ads-webhook', dedupe_key: 'evt-1', payload: JSON.stringify({ ok: true }) });
-	await knex('webhook_subscriptions').insert({ workspace_id: workspaceId, integration_id: integration.id, hub_url: 'https://hub.example/', topic_url: 'https://topic.example/', callback_url: 'https://crm.example/hook', secret_encrypted: 'x', verify_token: 'y' });
-	await knex('oauth_states').insert({ workspace_id: workspaceId, nonce: `n-${workspaceId}`, provider: 'google', expires_at: new Date(Date.now() + 600_000) });
+	await knex('calendar_event_attendees').insert({
+		workspace_id: workspaceId,
+		event_id: event.id,
+		address: 'bob@globex.example',
+		response_status: 'accepted',
+		person_id: person.id,
+	});
+	await knex('record_links').insert({
+		workspace_id: workspaceId,
+		subject_type: 'email',
+		subject_id: email.id,
+		record_type: 'person',
+		record_id: person.id,
+		link_source: 'auto',
+	});
+	await knex('blocklist').insert({
+		workspace_id: workspaceId,
+		pattern: '@spam.example',
+		kind: 'domain',
+	});
+	await knex('enrichment_results').insert({
+		workspace_id: workspaceId,
+		subject_type: 'person',
+		subject_id: person.id,
+		field: 'job_title',
+		value: JSON.stringify('CTO'),
+		confidence: 0.9,
+		extractor: 'signature',
+		source_email_id: email.id,
+	});
+	await knex('sync_cursors').insert({
+		workspace_id: workspaceId,
+		integration_id: integration.id,
+		source_type: 'gmail_label',
+		source_id: 'INBOX',
+		cursor: '12345',
+	});
+	await knex('sync_runs').insert({
+		workspace_id: workspaceId,
+		integration_id: integration.id,
+		kind: 'initial',
+	});
+	await knex('ad_conversions').insert({
+		workspace_id: workspaceId,
+		integration_id: integration.id,
+		customer_id: '1234567890',
+		conversion_action: 'customers/1234567890/conversionActions/1',
+		gclid: 'abc',
+		conversion_at: new Date(),
+		dedupe_key: 'order-1',
+	});
+	await knex('youtube_comments').insert({
+		workspace_id: workspaceId,
+		integration_id: integration.id,
+		channel_id: 'UC1',
+		comment_id: 'c1',
+		text_original: 'Nice',
+	});
+	await knex('webhook_receipts').insert({
+		workspace_id: workspaceId,
+		action: 'ads-webhook',
+		dedupe_key: 'evt-1',
+		payload: JSON.stringify({ ok: true }),
+	});
+	await knex('webhook_subscriptions').insert({
+		workspace_id: workspaceId,
+		integration_id: integration.id,
+		hub_url: 'https://hub.example/',
+		topic_url: 'https://topic.example/',
+		callback_url: 'https://crm.example/hook',
+		secret_encrypted: 'x',
+		verify_token: 'y',
+	});
+	await knex('oauth_states').insert({
+		workspace_id: workspaceId,
+		nonce: `n-${workspaceId}`,
+		provider: 'google',
+		expires_at: new Date(Date.now() + 600_000),
+	});
 }
 
 describe('migrations', () => {
@@ -114,7 +224,9 @@ describe('migrations', () => {
 	});
 
 	it('gives every table a workspace_id and an index that starts with it', async () => {
-		const result = await test.database.knex.raw<{ rows: Array<{ table_name: string; has_workspace: boolean; indexed: boolean }> }>(
+		const result = await test.database.knex.raw<{
+			rows: Array<{ table_name: string; has_workspace: boolean; indexed: boolean }>;
+		}>(
 			`select t.table_name,
 			        exists (select 1 from information_schema.columns c where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'workspace_id') as has_workspace,
 			        exists (select 1 from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
@@ -122,7 +234,9 @@ describe('migrations', () => {
 			   from information_schema.tables t where t.table_schema = ? and t.table_name not like 'knex_migrations%'`,
 			[test.schema],
 		);
-		const missing = result.rows.filter((row) => !row.has_workspace || !row.indexed).map((row) => row.table_name);
+		const missing = result.rows
+			.filter((row) => !row.has_workspace || !row.indexed)
+			.map((row) => row.table_name);
 		expect(missing).toEqual([]);
 		expect(result.rows.every((row) => row.has_workspace)).toBe(true);
 	});
@@ -130,13 +244,30 @@ describe('migrations', () => {
 	it('keeps data valid: constraints refuse what the model forbids', async () => {
 		const { knex } = test.database;
 		await expect(
-			knex('integrations').insert({ workspace_id: WORKSPACE, provider: 'yahoo', account_email: 'x@y.example' }),
+			knex('integrations').insert({
+				workspace_id: WORKSPACE,
+				provider: 'yahoo',
+				account_email: 'x@y.example',
+			}),
 		).rejects.toThrow(/integrations_provider/);
 		await expect(
-			knex('ad_conversions').insert({ workspace_id: WORKSPACE, customer_id: '1', conversion_action: 'a', gclid: 'g', gbraid: 'b', conversion_at: new Date(), dedupe_key: 'k' }),
+			knex('ad_conversions').insert({
+				workspace_id: WORKSPACE,
+				customer_id: '1',
+				conversion_action: 'a',
+				gclid: 'g',
+				gbraid: 'b',
+				conversion_at: new Date(),
+				dedupe_key: 'k',
+			}),
 		).rejects.toThrow(/ad_conversions_one_click_id/);
 		await expect(
-			knex('integrations').insert({ workspace_id: WORKSPACE, provider: 'google', account_email: 'x@y.example', status: 'broken' }),
+			knex('integrations').insert({
+				workspace_id: WORKSPACE,
+				provider: 'google',
+				account_email: 'x@y.example',
+				status: 'broken',
+			}),
 		).rejects.toThrow(/integrations_status/);
 	});
 
@@ -145,13 +276,20 @@ describe('migrations', () => {
 		await seed(OTHER_WORKSPACE);
 		const { knex } = test.database;
 		for (const table of EXPECTED_TABLES) {
-			const counts = await knex(table).select('workspace_id').count('* as n').groupBy('workspace_id');
+			const counts = await knex(table)
+				.select('workspace_id')
+				.count('* as n')
+				.groupBy('workspace_id');
 			expect({ table, workspaces: counts.length }).toEqual({ table, workspaces: 2 });
 		}
 		// The same message upserted again changes nothing but its fields.
 		const upsert = () =>
 			knex('emails')
-				.insert({ workspace_id: WORKSPACE, internet_message_id: '<m1@globex.example>', subject: 'Hello again' })
+				.insert({
+					workspace_id: WORKSPACE,
+					internet_message_id: '<m1@globex.example>',
+					subject: 'Hello again',
+				})
 				.onConflict(['workspace_id', 'internet_message_id'])
 				.merge(['subject']);
 		await upsert();
@@ -187,6 +325,30 @@ describe('migrations', () => {
 			await first.knex.raw('drop schema if exists ?? cascade', [schema]);
 			await closeDatabase(first);
 			await closeDatabase(second);
+		}
+	});
+
+	it("runs the same migrations from knex's CLI with the repository knexfile", async () => {
+		const schema = `${test.schema}_cli`;
+		const knexCli = require.resolve('knex/bin/cli.js');
+		const run = (...args: string[]) =>
+			execFileSync(process.execPath, [knexCli, ...args], {
+				cwd: path.join(__dirname, '../..'),
+				env: { ...process.env, CRM_DATABASE_URL: test.url, CRM_DB_SCHEMA: schema },
+				encoding: 'utf8',
+			});
+		try {
+			expect(run('migrate:latest')).toContain(`Batch 1 run: ${migrationNames.length} migrations`);
+			const status = await test.database.knex
+				.withSchema(schema)
+				.from('knex_migrations')
+				.pluck('name');
+			expect(status.sort()).toEqual(migrationNames);
+			expect(run('migrate:rollback', '--all')).toContain(
+				`rolled back: ${migrationNames.length} migrations`,
+			);
+		} finally {
+			await test.database.knex.raw('drop schema if exists ?? cascade', [schema]);
 		}
 	});
 });

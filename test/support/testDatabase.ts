@@ -6,7 +6,9 @@ import { DEFAULT_TEST_DATABASE_URL, RESOLVED_URL_VARIABLE } from '../setup/testD
 
 export function testServerUrl(): string {
 	return (
-		process.env[RESOLVED_URL_VARIABLE] ?? process.env.CRM_TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL
+		process.env[RESOLVED_URL_VARIABLE] ??
+		process.env.CRM_TEST_DATABASE_URL ??
+		DEFAULT_TEST_DATABASE_URL
 	);
 }
 
@@ -18,7 +20,9 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+	options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
 	const schema = `test_${randomBytes(5).toString('hex')}`;
 	const url = testServerUrl();
 	const database = openDatabase({ url, schema, autoMigrate: true, poolMax: 4 });

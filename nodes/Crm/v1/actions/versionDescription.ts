@@ -14,6 +14,7 @@ export const versionDescription: INodeTypeDescription = {
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
 	usableAsTool: true,
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, see credentials/CrmDatabase.credentials.ts
 	credentials: [{ name: 'crmDatabase', required: true, testedBy: 'crmDatabaseConnectionTest' }],
 	properties: [
 		{

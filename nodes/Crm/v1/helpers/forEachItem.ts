@@ -29,7 +29,7 @@ export async function forEachItem(
 				});
 				continue;
 			}
-			if (error instanceof NodeOperationError) throw error;
+			// NodeOperationError passes an existing NodeOperationError through unchanged.
 			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 		}
 	}

@@ -15,7 +15,9 @@ export async function crmDatabaseConnectionTest(
 	try {
 		const settings = databaseSettingsFromCredential(credential.data ?? {});
 		const result = await testDatabaseSettings(settings);
-		const schemaNote = result.schemaExists ? '' : `; schema "${settings.schema}" will be created on first use`;
+		const schemaNote = result.schemaExists
+			? ''
+			: `; schema "${settings.schema}" will be created on first use`;
 		return {
 			status: 'OK',
 			message: `Connected to PostgreSQL ${result.serverVersion} (database ${result.database}${schemaNote})`,
