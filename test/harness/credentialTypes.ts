@@ -1,11 +1,25 @@
-import type { ICredentialType } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { CrmDatabase } from '../../credentials/CrmDatabase.credentials';
+import { OAuth2Api } from './oAuth2ApiCredential';
+import { testCredentialTypes } from './testTypes';
 
-/** Every credential type the package ships, by name. */
+/** Every credential type the package ships, by name, plus n8n's own `oAuth2Api` they extend. */
 export const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
-	[new CrmDatabase()].map((type) => [type.name, type]),
+	[new OAuth2Api(), new CrmDatabase(), ...testCredentialTypes].map((type) => [type.name, type]),
 );
+
+/** Properties of a type including those of the types it extends (the child's win), as n8n merges them. */
+export function credentialProperties(name: string): INodeProperties[] {
+	const type = credentialTypes[name];
+	if (!type) return [];
+	const merged = new Map<string, INodeProperties>();
+	for (const parent of type.extends ?? []) {
+		for (const property of credentialProperties(parent)) merged.set(property.name, property);
+	}
+	for (const property of type.properties) merged.set(property.name, property);
+	return [...merged.values()];
+}
 
 /** The type and the chain of types it extends (n8n walks `extends` to find e.g. `oAuth2Api`). */
 export function credentialTypeChain(name: string): string[] {

@@ -8,9 +8,12 @@ import {
 	type INodeProperties,
 	type IRequestOptionsSimplified,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+	NodeHelpers,
+	Workflow,
 } from 'n8n-workflow';
 
-import { credentialTypeChain, credentialTypes } from './credentialTypes';
+import { credentialProperties, credentialTypeChain, credentialTypes } from './credentialTypes';
 
 export interface StoredCredential {
 	id: string;
@@ -102,8 +105,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_additionalData: IWorkflowExecuteAdditionalData,
 		nodeCredentials: INodeCredentialsDetails,
 		type: string,
+		mode: WorkflowExecuteMode = 'manual',
+		_executeData?: unknown,
+		raw?: boolean,
 	): Promise<ICredentialDataDecryptedObject> {
-		return structuredClone(this.find(nodeCredentials, type).data);
+		const stored = structuredClone(this.find(nodeCredentials, type).data);
+		return raw ? stored : applyDefaults(type, stored, mode);
 	}
 
 	async updateCredentials(
@@ -125,7 +132,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
-		return credentialTypes[type]?.properties ?? [];
+		return credentialProperties(type);
 	}
 
 	private find(nodeCredentials: INodeCredentialsDetails, type: string): StoredCredential {
@@ -138,4 +145,56 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			throw new Error(`Credential ${stored.id} is a ${stored.type}, not a ${type}`);
 		return stored;
 	}
+}
+
+const expressionHost = new Workflow({
+	nodes: [
+		{
+			id: 'credentials',
+			name: 'Credentials',
+			type: 'credentials',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+	],
+	connections: {},
+	active: false,
+	nodeTypes: {
+		getByName: () => undefined as never,
+		getByNameAndVersion: () => undefined as never,
+		getKnownTypes: () => ({}),
+	},
+});
+
+/**
+ * What n8n's own credentials helper does before handing data to a node: fill in the defaults of
+ * the type (and of the types it extends), then resolve expressions such as
+ * `={{$self["serverUrl"]}}/token` against the credential's own values.
+ */
+function applyDefaults(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+	mode: WorkflowExecuteMode,
+): ICredentialDataDecryptedObject {
+	const properties = credentialProperties(type);
+	const withDefaults = {
+		...(NodeHelpers.getNodeParameters(properties, data as never, true, false, null, null) ?? {}),
+	} as ICredentialDataDecryptedObject;
+	// Values that are not properties (oauthTokenData, …) pass through untouched.
+	for (const [key, value] of Object.entries(data))
+		if (!(key in withDefaults)) withDefaults[key] = value;
+	return expressionHost.expression.getParameterValue(
+		withDefaults as never,
+		null,
+		0,
+		0,
+		'Credentials',
+		[],
+		mode,
+		{},
+		undefined,
+		false,
+		withDefaults,
+	) as ICredentialDataDecryptedObject;
 }

@@ -3,6 +3,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { Crm } from '../../nodes/Crm/Crm.node';
 import { ManualTrigger } from './manualTrigger';
+import { HttpProbe } from './testTypes';
 
 /** Our package's node types under the names n8n gives community nodes, plus the test trigger. */
 export const PACKAGE = 'n8n-nodes-crm-connect';
@@ -10,6 +11,7 @@ export const PACKAGE = 'n8n-nodes-crm-connect';
 const registry: Record<string, () => INodeType | IVersionedNodeType> = {
 	'n8n-nodes-base.manualTrigger': () => new ManualTrigger(),
 	[`${PACKAGE}.crm`]: () => new Crm(),
+	'n8n-nodes-crm-connect-test.httpProbe': () => new HttpProbe(),
 };
 
 export class TestNodeTypes implements INodeTypes {
