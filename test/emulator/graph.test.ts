@@ -54,7 +54,7 @@ function client(options: { token?: string; retry?: boolean } = {}): Client {
 	const chain: Middleware[] = [new BearerToken(options.token ?? token)];
 	if (options.retry) chain.push(new RetryHandler(new RetryHandlerOptions(0, 2)));
 	chain.push(new HTTPMessageHandler());
-	for (let i = 0; i < chain.length - 1; i++) chain[i].setNext(chain[i + 1]);
+	for (let i = 0; i < chain.length - 1; i++) chain[i].setNext?.(chain[i + 1]);
 	return Client.initWithMiddleware({ baseUrl: graphBase, middleware: chain[0] });
 }
 
@@ -406,11 +406,9 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 		const graph = client({ token: readOnly });
 		await graph.api('/me/mailFolders/inbox/messages').top(1).get();
 		const error = await expectGraphError(
-			graph
-				.api('/me/sendMail')
-				.post({
-					message: { subject: 'x', toRecipients: [{ emailAddress: { address: 'a@b.c' } }] },
-				}),
+			graph.api('/me/sendMail').post({
+				message: { subject: 'x', toRecipients: [{ emailAddress: { address: 'a@b.c' } }] },
+			}),
 			403,
 			'ErrorAccessDenied',
 		);
@@ -433,10 +431,12 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 		const throttled = response.getResponseById('2');
 		expect(throttled.status).toBe(429);
 		expect(throttled.headers.get('Retry-After')).toBe('7');
-		expect((await throttled.json()).error.code).toEqual(expect.any(String));
+		expect(((await throttled.json()) as { error: { code: string } }).error.code).toEqual(
+			expect.any(String),
+		);
 		expect(response.getResponseById('1').status).toBe(200);
-		expect((await response.getResponseById('1').json()).mail).toBe(EMAIL);
-		expect((await response.getResponseById('3').json()).value).toHaveLength(2);
+		expect(((await response.getResponseById('1').json()) as { mail: string }).mail).toBe(EMAIL);
+		expect(((await response.getResponseById('3').json()) as Page).value).toHaveLength(2);
 		expect(response.getResponseById('4').status).toBe(200);
 		const calls = control.calls();
 		expect(calls.byOperation).toMatchObject({
