@@ -153,6 +153,7 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 		const inbox = await graph.api('/me/mailFolders/inbox').get();
 		expect(folders.value.find((f) => f.displayName === 'Inbox')!.id).toBe(inbox.id);
 		expect(inbox.totalItemCount).toBe(generatedInboxMessageIds().length);
+		expect((await graph.api('/me/mailfolders/Inbox').get()).id).toBe(inbox.id); // case-insensitive
 		const sent = await graph.api('/me/mailFolders/sentitems').get();
 		expect(sent.displayName).toBe('Sent Items');
 		const children = (await graph.api(`/me/mailFolders/${inbox.id}/childFolders`).get()) as Page;

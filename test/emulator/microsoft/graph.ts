@@ -163,10 +163,18 @@ function addRoute(
 		concurrencyLimited: true,
 		...options,
 	};
+	// Graph paths are case-insensitive ('mailfolders', 'calendarview'): literal segments are
+	// registered in both spellings.
+	const lower = suffix
+		.split('/')
+		.map((segment) => (segment.startsWith(':') ? segment : segment.toLowerCase()))
+		.join('/');
 	for (const prefix of ['/v1.0/me', '/v1.0/users/:user']) {
-		router.add(method, `${prefix}${suffix}`, routeOptions, (req) =>
-			handler(req, checkUser(state, req)),
-		);
+		for (const spelling of lower === suffix ? [suffix] : [suffix, lower]) {
+			router.add(method, `${prefix}${spelling}`, routeOptions, (req) =>
+				handler(req, checkUser(state, req)),
+			);
+		}
 	}
 }
 
