@@ -24,6 +24,12 @@ import {
 	type RunningServer,
 } from './core';
 import { deliverGraphMessages, registerGraph, setGraphCursorExpiryCode } from './microsoft/graph';
+import {
+	occurrenceWalls,
+	parseRecurrence,
+	toPatternedRecurrence,
+} from './microsoft/graphRecurrence';
+import { wallToInstant } from './microsoft/graphTime';
 
 const EMAIL = 'megan.bowen@contoso.onmicrosoft.com';
 const MESSAGES = 150;
@@ -573,5 +579,52 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 			.top(1000)
 			.get()) as Page;
 		expect(view.value.map((e) => e.id)).toContain(created.id);
+	});
+});
+
+describe('recurrence expansion used by calendarView', () => {
+	test('weekly BYDAY with COUNT, monthly ordinal weekday, EXDATE, across a DST change', () => {
+		const zone = 'Europe/Berlin';
+		const weekly = parseRecurrence(['RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=5'], zone)!;
+		const start = Date.UTC(2026, 9, 19, 10, 0); // Monday 19 Oct 2026, 10:00 wall
+		const walls = [...occurrenceWalls(weekly, start, Date.UTC(2027, 0, 1))];
+		expect(walls.map((w) => new Date(w).toISOString().slice(0, 16))).toEqual([
+			'2026-10-19T10:00',
+			'2026-10-21T10:00',
+			'2026-10-26T10:00',
+			'2026-10-28T10:00',
+			'2026-11-02T10:00',
+		]);
+		// 10:00 Berlin is 08:00Z before the DST switch on 25 Oct and 09:00Z after it.
+		expect(new Date(wallToInstant(walls[0], zone)).toISOString()).toBe('2026-10-19T08:00:00.000Z');
+		expect(new Date(wallToInstant(walls[2], zone)).toISOString()).toBe('2026-10-26T09:00:00.000Z');
+
+		const monthly = parseRecurrence(
+			['RRULE:FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20270101T000000Z'],
+			zone,
+		)!;
+		const fridays = [
+			...occurrenceWalls(
+				monthly,
+				Date.UTC(2026, 9, 30, 9),
+				Date.UTC(2028, 0, 1),
+				Date.UTC(2027, 0, 1),
+			),
+		];
+		expect(fridays.map((w) => new Date(w).toISOString().slice(0, 10))).toEqual([
+			'2026-10-30',
+			'2026-11-27',
+			'2026-12-25',
+		]);
+
+		const daily = parseRecurrence(
+			['RRULE:FREQ=DAILY;INTERVAL=2;COUNT=3', 'EXDATE;TZID=Europe/Berlin:20261021T100000'],
+			zone,
+		)!;
+		expect(daily.exdates).toEqual([wallToInstant(Date.UTC(2026, 9, 21, 10), zone)]);
+		expect(toPatternedRecurrence(weekly, start, zone).pattern).toMatchObject({
+			type: 'weekly',
+			daysOfWeek: ['monday', 'wednesday'],
+		});
 	});
 });
