@@ -9,7 +9,7 @@ import { googleError, type EmulatorRequest, type EmulatorResponse } from '../cor
 import type { Router } from '../core/router';
 import type { Account, EmulatorState } from '../core/state';
 import type { GeneratedCalendar } from '../generator';
-import { expandOccurrences, timeMs, type EventTime } from './calendarRecurrence';
+import { expandOccurrences, formatInZone, timeMs, type EventTime } from './calendarRecurrence';
 import {
 	CalendarAccountState,
 	etagFor,
@@ -259,9 +259,11 @@ function checkTime(t: unknown, which: 'start' | 'end', recurring: boolean): Even
 		if ((!hasOffset || recurring) && !time.timeZone) {
 			invalid(`Missing time zone definition for ${which} time.`, 'required');
 		}
-		return time.timeZone
-			? { dateTime: time.dateTime, timeZone: time.timeZone }
-			: { dateTime: time.dateTime };
+		// A floating local time is wall time in timeZone; the API answers with the offset filled in.
+		const dateTime = hasOffset
+			? time.dateTime
+			: formatInZone(timeMs(time, time.timeZone!), time.timeZone!);
+		return time.timeZone ? { dateTime, timeZone: time.timeZone } : { dateTime };
 	}
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(time.date!)) invalid(`Invalid ${which} time.`);
 	return { date: time.date };
@@ -329,7 +331,7 @@ function applyWrite(
 	const timeChanged =
 		JSON.stringify([base.start, base.end, base.recurrence]) !==
 		JSON.stringify([next.start, next.end, next.recurrence]);
-	if (timeChanged && base.created) next.sequence = (base.sequence ?? 0) + 1;
+	if (timeChanged && base.start) next.sequence = (base.sequence ?? 0) + 1;
 	// conferenceData is only written when the client opts in with conferenceDataVersion=1.
 	if (conferenceDataVersion < 1) {
 		if (base.conferenceData) next.conferenceData = base.conferenceData;

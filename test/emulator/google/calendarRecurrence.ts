@@ -88,7 +88,16 @@ export function dateToUtcMs(date: string, timeZone: string): number {
 /** The instant an event time denotes (all-day dates at midnight in `timeZone`). */
 export function timeMs(t: EventTime | undefined, timeZone: string): number {
 	if (!t) return NaN;
-	if (t.dateTime) return Date.parse(t.dateTime);
+	if (t.dateTime) {
+		const floating = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/.exec(
+			t.dateTime,
+		);
+		if (floating) {
+			const [y, mo, d, h, mi, s] = floating.slice(1).map((x) => Number(x ?? 0));
+			return wallToUtc({ y, mo, d, h, mi, s }, t.timeZone ?? timeZone);
+		}
+		return Date.parse(t.dateTime);
+	}
 	if (t.date) return dateToUtcMs(t.date, t.timeZone ?? timeZone);
 	return NaN;
 }
