@@ -22,3 +22,49 @@ export {
 	type MigrationReport,
 } from './store/migrations';
 export { DatabaseConnectionError } from './store/databaseErrors';
+export {
+	getServiceAccountAccessToken,
+	parseServiceAccountKey,
+	signServiceAccountAssertion,
+	clearServiceAccountTokens,
+	ServiceAccountError,
+	type ServiceAccountKey,
+} from './providers/google/serviceAccount';
+export {
+	ProviderHttpError,
+	normalizeHeaders,
+	type ProviderRequest,
+	type ProviderResponse,
+	type ProviderRequester,
+} from './providers/http';
+export {
+	classifyProviderError,
+	isRetryable,
+	type ClassifiedProviderError,
+	type ProviderErrorClass,
+} from './providers/providerErrors';
+export {
+	withRetries,
+	retryingRequester,
+	retryDelayMs,
+	DEFAULT_RETRY_POLICY,
+	type RetryPolicy,
+} from './providers/retry';
+export {
+	createGmailClient,
+	createCalendarClient,
+	DEFAULT_GOOGLE_API_BASE_URL,
+} from './providers/google/googleClients';
+export { gmailRawMessageToRecord } from './providers/google/gmailRecords';
+export { createGraphClient, DEFAULT_GRAPH_BASE_URL } from './providers/microsoft/graphClient';
+export {
+	emailRecordSchema,
+	emailAddressSchema,
+	emailAttachmentSchema,
+	classifyBulkHeaders,
+	parseMessageIdList,
+	type EmailRecord,
+	type EmailAddress,
+	type EmailAttachment,
+} from './records/emailRecord';
+export { parseMime, type ParsedMime, type ParsedAttachment } from './mail/parseMime';

@@ -1,0 +1,121 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import {
+	ProviderHttpError,
+	normalizeHeaders,
+	retryingRequester,
+	type ProviderRequester,
+	type RetryPolicy,
+} from '../../core';
+
+type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+function parseErrorBody(data: unknown): unknown {
+	if (Buffer.isBuffer(data) || data instanceof ArrayBuffer) {
+		const text = Buffer.from(data as ArrayBuffer).toString('utf8');
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	if (typeof data === 'string') {
+		try {
+			return JSON.parse(data);
+		} catch {
+			return data;
+		}
+	}
+	return data;
+}
+
+/**
+ * The provider requester of a node: every request goes through n8n's
+ * httpRequestWithAuthentication, so n8n signs it with the credential and — for OAuth2 — refreshes
+ * an expired token and saves the new one. Error answers become ProviderHttpError; temporary and
+ * throttling failures are retried (honouring Retry-After) under the policy.
+ */
+export function n8nRequester(
+	context: RequestContext,
+	credentialType: string,
+	policy?: RetryPolicy,
+): ProviderRequester {
+	const send: ProviderRequester = async (request) => {
+		const headers: IDataObject = { ...request.headers };
+		let body = request.body as IHttpRequestOptions['body'];
+		const isJsonBody = body !== undefined && !Buffer.isBuffer(body) && typeof body === 'object';
+		if (isJsonBody) {
+			headers['content-type'] ??= 'application/json';
+			body = JSON.stringify(body);
+		}
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			headers,
+			body,
+			returnFullResponse: true,
+			json: false,
+			encoding: 'arraybuffer',
+		};
+		try {
+			const response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				credentialType,
+				options,
+			)) as {
+				statusCode: number;
+				headers: Record<string, string>;
+				body: Buffer | ArrayBuffer | string;
+			};
+			const responseHeaders = normalizeHeaders(response.headers);
+			const raw = Buffer.isBuffer(response.body)
+				? response.body
+				: typeof response.body === 'string'
+					? Buffer.from(response.body)
+					: Buffer.from(response.body);
+			let parsed: unknown = raw;
+			if (request.responseType !== 'buffer') {
+				const text = raw.toString('utf8');
+				const wantsJson =
+					request.responseType === 'json' ||
+					(responseHeaders['content-type'] ?? '').includes('json');
+				parsed = wantsJson && text ? JSON.parse(text) : wantsJson ? undefined : text;
+			}
+			return { status: response.statusCode, headers: responseHeaders, body: parsed as never };
+		} catch (error) {
+			const response =
+				(
+					error as {
+						response?: { status?: number; headers?: Record<string, string>; data?: unknown };
+					}
+				).response ??
+				(
+					error as {
+						cause?: {
+							response?: { status?: number; headers?: Record<string, string>; data?: unknown };
+						};
+					}
+				).cause?.response;
+			if (response?.status) {
+				// Internal to the transport: operations turn it into a NodeApiError (toNodeError).
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				throw new ProviderHttpError(
+					response.status,
+					normalizeHeaders(response.headers),
+					parseErrorBody(response.data),
+					request,
+				);
+			}
+			// Already an n8n error (e.g. "needs to be reconnected" from n8n's OAuth2 refresh).
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
+		}
+	};
+	return retryingRequester(send, policy);
+}
