@@ -3,11 +3,19 @@
  * revoke grants, expire cursors and click through consent pages. Available in-process
  * (`emu.control`) and over HTTP under `/_emulator/*` (for the standalone emulator).
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EmulatorHttpError, type EmulatorResponse } from './http';
 import type { FaultSpec } from './faults';
 import type { QuotaSettings } from './limits';
 import type { CallCounts, Router } from './router';
 import type { EmulatorState, Provider } from './state';
+import {
+	type OAuthClient,
+	type OAuthSettings,
+	oauthStore,
+	randomToken,
+	registerOAuthClient,
+} from './oauth';
 
 export interface ConsentResult {
 	/** The redirect the browser would follow (redirect_uri + code/state or error/state). */
@@ -125,6 +133,41 @@ export class EmulatorControl {
 		};
 	}
 
+	/** Tunes token lifetimes and the Microsoft refresh-token grace period; returns the settings. */
+	configure(settings: Partial<OAuthSettings>): OAuthSettings {
+		const store = oauthStore(this.state);
+		Object.assign(store.settings, settings);
+		return { ...store.settings };
+	}
+
+	/** Registers an OAuth client (app registration); without a secret it is a public client. */
+	createOAuthClient(options: {
+		provider: Provider;
+		redirectUris?: string[];
+		allowLoopback?: boolean;
+		public?: boolean;
+		name?: string;
+		clientId?: string;
+		clientSecret?: string;
+	}): OAuthClient {
+		const clientId =
+			options.clientId ??
+			(options.provider === 'google'
+				? `${randomBytes(9).toString('hex')}-emu.apps.googleusercontent.com`
+				: randomUUID());
+		return registerOAuthClient(this.state, {
+			clientId,
+			clientSecret: options.public
+				? undefined
+				: (options.clientSecret ??
+					(options.provider === 'google' ? `GOCSPX-${randomToken(21)}` : `emu~${randomToken(30)}`)),
+			provider: options.provider,
+			name: options.name ?? 'Emulator test app',
+			redirectUris: options.redirectUris ?? [],
+			allowLoopback: options.allowLoopback ?? true,
+		});
+	}
+
 	/** Opens the consent page of an authorization URL and clicks Approve (as `email`, if given). */
 	approveConsent(
 		authorizationUrl: string,
@@ -169,8 +212,9 @@ export class EmulatorControl {
 				body: Buffer.from(form.toString()),
 			});
 		}
-		const location = response.headers?.location;
-		if (response.status !== 302 || !location) {
+		// form_post answers with an auto-submitting page; it carries the equivalent URL too.
+		const location = response.headers?.location ?? response.headers?.['x-emulator-redirect'];
+		if ((response.status !== 302 && response.status !== 200) || !location) {
 			const text =
 				typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
 			throw new Error(`consent failed: HTTP ${response.status}: ${text.slice(0, 500)}`);
@@ -283,6 +327,21 @@ export function registerControlRoutes(router: Router, control: EmulatorControl):
 		} catch (error) {
 			throw new EmulatorHttpError({ status: 400, body: { error: (error as Error).message } });
 		}
+	});
+	router.add('POST', '/_emulator/settings', opts('configure'), (req) =>
+		ok(control.configure(jsonBody(req) as Partial<OAuthSettings>)),
+	);
+	router.add('POST', '/_emulator/clients', opts('createOAuthClient'), (req) => {
+		const body = jsonBody(req);
+		if (body.provider !== 'google' && body.provider !== 'microsoft') {
+			throw new EmulatorHttpError({
+				status: 400,
+				body: { error: '"provider" must be google or microsoft' },
+			});
+		}
+		return ok(
+			control.createOAuthClient(body as Parameters<EmulatorControl['createOAuthClient']>[0]),
+		);
 	});
 	router.add('POST', '/_emulator/service-accounts', opts('createServiceAccount'), (req) => {
 		const body = jsonBody(req);

@@ -91,6 +91,10 @@ export class EmulatorState {
 	readonly seed: string | number;
 	readonly messages: number;
 	readonly epoch: Date;
+	/** The default account per provider (who consents when no login_hint is given). */
+	readonly sandbox: Partial<Record<Provider, string>> = {};
+	/** The server's base URL once it listens (service-account keys point their token_uri here). */
+	baseUrl?: string;
 	private clockOffsetMs = 0;
 	private generator?: GeneratorFactories;
 	private readonly revocationListeners: ((grantId: string) => void)[] = [];

@@ -1,0 +1,176 @@
+/**
+ * The provider emulator: one local HTTP server speaking Google OAuth, Gmail, Calendar, the
+ * Microsoft identity platform and Microsoft Graph, with a sandbox Google and Microsoft account.
+ *
+ *   const emu = await startEmulator({ seed: 'my-test', messages: 500 });
+ *   const gmail = google.gmail({ version: 'v1', rootUrl: emu.urls.googleApis, auth: emu.sandbox.accessToken });
+ *   emu.control.inject({ operation: 'gmail.users.messages.get', status: 429 });
+ *   await emu.stop();
+ *
+ * See test/emulator/README.md.
+ */
+import { EmulatorControl, registerControlRoutes } from './core/control';
+import type { QuotaSettings } from './core/limits';
+import { registerOAuthClient } from './core/oauth';
+import { Router } from './core/router';
+import { startHttpServer } from './core/server';
+import { EmulatorState, type GeneratorFactories } from './core/state';
+import { registerCalendar } from './google/calendar';
+import { registerGmail } from './google/gmail';
+import { GOOGLE_SCOPES, registerGoogleOAuth } from './google/oauth';
+import { registerGraph } from './microsoft/graph';
+import { MICROSOFT_SCOPES, registerMicrosoftIdentity } from './microsoft/identity';
+
+export interface EmulatorOptions {
+	/** Port to listen on (default 0 = a free random port). */
+	port?: number;
+	host?: string;
+	/** Seed of every generated mailbox and calendar (default 1). */
+	seed?: string | number;
+	/** Messages in each generated mailbox (default 200). */
+	messages?: number;
+	/** Date of the newest generated message; generated content never reads the wall clock. */
+	epoch?: Date;
+	sandbox?: { googleEmail?: string; microsoftEmail?: string };
+	quota?: Partial<QuotaSettings>;
+	/** Replace the mailbox/calendar generator (tests of the emulator itself). */
+	generator?: GeneratorFactories;
+}
+
+export const SANDBOX_GOOGLE_EMAIL = 'sandbox@crm-connect.test';
+export const SANDBOX_MICROSOFT_EMAIL = 'sandbox@crm-connect.onmicrosoft.test';
+export const SANDBOX_GOOGLE_CLIENT_ID = 'crm-connect-sandbox.apps.googleusercontent.com';
+export const SANDBOX_GOOGLE_CLIENT_SECRET = 'GOCSPX-crm-connect-sandbox-secret';
+export const SANDBOX_MICROSOFT_CLIENT_ID = '8c7a1f0e-4b1d-4e0a-9c3f-6d2b5a0e7f11';
+export const SANDBOX_MICROSOFT_CLIENT_SECRET = 'emu~crm-connect-sandbox-secret';
+/** The sandbox tokens are meant for manual use and benchmarks: valid for 30 days of clock. */
+const SANDBOX_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+
+export interface EmulatorUrls {
+	/** rootUrl for googleapis / @googleapis/* clients (www.googleapis.com, gmail/calendar hosts). */
+	googleApis: string;
+	/** accounts.google.com authorization endpoint. */
+	googleAuth: string;
+	/** oauth2.googleapis.com token endpoint (revoke: …/revoke, tokeninfo: …/tokeninfo). */
+	googleToken: string;
+	/** login.microsoftonline.com base: append `{tenant}/oauth2/v2.0/authorize|token`. */
+	microsoftLogin: string;
+	/** graph.microsoft.com/v1.0 base URL. */
+	graph: string;
+	/** Control API base (`/_emulator`). */
+	control: string;
+}
+
+export interface Emulator {
+	baseUrl: string;
+	port: number;
+	urls: EmulatorUrls;
+	sandbox: {
+		googleEmail: string;
+		microsoftEmail: string;
+		/** Google access token for the sandbox account, every scope, long-lived. */
+		accessToken: string;
+		/** Microsoft (Graph) access token for the Microsoft sandbox account, every scope. */
+		microsoftAccessToken: string;
+		clientId: string;
+		clientSecret: string;
+		microsoftClientId: string;
+		microsoftClientSecret: string;
+	};
+	control: EmulatorControl;
+	router: Router;
+	state: EmulatorState;
+	stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const state = new EmulatorState({
+		seed: options.seed,
+		messages: options.messages,
+		epoch: options.epoch,
+		generator: options.generator,
+	});
+	const router = new Router(state);
+	if (options.quota) router.setQuota(options.quota);
+	const control = new EmulatorControl(router, state);
+
+	registerControlRoutes(router, control);
+	registerGoogleOAuth(router, state);
+	registerMicrosoftIdentity(router, state);
+	registerGmail(router, state);
+	registerCalendar(router, state);
+	registerGraph(router, state);
+	// Google Ads, YouTube and the WebSub hub register here when they join the emulator.
+
+	const googleEmail = options.sandbox?.googleEmail ?? SANDBOX_GOOGLE_EMAIL;
+	const microsoftEmail = options.sandbox?.microsoftEmail ?? SANDBOX_MICROSOFT_EMAIL;
+	state.sandbox.google = googleEmail;
+	state.sandbox.microsoft = microsoftEmail;
+	const googleAccount = state.getOrCreateAccount(googleEmail, 'google', 'Sandbox User');
+	const microsoftAccount = state.getOrCreateAccount(microsoftEmail, 'microsoft', 'Sandbox User');
+	registerOAuthClient(state, {
+		clientId: SANDBOX_GOOGLE_CLIENT_ID,
+		clientSecret: SANDBOX_GOOGLE_CLIENT_SECRET,
+		provider: 'google',
+		name: 'crm-connect (sandbox)',
+		redirectUris: [],
+		allowLoopback: true,
+	});
+	registerOAuthClient(state, {
+		clientId: SANDBOX_MICROSOFT_CLIENT_ID,
+		clientSecret: SANDBOX_MICROSOFT_CLIENT_SECRET,
+		provider: 'microsoft',
+		name: 'crm-connect (sandbox)',
+		redirectUris: [],
+		allowLoopback: true,
+	});
+	const googleToken = state.issueAccessToken(
+		googleAccount,
+		GOOGLE_SCOPES,
+		SANDBOX_GOOGLE_CLIENT_ID,
+		SANDBOX_TOKEN_TTL_SECONDS,
+		{ allScopes: true },
+	);
+	const microsoftToken = state.issueAccessToken(
+		microsoftAccount,
+		MICROSOFT_SCOPES,
+		SANDBOX_MICROSOFT_CLIENT_ID,
+		SANDBOX_TOKEN_TTL_SECONDS,
+		{ allScopes: true },
+	);
+
+	const server = await startHttpServer(router, { port: options.port, host: options.host });
+	const baseUrl = server.baseUrl;
+	state.baseUrl = baseUrl;
+	return {
+		baseUrl,
+		port: server.port,
+		urls: {
+			googleApis: `${baseUrl}/`,
+			googleAuth: `${baseUrl}/o/oauth2/v2/auth`,
+			googleToken: `${baseUrl}/token`,
+			microsoftLogin: `${baseUrl}/`,
+			graph: `${baseUrl}/v1.0`,
+			control: `${baseUrl}/_emulator`,
+		},
+		sandbox: {
+			googleEmail: googleAccount.email,
+			microsoftEmail: microsoftAccount.email,
+			accessToken: googleToken.token,
+			microsoftAccessToken: microsoftToken.token,
+			clientId: SANDBOX_GOOGLE_CLIENT_ID,
+			clientSecret: SANDBOX_GOOGLE_CLIENT_SECRET,
+			microsoftClientId: SANDBOX_MICROSOFT_CLIENT_ID,
+			microsoftClientSecret: SANDBOX_MICROSOFT_CLIENT_SECRET,
+		},
+		control,
+		router,
+		state,
+		stop: () => server.stop(),
+	};
+}
+
+export { EmulatorControl, Router, EmulatorState };
+export type { FaultSpec } from './core/faults';
+export type { CallCounts } from './core/router';
+export type { ConsentResult, ServiceAccountKey } from './core/control';
