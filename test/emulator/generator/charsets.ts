@@ -1,0 +1,93 @@
+// Encoders for the legacy charsets the generator writes (ISO-8859-1, Windows-1252, Shift_JIS).
+// Node's TextDecoder (full ICU) already knows these tables, so the reverse (Unicode → bytes) maps
+// are built once from it instead of pulling in an encoding library.
+
+export type Charset = 'utf-8' | 'us-ascii' | 'iso-8859-1' | 'windows-1252' | 'shift_jis';
+
+/** The label written into Content-Type / encoded words. */
+export const charsetLabel: Record<Charset, string> = {
+	'utf-8': 'UTF-8',
+	'us-ascii': 'us-ascii',
+	'iso-8859-1': 'ISO-8859-1',
+	'windows-1252': 'windows-1252',
+	shift_jis: 'Shift_JIS',
+};
+
+let windows1252: Map<number, number> | undefined;
+let shiftJis: Map<number, number> | undefined;
+
+function buildWindows1252(): Map<number, number> {
+	const map = new Map<number, number>();
+	const decoder = new TextDecoder('windows-1252');
+	for (let b = 0x80; b <= 0x9f; b++) {
+		const ch = decoder.decode(Uint8Array.of(b));
+		if (ch !== '\ufffd') map.set(ch.codePointAt(0)!, b);
+	}
+	return map;
+}
+
+function buildShiftJis(): Map<number, number> {
+	const map = new Map<number, number>();
+	const decoder = new TextDecoder('shift_jis');
+	// Half-width katakana are single bytes 0xA1–0xDF.
+	for (let b = 0xa1; b <= 0xdf; b++) map.set(decoder.decode(Uint8Array.of(b)).codePointAt(0)!, b);
+	const leads: number[] = [];
+	for (let l = 0x81; l <= 0x9f; l++) leads.push(l);
+	for (let l = 0xe0; l <= 0xfc; l++) leads.push(l);
+	for (const lead of leads) {
+		for (let trail = 0x40; trail <= 0xfc; trail++) {
+			if (trail === 0x7f) continue;
+			const ch = decoder.decode(Uint8Array.of(lead, trail));
+			if (ch.length !== 1 || ch === '\ufffd') continue;
+			const cp = ch.codePointAt(0)!;
+			// Keep the first (JIS X 0208) mapping when IBM/NEC extensions duplicate a character.
+			if (!map.has(cp)) map.set(cp, (lead << 8) | trail);
+		}
+	}
+	return map;
+}
+
+/** Encodes text into the charset's bytes; throws if a character has no mapping (a generator bug). */
+export function encodeText(text: string, charset: Charset): Buffer {
+	if (charset === 'utf-8') return Buffer.from(text, 'utf8');
+	if (charset === 'us-ascii' || charset === 'iso-8859-1') {
+		const limit = charset === 'us-ascii' ? 0x7f : 0xff;
+		const out = Buffer.allocUnsafe(text.length);
+		for (let i = 0; i < text.length; i++) {
+			const c = text.charCodeAt(i);
+			if (c > limit) throw new Error(`'${text[i]}' is not in ${charset}`);
+			out[i] = c;
+		}
+		return out;
+	}
+	if (charset === 'windows-1252') {
+		windows1252 ??= buildWindows1252();
+		const out = Buffer.allocUnsafe(text.length);
+		for (let i = 0; i < text.length; i++) {
+			const c = text.charCodeAt(i);
+			const b = c < 0x80 || (c >= 0xa0 && c <= 0xff) ? c : windows1252.get(c);
+			if (b === undefined) throw new Error(`'${text[i]}' is not in windows-1252`);
+			out[i] = b;
+		}
+		return out;
+	}
+	shiftJis ??= buildShiftJis();
+	const bytes: number[] = [];
+	for (const ch of text) {
+		const c = ch.codePointAt(0)!;
+		if (c < 0x80) {
+			bytes.push(c);
+			continue;
+		}
+		const v = shiftJis.get(c);
+		if (v === undefined) throw new Error(`'${ch}' is not in Shift_JIS`);
+		if (v > 0xff) bytes.push(v >> 8, v & 0xff);
+		else bytes.push(v);
+	}
+	return Buffer.from(bytes);
+}
+
+export function isAscii(text: string): boolean {
+	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+	return true;
+}
