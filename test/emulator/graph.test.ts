@@ -16,14 +16,8 @@ import {
 	type Context,
 	type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import {
-	EmulatorControl,
-	Router,
-	EmulatorState,
-	startHttpServer,
-	type RunningServer,
-} from './core';
-import { deliverGraphMessages, registerGraph, setGraphCursorExpiryCode } from './microsoft/graph';
+import { startEmulator, type Emulator, type EmulatorControl, type EmulatorState } from './index';
+import { deliverGraphMessages, setGraphCursorExpiryCode } from './microsoft/graph';
 import {
 	occurrenceWalls,
 	parseRecurrence,
@@ -50,7 +44,7 @@ class BearerToken implements Middleware {
 	}
 }
 
-let server: RunningServer;
+let emu: Emulator;
 let state: EmulatorState;
 let control: EmulatorControl;
 let graphBase: string;
@@ -122,18 +116,20 @@ function generatedInboxMessageIds(): string[] {
 }
 
 beforeAll(async () => {
-	state = new EmulatorState({ seed: 'graph-test', messages: MESSAGES });
-	const router = new Router(state);
-	control = new EmulatorControl(router, state);
-	registerGraph(router, state);
-	server = await startHttpServer(router);
-	graphBase = server.baseUrl;
-	state.getOrCreateAccount(EMAIL, 'microsoft', 'Megan Bowen');
-	token = control.issueToken(EMAIL, { provider: 'microsoft' }).access_token;
+	emu = await startEmulator({
+		seed: 'graph-test',
+		messages: MESSAGES,
+		sandbox: { microsoftEmail: EMAIL },
+	});
+	state = emu.state;
+	control = emu.control;
+	// The client joins baseUrl and its defaultVersion ('v1.0'); emu.urls.graph already ends in /v1.0.
+	graphBase = emu.urls.graph.replace(/\/v1\.0$/, '');
+	token = emu.sandbox.microsoftAccessToken;
 });
 
 afterAll(async () => {
-	await server?.stop();
+	await emu?.stop();
 });
 
 beforeEach(() => {
@@ -143,7 +139,11 @@ beforeEach(() => {
 describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 	test('GET /me', async () => {
 		const me = await client().api('/me').get();
-		expect(me).toMatchObject({ mail: EMAIL, userPrincipalName: EMAIL, displayName: 'Megan Bowen' });
+		expect(me).toMatchObject({
+			mail: EMAIL,
+			userPrincipalName: EMAIL,
+			displayName: 'Sandbox User',
+		});
 		expect(me.id).toBe(state.getAccount(EMAIL)!.id);
 		const byUpn = await client().api(`/users/${EMAIL}`).select('id,mail').get();
 		expect(byUpn.id).toBe(me.id);
