@@ -2,6 +2,7 @@ import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { Crm } from '../../nodes/Crm/Crm.node';
+import { GmailCrm } from '../../nodes/GmailCrm/GmailCrm.node';
 import { ManualTrigger } from './manualTrigger';
 import { HttpProbe } from './testTypes';
 
@@ -11,6 +12,7 @@ export const PACKAGE = 'n8n-nodes-crm-connect';
 const registry: Record<string, () => INodeType | IVersionedNodeType> = {
 	'n8n-nodes-base.manualTrigger': () => new ManualTrigger(),
 	[`${PACKAGE}.crm`]: () => new Crm(),
+	[`${PACKAGE}.gmailCrm`]: () => new GmailCrm(),
 	'n8n-nodes-crm-connect-test.httpProbe': () => new HttpProbe(),
 };
 

@@ -22,9 +22,10 @@ export interface ServiceAccountTokenRequest {
 }
 
 export class ServiceAccountError extends Error {
+	// Not named `status`: n8n would replace the message with a generic one for that HTTP status.
 	constructor(
 		message: string,
-		readonly status?: number,
+		readonly tokenEndpointStatus?: number,
 		readonly providerError?: string,
 	) {
 		super(message);
