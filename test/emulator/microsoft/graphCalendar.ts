@@ -245,7 +245,7 @@ export function toGraphCalendar(account: Account, index: number) {
 	const id = calendarId(account, index);
 	return {
 		id,
-		name: calendar.summary,
+		name: calendar.primary ? 'Calendar' : calendar.summary, // Outlook's default calendar is "Calendar"
 		color: 'auto',
 		hexColor: calendar.backgroundColor ?? '',
 		isDefaultCalendar: !!calendar.primary,
