@@ -68,3 +68,13 @@ export {
 	type EmailAttachment,
 } from './records/emailRecord';
 export { parseMime, type ParsedMime, type ParsedAttachment } from './mail/parseMime';
+export {
+	calendarEventRecordSchema,
+	eventAttendeeSchema,
+	eventTimeSchema,
+	diffCalendarEvents,
+	type CalendarEventRecord,
+	type CalendarEventChanges,
+	type EventAttendee,
+	type EventTime,
+} from './records/calendarEventRecord';

@@ -88,6 +88,13 @@ describe('dist/', () => {
 			// n8n provides n8n-workflow to community nodes; nothing else is there.
 			const n8nWorkflow = path.dirname(path.dirname(require.resolve('n8n-workflow/package.json')));
 			const script = `
+				const pkg = JSON.parse(process.env.PACKAGE_N8N);
+				// Every node and credential n8n would load must load from dist/ alone.
+				const loaded = [...pkg.nodes, ...pkg.credentials].map((file) => {
+					const exported = require('./' + file);
+					const name = require('path').basename(file).replace(/\.(node|credentials)\.js$/, '');
+					return new exported[name]().description?.name ?? new exported[name]().name;
+				});
 				const { Crm } = require('./dist/nodes/Crm/Crm.node.js');
 				const { CrmDatabase } = require('./dist/credentials/CrmDatabase.credentials.js');
 				const engine = require('./dist/core/index.js');
@@ -103,6 +110,7 @@ describe('dist/', () => {
 						versions: Object.keys(node.nodeVersions),
 						credential: new CrmDatabase().name,
 						applied: report.applied.length,
+						loaded,
 						serverVersion: check.serverVersion,
 					}));
 				})().catch((error) => { console.error(error); process.exit(1); });`;
@@ -113,6 +121,7 @@ describe('dist/', () => {
 					NODE_PATH: path.join(n8nWorkflow),
 					DB_URL: testServerUrl(),
 					DB_SCHEMA: schema,
+					PACKAGE_N8N: JSON.stringify(packageJson.n8n),
 				},
 				encoding: 'utf8',
 			});
@@ -124,6 +133,12 @@ describe('dist/', () => {
 				applied: migrationNames.length,
 			});
 			expect(result.serverVersion).toMatch(/^\d+/);
+			expect(result.loaded).toHaveLength(
+				packageJson.n8n.nodes.length + packageJson.n8n.credentials.length,
+			);
+			expect(result.loaded).toEqual(
+				expect.arrayContaining(['crm', 'crmDatabase', 'gmailCrmOAuth2Api']),
+			);
 		} finally {
 			rmSync(sandbox, { recursive: true, force: true });
 		}

@@ -1,19 +1,49 @@
+import { readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
 import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { Crm } from '../../nodes/Crm/Crm.node';
-import { GmailCrm } from '../../nodes/GmailCrm/GmailCrm.node';
 import { ManualTrigger } from './manualTrigger';
 import { HttpProbe } from './testTypes';
 
 /** Our package's node types under the names n8n gives community nodes, plus the test trigger. */
 export const PACKAGE = 'n8n-nodes-crm-connect';
 
-const registry: Record<string, () => INodeType | IVersionedNodeType> = {
+type NodeFactory = () => INodeType | IVersionedNodeType;
+
+/**
+ * Every node of the package, found as n8n finds them: nodes/<Name>/<Name>.node.ts exporting class
+ * <Name> (and <Name>Trigger.node.ts beside it for triggers), registered under the description's name.
+ */
+function discoverPackageNodes(): Record<string, NodeFactory> {
+	const nodesDir = path.join(__dirname, '../../nodes');
+	const found: Record<string, NodeFactory> = {};
+	for (const dir of readdirSync(nodesDir)) {
+		const folder = path.join(nodesDir, dir);
+		if (!existsSync(folder) || dir === 'shared') continue;
+		for (const file of readdirSync(folder).filter((name) => name.endsWith('.node.ts'))) {
+			const className = file.replace(/\.node\.ts$/, '');
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const exported = require(path.join(folder, file))[className] as
+				| (new () => INodeType | IVersionedNodeType)
+				| undefined;
+			if (!exported) throw new Error(`${dir}/${file} does not export a class ${className}`);
+			const instance = new exported();
+			const name =
+				'nodeVersions' in instance
+					? (instance as IVersionedNodeType).description.name
+					: instance.description.name;
+			found[`${PACKAGE}.${name}`] = () => new exported();
+		}
+	}
+	return found;
+}
+
+const registry: Record<string, NodeFactory> = {
 	'n8n-nodes-base.manualTrigger': () => new ManualTrigger(),
-	[`${PACKAGE}.crm`]: () => new Crm(),
-	[`${PACKAGE}.gmailCrm`]: () => new GmailCrm(),
 	'n8n-nodes-crm-connect-test.httpProbe': () => new HttpProbe(),
+	...discoverPackageNodes(),
 };
 
 export class TestNodeTypes implements INodeTypes {
@@ -24,7 +54,9 @@ export class TestNodeTypes implements INodeTypes {
 		if (!type) {
 			const create = registry[nodeType];
 			if (!create)
-				throw new Error(`Unknown node type ${nodeType} (register it in test/harness/nodeTypes.ts)`);
+				throw new Error(
+					`Unknown node type ${nodeType} (nodes/<Name>/<Name>.node.ts exporting class <Name>?)`,
+				);
 			type = create();
 			this.cache.set(nodeType, type);
 		}
