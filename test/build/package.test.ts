@@ -92,7 +92,7 @@ describe('dist/', () => {
 				// Every node and credential n8n would load must load from dist/ alone.
 				const loaded = [...pkg.nodes, ...pkg.credentials].map((file) => {
 					const exported = require('./' + file);
-					const name = require('path').basename(file).replace(/\.(node|credentials)\.js$/, '');
+					const name = require('path').basename(file).replace(/\\.(node|credentials)\\.js$/, '');
 					return new exported[name]().description?.name ?? new exported[name]().name;
 				});
 				const { Crm } = require('./dist/nodes/Crm/Crm.node.js');
