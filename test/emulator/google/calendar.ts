@@ -455,6 +455,45 @@ export function cancelCalendarEvent(
 // ---- routes ------------------------------------------------------------------------------------
 
 export function registerCalendar(router: Router, state: EmulatorState): void {
+	// Control (standalone emulator): POST /_emulator/calendar/change
+	// {email, calendarId, eventId, attendee?: {email, responseStatus}, start?, end?, cancel?: true}.
+	router.add(
+		'POST',
+		'/_emulator/calendar/change',
+		{ name: 'control.calendarChange', surface: 'control' },
+		(req) => {
+			const b = req.json<{
+				email: string;
+				calendarId?: string;
+				eventId: string;
+				attendee?: { email: string; responseStatus: Attendee['responseStatus'] };
+				start?: EventTime;
+				end?: EventTime;
+				cancel?: boolean;
+			}>();
+			try {
+				const calendarId = b.calendarId ?? 'primary';
+				let event: EventResource | undefined;
+				if (b.attendee) {
+					event = setCalendarAttendeeResponse(
+						state,
+						b.email,
+						calendarId,
+						b.eventId,
+						b.attendee.email,
+						b.attendee.responseStatus,
+					);
+				}
+				if (b.start && b.end)
+					event = moveCalendarEvent(state, b.email, calendarId, b.eventId, b.start, b.end);
+				if (b.cancel) cancelCalendarEvent(state, b.email, calendarId, b.eventId);
+				return { status: 200, body: { event: event ?? null } };
+			} catch (e) {
+				return { status: 400, body: { error: (e as Error).message } };
+			}
+		},
+	);
+
 	const route = (
 		method: string,
 		path: string,

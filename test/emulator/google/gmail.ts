@@ -731,6 +731,29 @@ export function registerGmail(router: Router, state: EmulatorState): void {
 		return ok({ id: req.params.id, message: messageResource(v, format) });
 	});
 
+	// Control (standalone emulator): POST /_emulator/gmail/deliver {email, count} or {email, raw: [base64url]}.
+	router.add(
+		'POST',
+		'/_emulator/gmail/deliver',
+		{ name: 'control.gmailDeliver', surface: 'control' },
+		(req) => {
+			const body = req.json<{
+				email?: string;
+				count?: number;
+				raw?: string[];
+				labelIds?: string[];
+			}>();
+			if (!body.email || !state.getAccount(body.email)) {
+				return { status: 400, body: { error: 'email of a known account required' } };
+			}
+			const what = body.raw ? body.raw.map((r) => fromBase64Url(r)) : Number(body.count ?? 1);
+			return {
+				status: 200,
+				body: { messages: deliverGmailMessages(state, body.email, what, body.labelIds) },
+			};
+		},
+	);
+
 	// Batch: every inner request goes through router.dispatch, so it is authenticated, counted,
 	// quota-charged and faultable on its own.
 	router.add('POST', '/batch/gmail/v1', { name: 'gmail.batch', surface: 'gmail' }, async (req) => {

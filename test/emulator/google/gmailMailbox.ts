@@ -53,7 +53,8 @@ export interface GmailMessageView {
 	internalDate: number;
 	labelIds: readonly string[];
 	historyId: number;
-	snippet: string;
+	/** Lazy: the generator composes bodies only when asked. */
+	readonly snippet: string;
 	raw(): Buffer;
 	generated?: GeneratedMessage;
 	stored?: StoredMessage;
@@ -105,7 +106,8 @@ export class GmailMailboxState {
 	private deliveryBatches = 0;
 	/** Bumped on every mutation; caches of counts compare against it. */
 	version = 0;
-	private countsCache?: { version: number; counts: Map<string, LabelCounts>; threads: number };
+	private countsCache?: { version: number; counts: Map<string, LabelCounts> };
+	private baseThreadCount?: number;
 
 	constructor(private readonly account: Account) {
 		this.mailbox = account.mailbox;
@@ -181,7 +183,9 @@ export class GmailMailboxState {
 				internalDate: g.internalDate,
 				labelIds: overlay?.labelIds ?? g.labelIds,
 				historyId: overlay?.historyId ?? HISTORY_BASE + position + 1,
-				snippet: g.snippet,
+				get snippet() {
+					return g.snippet;
+				},
 				raw: () => g.raw(),
 				generated: g,
 			};
@@ -229,8 +233,8 @@ export class GmailMailboxState {
 				from: formatAddress(g.from),
 				to: [...g.to, ...g.cc].map(formatAddress).join(', '),
 				text: () => g.text ?? htmlToText(g.html ?? ''),
-				hasAttachment: g.attachments.length > 0,
-				filenames: g.attachments.map((a) => a.filename),
+				hasAttachment: () => g.attachments.length > 0,
+				filenames: () => g.attachments.map((a) => a.filename),
 			};
 		}
 		const f = v.stored!.facts;
@@ -241,7 +245,7 @@ export class GmailMailboxState {
 			from: f.from,
 			to: [f.to, f.cc, f.bcc].filter(Boolean).join(', '),
 			text: () => f.text,
-			hasAttachment: f.hasAttachment,
+			hasAttachment: () => f.hasAttachment,
 		};
 	}
 
@@ -471,17 +475,15 @@ export class GmailMailboxState {
 	 * Per-label counts need a walk of the whole mailbox; cached until the next mutation. A thread
 	 * counts for a label at its newest message carrying that label, so no set of thread ids is held.
 	 */
-	counts(): { labels: Map<string, LabelCounts>; threads: number } {
+	counts(): { labels: Map<string, LabelCounts> } {
 		if (this.countsCache && this.countsCache.version === this.version) {
-			return { labels: this.countsCache.counts, threads: this.countsCache.threads };
+			return { labels: this.countsCache.counts };
 		}
 		const counts = new Map<string, LabelCounts>();
-		let threads = 0;
 		for (let p = 0; p < this.totalPositions; p++) {
 			const v = this.viewAt(p);
 			if (!v) continue;
 			const members = this.threadPositions(v.threadId);
-			if (members[0] === p) threads += 1;
 			const later = members.filter((m) => m > p).map((m) => this.viewAt(m)!);
 			const unread = v.labelIds.includes('UNREAD');
 			for (const l of v.labelIds) {
@@ -501,13 +503,27 @@ export class GmailMailboxState {
 				}
 			}
 		}
-		this.countsCache = { version: this.version, counts, threads };
-		return { labels: counts, threads };
+		this.countsCache = { version: this.version, counts };
+		return { labels: counts };
 	}
 
-	/** Thread total for getProfile (same cached walk). */
+	/**
+	 * Thread total for getProfile: the generated part is walked once (envelopes only) and cached as a
+	 * number; stored messages that open a thread add to it. Deleting a whole generated thread is
+	 * not subtracted (Gmail's own figure lags too).
+	 */
 	threadsTotal(): number {
-		return this.counts().threads;
+		if (this.baseThreadCount === undefined) {
+			let n = 0;
+			for (let i = 0; i < this.mailbox.count; i++) {
+				const g = this.mailbox.messageAt(i);
+				if (g.threadId === g.id) n++;
+			}
+			this.baseThreadCount = n;
+		}
+		return (
+			this.baseThreadCount + this.stored.filter((s) => !s.deleted && s.threadId === s.id).length
+		);
 	}
 }
 

@@ -10,8 +10,8 @@ export interface QueryTarget {
 	from: string; // "Name <email>" text, lower-cased by the matcher
 	to: string; // To + Cc recipients text
 	text: () => string; // body text, computed only when a free word needs it
-	hasAttachment: boolean;
-	filenames?: readonly string[];
+	hasAttachment: () => boolean;
+	filenames?: () => readonly string[];
 }
 
 type Predicate = (m: QueryTarget) => boolean;
@@ -163,7 +163,7 @@ function compileToken(
 					m.subject.toLowerCase().includes(w) ||
 					m.from.toLowerCase().includes(w) ||
 					m.to.toLowerCase().includes(w) ||
-					(m.filenames ?? []).some((f) => f.toLowerCase().includes(w)) ||
+					(m.filenames?.() ?? []).some((f) => f.toLowerCase().includes(w)) ||
 					m.text().toLowerCase().includes(w),
 			};
 		}
@@ -217,11 +217,11 @@ function compileToken(
 		case 'subject':
 			return { predicate: (m) => m.subject.toLowerCase().includes(value) };
 		case 'has':
-			if (value === 'attachment') return { predicate: (m) => m.hasAttachment };
+			if (value === 'attachment') return { predicate: (m) => m.hasAttachment() };
 			throw new GmailQueryError(`Unsupported has: operator value ${token.value}`);
 		case 'filename':
 			return {
-				predicate: (m) => (m.filenames ?? []).some((f) => f.toLowerCase().includes(value)),
+				predicate: (m) => (m.filenames?.() ?? []).some((f) => f.toLowerCase().includes(value)),
 			};
 		default:
 			// Unknown operators are searched as words by Gmail.
