@@ -5,7 +5,7 @@ import type { INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { ManualTrigger } from './manualTrigger';
-import { HttpProbe } from './testTypes';
+import { CounterPoll, HttpProbe } from './testTypes';
 
 /** Our package's node types under the names n8n gives community nodes, plus the test trigger. */
 export const PACKAGE = 'n8n-nodes-crm-connect';
@@ -43,6 +43,7 @@ function discoverPackageNodes(): Record<string, NodeFactory> {
 const registry: Record<string, NodeFactory> = {
 	'n8n-nodes-base.manualTrigger': () => new ManualTrigger(),
 	'n8n-nodes-crm-connect-test.httpProbe': () => new HttpProbe(),
+	'n8n-nodes-crm-connect-test.counterPoll': () => new CounterPoll(),
 	...discoverPackageNodes(),
 };
 

@@ -6,6 +6,7 @@ import {
 	type ICredentialType,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type IPollFunctions,
 	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
@@ -61,6 +62,31 @@ export class HttpProbe implements INodeType {
 			json: true,
 		});
 		return [[{ json: body, pairedItem: { item: 0 } }]];
+	}
+}
+
+/** A polling trigger that emits a counter kept in the workflow's static data. */
+export class CounterPoll implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Counter Poll',
+		name: 'counterPoll',
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits 1, 2, 3… on successive polls (harness tests only)',
+		defaults: { name: 'Counter Poll' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const state = this.getWorkflowStaticData('node');
+		const next = ((state.counter as number | undefined) ?? 0) + 1;
+		state.counter = next;
+		if (this.getMode() === 'manual' && next === 1)
+			return [[{ json: { counter: next, mode: 'manual' } }]];
+		return [[{ json: { counter: next, mode: this.getMode() } }]];
 	}
 }
 
