@@ -54,16 +54,14 @@ async function run(report: BenchContext['report'], messages = MESSAGES): Promise
 		started = process.hrtime.bigint();
 		for (let i = 0; i < sample.length; i += 10) {
 			await Promise.all(
-				sample
-					.slice(i, i + 10)
-					.map((id) =>
-						gmail.users.messages.get({
-							userId: 'me',
-							id,
-							format: 'metadata',
-							metadataHeaders: ['From', 'Subject', 'Date'],
-						}),
-					),
+				sample.slice(i, i + 10).map((id) =>
+					gmail.users.messages.get({
+						userId: 'me',
+						id,
+						format: 'metadata',
+						metadataHeaders: ['From', 'Subject', 'Date'],
+					}),
+				),
 			);
 		}
 		const metaSeconds = seconds(started);
