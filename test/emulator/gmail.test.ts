@@ -330,7 +330,11 @@ describe('Gmail API v1 emulator (1,000-message mailbox)', () => {
 
 	test('history after modify, deliveries, send and delete; historyTypes and labelId filters; paging', async () => {
 		const start = (await gmail.users.getProfile({ userId: 'me' })).data.historyId!;
-		const target = mailbox().messageAt(900);
+		let targetIndex = 900;
+		const fits = (labels: string[]) =>
+			labels.includes('UNREAD') && !labels.includes('STARRED') && !isSpamOrTrash(labels);
+		while (!fits(mailbox().messageAt(targetIndex).labelIds)) targetIndex--;
+		const target = mailbox().messageAt(targetIndex);
 		await gmail.users.messages.modify({
 			userId: 'me',
 			id: target.id,

@@ -237,7 +237,7 @@ describe('Calendar API v3 emulator', () => {
 		const master = await cal.events.insert({
 			calendarId: 'primary',
 			requestBody: {
-				summary: 'Weekly sync',
+				summary: 'Pipeline review QX7',
 				start: { dateTime: '2027-03-01T09:00:00', timeZone: 'Europe/Berlin' },
 				end: { dateTime: '2027-03-01T09:30:00', timeZone: 'Europe/Berlin' },
 				recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6;BYDAY=MO'],
@@ -249,7 +249,7 @@ describe('Calendar API v3 emulator', () => {
 			singleEvents: true,
 			orderBy: 'startTime',
 			...window,
-			q: 'Weekly sync',
+			q: 'Pipeline review QX7',
 		});
 		const instances = expanded.data.items!;
 		expect(instances).toHaveLength(6);
@@ -266,7 +266,11 @@ describe('Calendar API v3 emulator', () => {
 			'2027-04-05T09:00:00+02:00',
 		]);
 		expect(instances[0].id).toBe(`${master.data.id}_20270301T080000Z`);
-		const collapsed = await cal.events.list({ calendarId: 'primary', ...window, q: 'Weekly sync' });
+		const collapsed = await cal.events.list({
+			calendarId: 'primary',
+			...window,
+			q: 'Pipeline review QX7',
+		});
 		expect(collapsed.data.items!.map((e) => e.id)).toEqual([master.data.id]);
 		expect(
 			(await failure(cal.events.list({ calendarId: 'primary', orderBy: 'startTime' }))).status,
@@ -279,7 +283,7 @@ describe('Calendar API v3 emulator', () => {
 			singleEvents: true,
 			orderBy: 'startTime',
 			...window,
-			q: 'Weekly sync',
+			q: 'Pipeline review QX7',
 		});
 		expect(after.data.items!.map((i) => i.id)).toEqual(
 			instances.filter((_, i) => i !== 2).map((i) => i.id),
