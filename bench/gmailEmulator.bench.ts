@@ -35,6 +35,7 @@ async function run(report: BenchContext['report'], messages = MESSAGES): Promise
 				userId: 'me',
 				maxResults: 500,
 				pageToken,
+				includeSpamTrash: true,
 			});
 			listed += data.messages?.length ?? 0;
 			if (sample.length < 2000)
