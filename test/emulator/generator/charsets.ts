@@ -87,6 +87,30 @@ export function encodeText(text: string, charset: Charset): Buffer {
 	return Buffer.from(bytes);
 }
 
+/** Whether every character of the text has a byte sequence in the charset (no allocation). */
+export function fitsCharset(text: string, charset: Charset): boolean {
+	if (charset === 'utf-8') return true;
+	if (charset === 'us-ascii') return isAscii(text);
+	if (charset === 'iso-8859-1') {
+		for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+		return true;
+	}
+	if (charset === 'windows-1252') {
+		windows1252 ??= buildWindows1252();
+		for (let i = 0; i < text.length; i++) {
+			const c = text.charCodeAt(i);
+			if (c >= 0x80 && !(c >= 0xa0 && c <= 0xff) && !windows1252.has(c)) return false;
+		}
+		return true;
+	}
+	shiftJis ??= buildShiftJis();
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c >= 0x80 && !shiftJis.has(c)) return false;
+	}
+	return true;
+}
+
 export function isAscii(text: string): boolean {
 	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
 	return true;

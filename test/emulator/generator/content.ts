@@ -1,7 +1,7 @@
 // Composition of one message's body: wording, signature, quoted reply, HTML rendering, attachments.
 // Pure functions of their inputs; the mailbox calls them lazily when a body is first needed.
 
-import { Charset, encodeText } from './charsets';
+import { Charset, fitsCharset } from './charsets';
 import { BusinessContact, Locale, Person } from './people';
 import { Rng, fmix32 } from './prng';
 import { TEXTS, Vars, fill, typography } from './texts';
@@ -181,12 +181,7 @@ export function htmlToText(html: string): string {
 }
 
 export function canEncode(text: string, charset: Charset): boolean {
-	try {
-		encodeText(text, charset);
-		return true;
-	} catch {
-		return false;
-	}
+	return fitsCharset(text, charset);
 }
 
 export function localized(locale: Locale, charset: Charset, template: string, vars: Vars): string {

@@ -105,6 +105,8 @@ interface ThreadPlan {
 	/** Subject before any reply prefix, still with plain ASCII punctuation. */
 	subject: string;
 	subjectTemplate: string;
+	/** Typography of the subject is fixed per thread, so replies repeat it exactly. */
+	subjectCharset: Charset;
 	vars: Omit<Vars, 'amount' | 'first' | 'last' | 'full' | 'ownerFirst'>;
 	important: boolean;
 	archived: boolean;
@@ -443,7 +445,7 @@ export class VirtualMailbox implements Mailbox {
 		else
 			subject =
 				(plan.locale === 'de' && !fromOwner && rng.chance(0.4) ? 'AW: ' : 'Re: ') + plan.subject;
-		subject = typography(subject, charset, plan.locale);
+		subject = typography(subject, plan.subjectCharset, plan.locale);
 
 		const labelIds: string[] = [];
 		const incoming = !fromOwner;

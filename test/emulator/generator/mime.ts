@@ -43,6 +43,11 @@ function hex2(b: number): string {
 	return (b < 16 ? '=0' : '=') + b.toString(16).toUpperCase();
 }
 
+// Per-byte QP tokens, precomputed: literal printable ASCII (except '='), '=XX' for the rest.
+const QP_TOKENS: string[] = Array.from({ length: 256 }, (_, b) =>
+	(b >= 33 && b <= 126 && b !== 61) || b === 32 || b === 9 ? String.fromCharCode(b) : hex2(b),
+);
+
 /** Quoted-printable (RFC 2045 §6.7) of text whose lines are encoded on their own (hard breaks = CRLF). */
 export function quotedPrintable(text: string, charset: Charset): string {
 	let out = '';
@@ -50,13 +55,11 @@ export function quotedPrintable(text: string, charset: Charset): string {
 	for (let l = 0; l < lines.length; l++) {
 		const bytes = encodeText(lines[l], charset);
 		let line = '';
-		for (let i = 0; i < bytes.length; i++) {
+		const lastIndex = bytes.length - 1;
+		for (let i = 0; i <= lastIndex; i++) {
 			const b = bytes[i];
-			const last = i === bytes.length - 1;
-			let token: string;
-			if ((b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last))
-				token = String.fromCharCode(b);
-			else token = hex2(b);
+			// Whitespace at the end of a line must be encoded, or transports may strip it.
+			const token = i === lastIndex && (b === 32 || b === 9) ? hex2(b) : QP_TOKENS[b];
 			// Soft line break keeps every encoded line within 76 characters.
 			if (line.length + token.length > 75) {
 				out += line + '=' + CRLF;
@@ -78,40 +81,38 @@ export function encodedWords(text: string, charset: Charset, mode: 'B' | 'Q'): s
 	const label = charsetLabel[charset];
 	const overhead = label.length + 7; // =? label ?X? … ?=
 	const words: string[] = [];
-	let chunk = '';
-	let chunkLen = 0;
-	const encodedLen = (bytes: Buffer) => {
-		if (mode === 'B') return Math.ceil(bytes.length / 3) * 4;
-		let n = 0;
-		for (const b of bytes) n += b === 32 || Q_SAFE.test(String.fromCharCode(b)) ? 1 : 3;
-		return n;
-	};
+	let chunk: Buffer[] = [];
+	let bytes = 0;
+	let qLength = 0;
 	const flush = () => {
-		if (!chunk) return;
-		const bytes = encodeText(chunk, charset);
-		let body: string;
-		if (mode === 'B') body = bytes.toString('base64');
-		else {
-			body = '';
-			for (const b of bytes) {
-				const c = String.fromCharCode(b);
-				body += b === 32 ? '_' : b < 128 && Q_SAFE.test(c) ? c : hex2(b);
-			}
-		}
+		if (!chunk.length) return;
+		const all = Buffer.concat(chunk);
+		let body = '';
+		if (mode === 'B') body = all.toString('base64');
+		else for (const b of all) body += qByte(b);
 		words.push(`=?${label}?${mode}?${body}?=`);
-		chunk = '';
-		chunkLen = 0;
+		chunk = [];
+		bytes = 0;
+		qLength = 0;
 	};
 	for (const ch of text) {
-		const candidate = chunk + ch;
-		const len = encodedLen(encodeText(candidate, charset));
-		if (chunk && len + overhead > 75) flush();
-		chunk += ch;
-		chunkLen = len;
+		const enc = encodeText(ch, charset);
+		let q = 0;
+		if (mode === 'Q') for (const b of enc) q += qByte(b).length;
+		const next = mode === 'B' ? Math.ceil((bytes + enc.length) / 3) * 4 : qLength + q;
+		if (chunk.length && next + overhead > 75) flush();
+		chunk.push(enc);
+		bytes += enc.length;
+		qLength += q;
 	}
-	void chunkLen;
 	flush();
 	return words;
+}
+
+function qByte(b: number): string {
+	if (b === 32) return '_';
+	if (b < 128 && Q_SAFE.test(String.fromCharCode(b))) return String.fromCharCode(b);
+	return hex2(b);
 }
 
 /** Folds a header so physical lines stay short; breaks only before spaces already in the value. */
