@@ -75,7 +75,16 @@ async function main() {
 			dataDir: embedded?.dataDir,
 			migrations: status.applied.length,
 		},
-		emulator: sandbox ? { baseUrl: sandbox.baseUrl } : undefined,
+		// Sandbox tokens are the emulator's own (valid only against it), so printing them is safe.
+		emulator: sandbox
+			? {
+					baseUrl: sandbox.baseUrl,
+					googleEmail: sandbox.googleEmail,
+					microsoftEmail: sandbox.microsoftEmail,
+					accessToken: sandbox.accessToken,
+					microsoftAccessToken: sandbox.microsoftAccessToken,
+				}
+			: undefined,
 	};
 	console.log(JSON.stringify(summary));
 	console.log(
