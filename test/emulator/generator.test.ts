@@ -290,6 +290,11 @@ describe('mailbox generator', () => {
 		).toBe(true);
 		expect(sample.some((m) => m.text?.includes('\n-- \n'))).toBe(true);
 		expect(sample.some((m) => m.text?.includes('\n> '))).toBe(true);
+		// Typography in legacy and Unicode charsets: curly quotes, en dashes, guillemets, the euro.
+		expect(sample.some((m) => /[\u2013\u2019\u201c«]/.test(m.subject))).toBe(true);
+		expect(
+			sample.some((m) => m.charset === 'windows-1252' && /[\u2019\u201c€]/.test(m.text ?? '')),
+		).toBe(true);
 	});
 
 	test("signatures' true values appear in the text, with phones in national formats", () => {

@@ -372,6 +372,8 @@ export class VirtualMailbox implements Mailbox {
 		if (!multi && first === 'newsletter' && rng.chance(0.03)) spamOrTrash = 'SPAM';
 		else if (!multi && (first === 'business' || first === 'personal') && rng.chance(0.01))
 			spamOrTrash = 'TRASH';
+		const subjectCharset =
+			party.type === 'newsletter' ? party.brand.charset : charsetFor(rng, locale);
 		const plan: ThreadPlan = {
 			start,
 			members,
@@ -380,6 +382,7 @@ export class VirtualMailbox implements Mailbox {
 			locale,
 			subject,
 			subjectTemplate,
+			subjectCharset,
 			vars,
 			important,
 			archived,
