@@ -25,7 +25,9 @@
  * AccessGrant has provider/grantId/issuedAt/allScopes; EmulatorState has accessTokens,
  * refreshTokens, lookupAccessToken, revokeGrant(s), expireCursors, epoch, seed, messages;
  * calls() also returns byStatus and throttled; faults accept `after` (skip N) and `message`;
- * control has issueToken(email, {provider, scopes, ttlSeconds}); http.ts also exports
+ * control has issueToken(email, {provider, scopes, ttlSeconds}), configure({...token lifetimes,
+ * microsoftRefreshTokenGraceMs}) and createOAuthClient(); state has sandbox (default account per
+ * provider) and baseUrl; core/oauth.ts holds what both OAuth servers share; http.ts also exports
  * googleOAuthError, microsoftIdentityError. RouteOptions.auth.anyOfScopes may be [] (any scope).
  * Graph responses get `request-id`/`client-request-id` headers and the request's
  * client-request-id is copied into Graph error bodies by dispatch.
