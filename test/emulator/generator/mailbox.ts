@@ -189,7 +189,9 @@ export class VirtualMailbox implements Mailbox {
 		if (!Number.isInteger(count) || count < 1)
 			throw new RangeError(`count must be a positive integer, got ${count}`);
 		this.count = count;
-		this.owner = { name: options.owner.name, email: options.owner.email };
+		this.owner = options.owner.name
+			? { name: options.owner.name, email: options.owner.email }
+			: { email: options.owner.email };
 		this.seedHash = hashSeed(options.seed);
 		const newestSec = Math.floor((options.newest?.getTime() ?? DEFAULT_NEWEST) / 1000);
 		// ~6 hours per message, between one month and two years, never less than 20 s per message.
