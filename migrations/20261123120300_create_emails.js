@@ -1,5 +1,5 @@
 'use strict';
-const { addIdAndWorkspace, addTimestamps } = require('./support/columns');
+const { addIdAndWorkspace, addIntegrationId, addTimestamps } = require('./support/columns');
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
@@ -68,13 +68,7 @@ exports.up = async function up(knex) {
 			.inTable('emails')
 			.onDelete('CASCADE')
 			.comment('The email this copy is of');
-		table
-			.uuid('integration_id')
-			.notNullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('CASCADE')
-			.comment('Mailbox (integration) the copy lives in');
+		addIntegrationId(table, 'Mailbox (integration) the copy lives in');
 		table
 			.text('provider_message_id')
 			.notNullable()

@@ -1,18 +1,12 @@
 'use strict';
-const { addIdAndWorkspace, addTimestamps } = require('./support/columns');
+const { addIdAndWorkspace, addIntegrationId, addTimestamps } = require('./support/columns');
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
 	await knex.schema.createTable('calendar_events', (table) => {
 		table.comment('Calendar events synced from Google Calendar or Microsoft 365');
 		addIdAndWorkspace(table, knex);
-		table
-			.uuid('integration_id')
-			.notNullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('CASCADE')
-			.comment('Integration the event was synced through');
+		addIntegrationId(table, 'Integration the event was synced through');
 		table
 			.text('provider_calendar_id')
 			.notNullable()

@@ -1,5 +1,5 @@
 'use strict';
-const { addIdAndWorkspace, addTimestamps } = require('./support/columns');
+const { addIdAndWorkspace, addIntegrationId, addTimestamps } = require('./support/columns');
 
 const SOURCE_TYPES = [
 	'gmail_label',
@@ -16,13 +16,7 @@ exports.up = async function up(knex) {
 			'Provider cursors per source (label, folder, calendar); advanced in the same transaction as the rows',
 		);
 		addIdAndWorkspace(table, knex);
-		table
-			.uuid('integration_id')
-			.notNullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('CASCADE')
-			.comment('Integration the source belongs to');
+		addIntegrationId(table, 'Integration the source belongs to');
 		table
 			.text('source_type')
 			.notNullable()
@@ -55,13 +49,7 @@ exports.up = async function up(knex) {
 	await knex.schema.createTable('sync_runs', (table) => {
 		table.comment('One sync of an integration: progress, counts and outcome, shown by the widgets');
 		addIdAndWorkspace(table, knex);
-		table
-			.uuid('integration_id')
-			.notNullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('CASCADE')
-			.comment('Integration synced');
+		addIntegrationId(table, 'Integration synced');
 		table
 			.text('kind')
 			.notNullable()

@@ -1,18 +1,15 @@
 'use strict';
-const { addIdAndWorkspace, addTimestamps } = require('./support/columns');
+const { addIdAndWorkspace, addIntegrationId, addTimestamps } = require('./support/columns');
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
 	await knex.schema.createTable('ad_conversions', (table) => {
 		table.comment('Outbox of offline conversions to upload to Google Ads, with per-row errors');
 		addIdAndWorkspace(table, knex);
-		table
-			.uuid('integration_id')
-			.nullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('SET NULL')
-			.comment('Google integration that uploads it');
+		addIntegrationId(table, 'Google integration that uploads it', {
+			nullable: true,
+			onDelete: 'SET NULL',
+		});
 		table.text('customer_id').notNullable().comment('Google Ads customer id (digits only)');
 		table.text('conversion_action').notNullable().comment('Conversion action resource name or id');
 		table.text('gclid').nullable().comment('Google click id');

@@ -1,18 +1,12 @@
 'use strict';
-const { addIdAndWorkspace, addTimestamps } = require('./support/columns');
+const { addIdAndWorkspace, addIntegrationId, addTimestamps } = require('./support/columns');
 
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
 	await knex.schema.createTable('youtube_comments', (table) => {
 		table.comment('Comments on connected YouTube channels; shown in the inbox');
 		addIdAndWorkspace(table, knex);
-		table
-			.uuid('integration_id')
-			.notNullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('CASCADE')
-			.comment('Google integration of the channel');
+		addIntegrationId(table, 'Google integration of the channel');
 		table.text('channel_id').notNullable().comment('YouTube channel id');
 		table.text('video_id').nullable().comment('Video the comment is on');
 		table.text('comment_id').notNullable().comment('YouTube comment id');

@@ -1,5 +1,5 @@
 'use strict';
-const { addIdAndWorkspace, addTimestamps } = require('./support/columns');
+const { addIdAndWorkspace, addIntegrationId, addTimestamps } = require('./support/columns');
 
 const ACTIONS = [
 	'ads-conversion-callback',
@@ -40,13 +40,7 @@ exports.up = async function up(knex) {
 	await knex.schema.createTable('webhook_subscriptions', (table) => {
 		table.comment('Push subscriptions (YouTube WebSub) to renew before their lease ends');
 		addIdAndWorkspace(table, knex);
-		table
-			.uuid('integration_id')
-			.nullable()
-			.references('id')
-			.inTable('integrations')
-			.onDelete('CASCADE')
-			.comment('Integration the subscription serves');
+		addIntegrationId(table, 'Integration the subscription serves', { nullable: true });
 		table.text('hub_url').notNullable().comment('Hub the subscription is held at');
 		table.text('topic_url').notNullable().comment('Topic subscribed to');
 		table.text('callback_url').notNullable().comment('Our webhook URL given to the hub');

@@ -37,4 +37,21 @@ function addTimestamps(table, knex) {
 		.comment('When the row was last changed');
 }
 
-module.exports = { addIdAndWorkspace, addTimestamps };
+/**
+ * The integration (connected account) a row came through.
+ * @param {import('knex').Knex.CreateTableBuilder} table
+ * @param {string} comment
+ * @param {{ nullable?: boolean, onDelete?: 'CASCADE' | 'SET NULL' }} [options]
+ */
+function addIntegrationId(table, comment, options = {}) {
+	const column = table.uuid('integration_id');
+	if (options.nullable) column.nullable();
+	else column.notNullable();
+	column
+		.references('id')
+		.inTable('integrations')
+		.onDelete(options.onDelete ?? 'CASCADE')
+		.comment(comment);
+}
+
+module.exports = { addIdAndWorkspace, addIntegrationId, addTimestamps };
