@@ -78,3 +78,28 @@ export {
 	type EventAttendee,
 	type EventTime,
 } from './records/calendarEventRecord';
+export {
+	composeMime,
+	encodeWords,
+	parseAddressList,
+	replySubject,
+	replyReferences,
+	type ComposeMimeInput,
+	type ComposedMime,
+	type MailAddressInput,
+	type MailAttachmentInput,
+} from './mail/composeMime';
+export {
+	fetchGmailMessages,
+	listGmailMessageIds,
+	parseGmailBatchResponse,
+	GMAIL_BATCH_SIZE,
+	type FetchGmailMessagesOptions,
+	type ListGmailMessagesOptions,
+} from './providers/google/gmailMessages';
+export {
+	listGmailAddedMessages,
+	GmailHistoryExpiredError,
+	type GmailAddedMessage,
+	type GmailHistoryChanges,
+} from './providers/google/gmailHistory';
