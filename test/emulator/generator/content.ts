@@ -167,17 +167,35 @@ export function snippetOf(text: string): string {
 		.replace(/'/g, '&#39;');
 }
 
+/** Named entities seen in generated and delivered HTML. */
+const ENTITIES: Record<string, string> = {
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	nbsp: ' ',
+	middot: '·',
+};
+
+/** Readable text of an HTML body (used for snippets and Graph's text bodies). */
 export function htmlToText(html: string): string {
 	return html
-		.replace(/<(style|head)[\s\S]*?<\/\1>/gi, ' ')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/&nbsp;/g, ' ')
-		.replace(/&amp;/g, '&')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&middot;/g, '·')
-		.replace(/&#39;/g, "'");
+		.replace(/<(head|style|script)[\s\S]*?<\/\1>/gi, '')
+		.replace(/<br\s*\/?>/gi, '\n')
+		.replace(/<\/(p|div|tr|li|h\d|blockquote)>/gi, '\n')
+		.replace(/<[^>]+>/g, '')
+		.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+			if (name[0] === '#') {
+				const code =
+					name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+				return Number.isFinite(code) ? String.fromCodePoint(code) : entity;
+			}
+			return ENTITIES[name.toLowerCase()] ?? entity;
+		})
+		.replace(/[ \t]+\n/g, '\n')
+		.replace(/\n{3,}/g, '\n\n')
+		.trim();
 }
 
 export function canEncode(text: string, charset: Charset): boolean {

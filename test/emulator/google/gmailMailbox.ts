@@ -17,7 +17,8 @@ import {
 	type GeneratedMessage,
 	type Mailbox,
 } from '../generator';
-import { extractFacts, htmlToText, type MessageFacts } from './gmailMime';
+import { htmlToText } from '../generator/content';
+import { extractFacts, type MessageFacts } from './gmailMime';
 import type { QueryTarget } from './gmailQuery';
 
 export const HISTORY_BASE = 100000;

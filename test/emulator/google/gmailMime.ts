@@ -4,6 +4,7 @@
 // quoted-printable) but keep their charset; parts with a filename carry an attachmentId instead
 // of inline data.
 
+import { htmlToText, snippetOf } from '../generator/content';
 import { encodeToken, toBase64Url } from './gmailEncoding';
 
 export interface MimeHeader {
@@ -345,37 +346,6 @@ export interface MessageFacts {
 	text: string;
 	hasAttachment: boolean;
 	snippet: string;
-}
-
-export function escapeSnippet(text: string): string {
-	return text
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
-
-export function htmlToText(html: string): string {
-	return html
-		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/&nbsp;/g, ' ')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&');
-}
-
-export function snippetOf(text: string): string {
-	const flat = text.replace(/\s+/g, ' ').trim();
-	let cut = flat.slice(0, 200);
-	if (flat.length > 200) {
-		const space = cut.lastIndexOf(' ');
-		if (space > 150) cut = cut.slice(0, space);
-	}
-	return escapeSnippet(cut);
 }
 
 function firstText(node: MimeNode, type: string): MimeNode | undefined {

@@ -7,6 +7,7 @@
  * sort. Only mutations are stored: per-position overrides (folder, read flag, categories), the
  * added messages, and an append-only change log that the delta endpoints replay.
  */
+import { htmlToText } from '../generator/content';
 import { graphError } from '../core/http';
 import type { Account, EmulatorState } from '../core/state';
 import type { GeneratedAddress, GeneratedMessage } from '../generator';
@@ -342,34 +343,6 @@ export function resolveMessage(account: Account, id: string): MessageView {
 function recipient(address: GeneratedAddress | undefined) {
 	if (!address) return undefined;
 	return { emailAddress: { name: address.name ?? address.email, address: address.email } };
-}
-
-const ENTITIES: Record<string, string> = {
-	amp: '&',
-	lt: '<',
-	gt: '>',
-	quot: '"',
-	apos: "'",
-	nbsp: ' ',
-};
-
-export function htmlToText(html: string): string {
-	return html
-		.replace(/<(head|style|script)[\s\S]*?<\/\1>/gi, '')
-		.replace(/<br\s*\/?>/gi, '\n')
-		.replace(/<\/(p|div|tr|li|h\d|blockquote)>/gi, '\n')
-		.replace(/<[^>]+>/g, '')
-		.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-			if (name[0] === '#') {
-				const code =
-					name[1].toLowerCase() === 'x' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-				return Number.isFinite(code) ? String.fromCodePoint(code) : entity;
-			}
-			return ENTITIES[name.toLowerCase()] ?? entity;
-		})
-		.replace(/[ \t]+\n/g, '\n')
-		.replace(/\n{3,}/g, '\n\n')
-		.trim();
 }
 
 function escapeHtml(text: string): string {
