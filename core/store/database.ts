@@ -40,7 +40,8 @@ export function openDatabase(input: DatabaseSettingsInput | DatabaseSettings): C
 
 	const knex = knexFactory({
 		client: 'pg',
-		connection: { ...toPgConnection(settings), application_name: 'crm-connect' },
+		// Named per schema so an operator (and a test) can tell this pool's connections apart.
+		connection: { ...toPgConnection(settings), application_name: `crm-connect:${settings.schema}` },
 		// Unqualified table names resolve to our schema only, never to a host application's tables.
 		searchPath: [settings.schema],
 		pool: { min: 0, max: settings.poolMax, idleTimeoutMillis: 10_000 },

@@ -14,7 +14,9 @@ type NodeFactory = () => INodeType | IVersionedNodeType;
 
 /**
  * Every node of the package, found as n8n finds them: nodes/<Name>/<Name>.node.ts exporting class
- * <Name> (and <Name>Trigger.node.ts beside it for triggers), registered under the description's name.
+ * <Name> (and <Name>Trigger.node.ts beside it for triggers), registered under n8n's type name
+ * (the class name with a lower-case first letter). Modules load only when a workflow uses them, so
+ * one node's error never breaks another node's tests.
  */
 function discoverPackageNodes(): Record<string, NodeFactory> {
 	const nodesDir = path.join(__dirname, '../../nodes');
@@ -24,17 +26,21 @@ function discoverPackageNodes(): Record<string, NodeFactory> {
 		if (!existsSync(folder) || dir === 'shared') continue;
 		for (const file of readdirSync(folder).filter((name) => name.endsWith('.node.ts'))) {
 			const className = file.replace(/\.node\.ts$/, '');
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const exported = require(path.join(folder, file))[className] as
-				| (new () => INodeType | IVersionedNodeType)
-				| undefined;
-			if (!exported) throw new Error(`${dir}/${file} does not export a class ${className}`);
-			const instance = new exported();
-			const name =
-				'nodeVersions' in instance
-					? (instance as IVersionedNodeType).description.name
-					: instance.description.name;
-			found[`${PACKAGE}.${name}`] = () => new exported();
+			const typeName = className[0].toLowerCase() + className.slice(1);
+			found[`${PACKAGE}.${typeName}`] = () => {
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				const exported = require(path.join(folder, file))[className] as
+					| (new () => INodeType | IVersionedNodeType)
+					| undefined;
+				if (!exported) throw new Error(`${dir}/${file} does not export a class ${className}`);
+				const instance = new exported();
+				if (instance.description.name !== typeName) {
+					throw new Error(
+						`${dir}/${file}: description.name is "${instance.description.name}", n8n expects "${typeName}"`,
+					);
+				}
+				return instance;
+			};
 		}
 	}
 	return found;
