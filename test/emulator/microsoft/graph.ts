@@ -49,6 +49,7 @@ import {
 	decodeToken,
 	encodeToken,
 	parseMessageFilter,
+	parseMessageSearch,
 	parseOrderBy,
 	parsePrefer,
 	parseSelect,
@@ -239,6 +240,7 @@ function listMessages(req: EmulatorRequest, account: Account, folder: FolderInfo
 	const prefs = parsePrefer(req.headers.prefer);
 	const select = parseSelect(req.query);
 	const filter = parseMessageFilter(req.query.get('$filter'));
+	filter.search = parseMessageSearch(req.query.get('$search'), req.query.get('$orderby'));
 	const order = parseOrderBy(req.query.get('$orderby'));
 	const { top, skip } = parseTopSkip(req.query);
 	const size = Math.min(top ?? prefs.maxPageSize ?? 10, 1000);

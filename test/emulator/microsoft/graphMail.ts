@@ -20,7 +20,7 @@ import {
 	regularIdMatchesFolder,
 	regularMessageId,
 } from './graphIds';
-import { applySelect, graphTimestamp, type MessageFilter } from './graphOData';
+import { applySelect, graphTimestamp, type MessageFilter, type SearchTerm } from './graphOData';
 
 export interface FolderInfo {
 	key: string; // 'inbox' … or 'label:<gmail label id>' for child folders
@@ -452,7 +452,23 @@ export interface ScanOptions {
 	cursor?: number;
 }
 
+function matchesSearch(view: MessageView, terms: SearchTerm[]): boolean {
+	const address = (a: GeneratedAddress) => `${a.name ?? ''} ${a.email}`.toLowerCase();
+	const subject = view.subject.toLowerCase();
+	const from = view.from ? address(view.from) : '';
+	const to = [...view.to, ...view.cc, ...view.bcc].map(address).join(' ');
+	const body = (view.text ?? (view.html ? htmlToText(view.html) : '')).toLowerCase();
+	return terms.every(({ property, text }) => {
+		if (property === 'subject') return subject.includes(text);
+		if (property === 'from') return from.includes(text);
+		if (property === 'to') return to.includes(text);
+		if (property === 'body') return body.includes(text);
+		return [subject, from, to, body].some((field) => field.includes(text));
+	});
+}
+
 export function matchesFilter(account: Account, view: MessageView, filter: MessageFilter): boolean {
+	if (filter.search && !matchesSearch(view, filter.search)) return false;
 	if (filter.isRead !== undefined && view.isRead !== filter.isRead) return false;
 	if (filter.isDraft !== undefined && view.isDraft !== filter.isDraft) return false;
 	if (filter.hasAttachments !== undefined && view.hasAttachments !== filter.hasAttachments)

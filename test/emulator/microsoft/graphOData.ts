@@ -98,6 +98,51 @@ export interface MessageFilter {
 	isDraft?: boolean;
 	conversationId?: string;
 	internetMessageId?: string;
+	/** $search terms: every one must match (property: subject, from, to, body, or any). */
+	search?: SearchTerm[];
+}
+
+export interface SearchTerm {
+	property: 'any' | 'subject' | 'from' | 'to' | 'body';
+	text: string;
+}
+
+/**
+ * `$search="…"` on messages (KQL subset): words and "quoted phrases", optionally prefixed with
+ * subject:, from:, to: (also cc/bcc) or body:; all must match, case-insensitively. Graph wants the
+ * value itself in double quotes, and refuses $search together with $orderby.
+ */
+export function parseMessageSearch(
+	raw: string | null,
+	orderBy: string | null,
+): SearchTerm[] | undefined {
+	if (raw === null) return undefined;
+	const value = raw.trim();
+	if (value.length < 2 || !value.startsWith('"') || !value.endsWith('"')) {
+		throw badRequest(
+			`Syntax error: character '${value[0] ?? ''}' is not valid at position 0 in '${value}'.`,
+		);
+	}
+	if (orderBy)
+		throw badRequest(
+			"The query parameter '$orderBy' is not supported with '$search'.",
+			'ErrorInvalidUrlQuery',
+		);
+	const inner = value.slice(1, -1).replace(/\\"/g, '"');
+	const terms: SearchTerm[] = [];
+	for (const match of inner.matchAll(/(?:(\w+):)?(?:"([^"]*)"|(\S+))/g)) {
+		const prefix = match[1]?.toLowerCase();
+		const text = (match[2] ?? match[3] ?? '').toLowerCase();
+		if (!text) continue;
+		const property =
+			prefix === 'subject' || prefix === 'from' || prefix === 'body'
+				? prefix
+				: prefix === 'to' || prefix === 'cc' || prefix === 'bcc' || prefix === 'participants'
+					? 'to'
+					: 'any';
+		terms.push({ property, text: prefix && property === 'any' ? `${prefix}:${text}` : text });
+	}
+	return terms;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
