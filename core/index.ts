@@ -103,3 +103,36 @@ export {
 	type GmailAddedMessage,
 	type GmailHistoryChanges,
 } from './providers/google/gmailHistory';
+export {
+	GraphSession,
+	IMMUTABLE_ID_PREFERENCE,
+	graphPathSegment,
+	retryWhileNotFound,
+	type GraphPage,
+	type GraphRequestOptions,
+} from './providers/microsoft/graphSession';
+export {
+	GRAPH_MESSAGE_SELECT,
+	graphMessageToRecord,
+	graphEventToRecord,
+	htmlToText,
+	recurrenceToRRule,
+	toGraphDateTime,
+	nextDate,
+	type GraphMessage,
+	type GraphEvent,
+	type GraphRecipient,
+	type GraphMessageContext,
+	type GraphEventContext,
+} from './providers/microsoft/graphRecords';
+export { toIanaTimeZone } from './providers/microsoft/windowsTimeZones';
+export {
+	pollMailDelta,
+	runDeltaRound,
+	emptyMailDeltaState,
+	type MailDeltaState,
+	type MailDeltaPollOptions,
+	type MailDeltaPollResult,
+	type NewMailItem,
+	type WatchedFolder,
+} from './providers/microsoft/graphMailDelta';

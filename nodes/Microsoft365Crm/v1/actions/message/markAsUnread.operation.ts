@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { graphPathSegment } from '../../../../../core';
+import { runPerItem } from '../../helpers/runPerItem';
+import { fetchMessageRecord } from '../../helpers/records';
+import { microsoftConnection } from '../../transport';
+import { messageIdProperty } from './shared';
+
+export const description: INodeProperties[] = [messageIdProperty(['markAsUnread'])];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const connection = await microsoftConnection(this);
+	return await runPerItem(this, 'Mail.ReadWrite', async (itemIndex) => {
+		const messageId = this.getNodeParameter('messageId', itemIndex) as string;
+		await connection.graph.patch(`/me/messages/${graphPathSegment(messageId)}`, { isRead: false });
+		return { json: await fetchMessageRecord(connection, messageId) };
+	});
+}

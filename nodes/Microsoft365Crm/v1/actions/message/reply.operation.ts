@@ -1,0 +1,96 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { graphPathSegment, retryWhileNotFound, type GraphMessage } from '../../../../../core';
+import { runPerItem } from '../../helpers/runPerItem';
+import { fetchMessageRecord } from '../../helpers/records';
+import { microsoftConnection } from '../../transport';
+import { messageIdProperty } from './shared';
+
+const show = { resource: ['message'], operation: ['reply'] };
+
+export const description: INodeProperties[] = [
+	messageIdProperty(['reply']),
+	{
+		displayName: 'Reply With',
+		name: 'replyMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Comment',
+				value: 'comment',
+				description: 'A text comment above the quoted original, as Outlook writes replies',
+			},
+			{
+				name: 'Full Body',
+				value: 'body',
+				description: 'A body of your own (text or HTML) instead of the quoted original',
+			},
+		],
+		default: 'comment',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Comment',
+		name: 'comment',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		displayOptions: { show: { ...show, replyMode: ['comment'] } },
+	},
+	{
+		displayName: 'Body Format',
+		name: 'bodyContentType',
+		type: 'options',
+		options: [
+			{ name: 'Text', value: 'text' },
+			{ name: 'HTML', value: 'html' },
+		],
+		default: 'text',
+		displayOptions: { show: { ...show, replyMode: ['body'] } },
+	},
+	{
+		displayName: 'Body',
+		name: 'bodyContent',
+		type: 'string',
+		typeOptions: { rows: 5 },
+		default: '',
+		displayOptions: { show: { ...show, replyMode: ['body'] } },
+	},
+	{
+		displayName: 'Reply to All',
+		name: 'replyAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to reply to the sender and every other recipient',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const connection = await microsoftConnection(this);
+	return await runPerItem(this, 'Mail.Send', async (itemIndex) => {
+		const messageId = this.getNodeParameter('messageId', itemIndex) as string;
+		const replyMode = this.getNodeParameter('replyMode', itemIndex) as 'comment' | 'body';
+		const replyAll = this.getNodeParameter('replyAll', itemIndex, false) as boolean;
+		// Graph takes either a comment or a message body, never both.
+		const input =
+			replyMode === 'comment'
+				? { comment: this.getNodeParameter('comment', itemIndex) as string }
+				: {
+						message: {
+							body: {
+								contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
+								content: this.getNodeParameter('bodyContent', itemIndex) as string,
+							},
+						},
+					};
+		// createReply + send, rather than /reply, so the sent reply can be returned as a record:
+		// Graph threads it (conversation, In-Reply-To, References, RE: subject) like Outlook does.
+		const draft = await connection.graph.post<GraphMessage>(
+			`/me/messages/${graphPathSegment(messageId)}/${replyAll ? 'createReplyAll' : 'createReply'}`,
+			input,
+		);
+		await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
+		return { json: await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id)) };
+	});
+}
