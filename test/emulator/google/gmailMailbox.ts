@@ -420,19 +420,28 @@ export class GmailMailboxState {
 		return message;
 	}
 
-	/** New inbound mail from a throwaway generated mailbox (deterministic per account and batch). */
+	/**
+	 * New inbound mail from a throwaway generated mailbox (deterministic per account and batch).
+	 * Only mail from other people arrives: the generator also writes the owner's own sent mail,
+	 * drafts and scheduled sends, which never reach the owner's inbox as new unread mail.
+	 */
 	deliverGenerated(count: number, now: number): StoredMessage[] {
 		this.deliveryBatches += 1;
+		const owner = this.mailbox.owner.email.toLowerCase();
 		const source = createMailbox({
 			seed: `${this.account.email}:delivery:${this.deliveryBatches}`,
-			count,
+			count: count * 3 + 10,
 			owner: this.mailbox.owner as { email: string; name: string },
 		});
 		const out: StoredMessage[] = [];
-		for (const g of source.messages(0, count)) {
+		for (const g of source.messages()) {
+			if (out.length === count) break;
+			if (g.from.email.toLowerCase() === owner) continue;
 			const categories = g.labelIds.filter((l) => l.startsWith('CATEGORY_'));
 			out.push(this.addMessage(g.raw(), ['INBOX', 'UNREAD', ...categories], now));
 		}
+		if (out.length < count)
+			throw new Error(`generated only ${out.length} of ${count} inbound messages`);
 		return out;
 	}
 
