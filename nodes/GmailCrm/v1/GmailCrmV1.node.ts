@@ -7,11 +7,14 @@ import type {
 
 import { router } from './actions/router';
 import { versionDescription } from './actions/versionDescription';
+import { loadOptions } from './methods';
 
 // The icon comes with versionDescription (as in n8n's Airtable v2); the rule only reads literals.
 // eslint-disable-next-line @n8n/community-nodes/icon-validation
 export class GmailCrmV1 implements INodeType {
 	description: INodeTypeDescription;
+
+	methods = { loadOptions };
 
 	constructor(baseDescription: INodeTypeBaseDescription) {
 		this.description = { ...baseDescription, ...versionDescription };

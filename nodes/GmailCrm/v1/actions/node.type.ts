@@ -1,7 +1,17 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	message: 'get';
+	message:
+		| 'addLabels'
+		| 'get'
+		| 'getMany'
+		| 'markAsRead'
+		| 'markAsUnread'
+		| 'removeLabels'
+		| 'reply'
+		| 'send';
+	label: 'getMany';
+	thread: 'get';
 };
 
 export type GmailCrmType = AllEntities<NodeMap>;

@@ -4,7 +4,9 @@ import {
 	googleAuthenticationProperty,
 	googleCredentials,
 } from '../../../shared/googleAuthentication';
+import * as label from './label/Label.resource';
 import * as message from './message/Message.resource';
+import * as thread from './thread/Thread.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Gmail CRM',
@@ -26,9 +28,15 @@ export const versionDescription: INodeTypeDescription = {
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Message', value: 'message' }],
+			options: [
+				{ name: 'Label', value: 'label' },
+				{ name: 'Message', value: 'message' },
+				{ name: 'Thread', value: 'thread' },
+			],
 			default: 'message',
 		},
 		...message.description,
+		...label.description,
+		...thread.description,
 	],
 };
