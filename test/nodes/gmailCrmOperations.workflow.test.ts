@@ -1,13 +1,17 @@
 // Every Gmail CRM operation run through n8n-core against the emulator: send, reply, get many,
 // label and read-state changes, label list and thread get (message get: gmailCrm.workflow.test.ts).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { INode } from 'n8n-workflow';
 
-import { emailRecordSchema, parseMime, type EmailRecord } from '../../core';
+import { composeMime, emailRecordSchema, parseMime, type EmailRecord } from '../../core';
 import { startEmulator, type Emulator } from '../emulator';
 import type { GeneratedMessage } from '../emulator/generator';
+import { deliverGmailMessages } from '../emulator/google/gmail';
 import { GmailMailboxState } from '../emulator/google/gmailMailbox';
 import type { StoredCredential } from '../harness/credentialsHelper';
-import { chain, crmNode, runWorkflow } from '../harness/runWorkflow';
+import { chain, crmNode, runWorkflow, type WorkflowDefinition } from '../harness/runWorkflow';
 import { connectGoogleCredential, GMAIL_SCOPES } from '../support/providerCredentials';
 
 let emu: Emulator;
@@ -322,5 +326,36 @@ describe('Gmail CRM node — continue on fail', () => {
 		expect(output[0].json.providerMessageId).toBe(listed[0]);
 		expect(output[1].json.error).toMatch(/Google found no such item/);
 		expect(output[2].json.providerMessageId).toBe(listed[2]);
+	});
+});
+
+describe('Gmail CRM node — documented example', () => {
+	it('runs the example workflow of docs/nodes/gmail-crm.md as published', async () => {
+		const doc = readFileSync(path.join(__dirname, '../../docs/nodes/gmail-crm.md'), 'utf8');
+		const workflow = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1]) as WorkflowDefinition;
+		for (const node of workflow.nodes) {
+			if (node.type === 'n8n-nodes-crm-connect.gmailCrm')
+				node.credentials = { gmailCrmOAuth2Api: { id: credential.id, name: credential.name } };
+		}
+		const { raw } = composeMime({
+			from: 'Carla Customer <carla@customer.example>',
+			to: [owner],
+			subject: 'Order 1234',
+			text: 'Where is my order?',
+		});
+		const [delivered] = deliverGmailMessages(emu.state, owner, [raw]);
+		const result = await runWorkflow(workflow, { credentials: [credential] });
+		expect(result.error).toBeUndefined();
+		const [replyRecord] = result.json('Reply in thread');
+		expect(replyRecord).toMatchObject({
+			providerThreadId: delivered.threadId,
+			subject: 'Re: Order 1234',
+			to: [{ email: 'carla@customer.example' }],
+		});
+		expect(replyRecord.bodyText).toMatch(/^Hello Carla Customer,/);
+		expect(result.json('Mark as read')[0]).toMatchObject({
+			providerMessageId: delivered.id,
+			isRead: true,
+		});
 	});
 });
