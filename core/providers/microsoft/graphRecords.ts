@@ -117,7 +117,7 @@ export function htmlToText(html: string): string {
 		.replace(/<br\s*\/?>/gi, '\n')
 		.replace(/<li\b[^>]*>/gi, '\n- ')
 		.replace(
-			/<\/(p|div|tr|li|ul|ol|table|h[1-6]|blockquote|pre|section|article|header|footer)\s*>/gi,
+			/<\/(p|div|tr|ul|ol|table|h[1-6]|blockquote|pre|section|article|header|footer)\s*>/gi,
 			'\n',
 		)
 		.replace(/<(p|div|tr|table|h[1-6]|blockquote|pre|hr)\b[^>]*>/gi, '\n')
