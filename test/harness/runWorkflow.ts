@@ -46,7 +46,7 @@ export interface WorkflowRunOptions {
 	startNode?: string;
 }
 
-const nodeTypes = new TestNodeTypes();
+export const nodeTypes = new TestNodeTypes();
 
 /** What n8n logged during the runs of this test file (n8n would send it to its own log). */
 export const n8nLog: Array<{ level: string; message: string }> = [];
@@ -64,10 +64,10 @@ LoggerProxy.init({
 // n8n reports node errors to its error tracker; keep them with the log instead of on the console.
 // The container must be n8n-core's own copy of @n8n/di (npm may nest a different version).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Container } = require(
+export const { Container: n8nContainer } = require(
 	require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }),
 ) as typeof import('@n8n/di');
-Container.set(ErrorReporter, {
+n8nContainer.set(ErrorReporter, {
 	error: (error: unknown) =>
 		n8nLog.push({ level: 'report', message: String((error as Error)?.message ?? error) }),
 	warn: () => undefined,
@@ -132,7 +132,8 @@ export async function runWorkflow(
 	};
 }
 
-function createAdditionalData(
+/** n8n's additional data for a run: our credentials helper, lifecycle hooks and valid base URLs. */
+export function createAdditionalData(
 	credentialsHelper: TestCredentialsHelper,
 	hooks: ExecutionLifecycleHooks,
 	executionId: string,

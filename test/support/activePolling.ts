@@ -11,13 +11,11 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type IWorkflowBase,
-	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
 import { TestCredentialsHelper, type StoredCredential } from '../harness/credentialsHelper';
-import { TestNodeTypes } from '../harness/nodeTypes';
-// runWorkflow.ts sets up n8n's logger and error reporter for the whole test file.
-import '../harness/runWorkflow';
+// runWorkflow.ts also sets up n8n's logger and error reporter for the whole test file.
+import { createAdditionalData, n8nContainer, nodeTypes } from '../harness/runWorkflow';
 
 export interface ActivePollOptions {
 	credentials?: StoredCredential[];
@@ -32,41 +30,6 @@ export interface ActivePollResult {
 	/** The first output's items ([] for null). */
 	items: INodeExecutionData[];
 	error?: Error;
-}
-
-const nodeTypes = new TestNodeTypes();
-// n8n-core's @n8n/di container (npm may nest a different copy of @n8n/di).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Container } = require(
-	require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] }),
-) as typeof import('@n8n/di');
-
-function additionalData(credentialsHelper: TestCredentialsHelper): IWorkflowExecuteAdditionalData {
-	const base = 'http://localhost:5678';
-	const executionId = randomUUID();
-	return {
-		credentialsHelper,
-		hooks: new ExecutionLifecycleHooks('trigger', executionId, {
-			id: 'active-poll',
-			name: 'active poll',
-			nodes: [],
-			connections: {},
-		} as unknown as IWorkflowBase),
-		executionId,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: `${base}/rest`,
-		instanceBaseUrl: `${base}/`,
-		formBaseUrl: `${base}/form`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		formTestBaseUrl: `${base}/form-test`,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		variables: {},
-		logAiEvent: () => undefined,
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
 /** One poll of `node` as an active workflow runs it. */
@@ -86,19 +49,24 @@ export async function runActivePoll(
 		staticData: options.staticData,
 		settings: { executionOrder: 'v1' },
 	});
+	const executionId = randomUUID();
+	const hooks = new ExecutionLifecycleHooks('trigger', executionId, {
+		id: workflow.id,
+		name: workflow.name,
+		nodes: [node],
+		connections: {},
+	} as unknown as IWorkflowBase);
 	const context = new PollContext(
 		workflow,
 		workflow.getNode(node.name)!,
-		additionalData(credentialsHelper),
+		createAdditionalData(credentialsHelper, hooks, executionId),
 		'trigger',
 		'activate',
 	);
 	try {
-		const response = await Container.get(TriggersAndPollers).runPollFunction(
-			workflow,
-			workflow.getNode(node.name)!,
-			context,
-		);
+		const response = await n8nContainer
+			.get(TriggersAndPollers)
+			.runPollFunction(workflow, workflow.getNode(node.name)!, context);
 		return { response, items: response?.[0] ?? [] };
 	} catch (error) {
 		return { response: null, items: [], error: error as Error };
