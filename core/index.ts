@@ -136,3 +136,38 @@ export {
 	type NewMailItem,
 	type WatchedFolder,
 } from './providers/microsoft/graphMailDelta';
+export {
+	googleEventToRecord,
+	meetingLinkOf,
+	type GoogleCalendarEvent,
+	type GoogleEventContext,
+} from './providers/google/calendarRecords';
+export {
+	describeCalendar,
+	listCalendarEvents,
+	listCalendars,
+	toGoogleEventWrite,
+	CalendarSyncTokenExpiredError,
+	type CalendarEventInput,
+	type CalendarEventListing,
+	type CalendarEventWrite,
+	type ListCalendarEventsOptions,
+} from './providers/google/calendarEvents';
+export {
+	startCalendarSync,
+	syncCalendarChanges,
+	sampleCalendarChange,
+	eventVersionOf,
+	type CalendarChange,
+	type CalendarChangeType,
+	type CalendarEventUpdate,
+	type CalendarSyncResult,
+	type CalendarSyncState,
+	type EventVersion,
+} from './providers/google/calendarSync';
+export {
+	formatInstantInZone,
+	isTimeZone,
+	toRfc3339,
+	wallTimeToInstant,
+} from './providers/google/calendarTime';

@@ -1,0 +1,26 @@
+import type {
+	IExecuteFunctions,
+	INodeType,
+	INodeTypeBaseDescription,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { versionDescription } from './actions/versionDescription';
+import { loadOptions } from './methods';
+
+// The icon comes with versionDescription (as in n8n's Airtable v2); the rule only reads literals.
+// eslint-disable-next-line @n8n/community-nodes/icon-validation
+export class GoogleCalendarCrmV1 implements INodeType {
+	description: INodeTypeDescription;
+
+	methods = { loadOptions };
+
+	constructor(baseDescription: INodeTypeBaseDescription) {
+		this.description = { ...baseDescription, ...versionDescription };
+	}
+
+	async execute(this: IExecuteFunctions) {
+		return await router.call(this);
+	}
+}
