@@ -53,19 +53,19 @@ const RESPONSE_BY_CODE = Object.fromEntries(
 export interface EventVersion {
 	/** etag (else updated): the version Google last showed. */
 	v: string;
-	/** Status: 'c' confirmed, 't' tentative. */
-	s: 'c' | 't';
+	/** 't' when tentative (absent: confirmed). */
+	s?: 't';
 	/** Start and end: `d2026-12-24` for dates, else the instant in ms, base 36. */
 	a: string;
 	b: string;
 	/** Time zones of start and end ('' none). */
 	z: string;
 	y?: string;
-	/** Hashes of title, location + meeting link, description and recurrence. */
-	t: string;
-	l: string;
-	o: string;
-	p: string;
+	/** Hashes of title, location + meeting link, description and recurrence (absent: empty). */
+	t?: string;
+	l?: string;
+	o?: string;
+	p?: string;
 	/** Attendee address → response code. */
 	r?: Record<string, string>;
 }
@@ -105,15 +105,23 @@ function timeFromCode(code: string, zone: string): EventTime {
 export function eventVersionOf(record: CalendarEventRecord, etag: string | null | undefined) {
 	const version: EventVersion = {
 		v: etag || record.updated || '',
-		s: record.status === 'tentative' ? 't' : 'c',
 		a: timeCode(record.start),
 		b: timeCode(record.end),
 		z: record.start.timeZone ?? '',
+	};
+	if (record.status === 'tentative') version.s = 't';
+	const hashes = {
 		t: hash(record.title),
-		l: hash(`${record.location ?? ''}\n${record.meetingLink ?? ''}`),
+		l:
+			record.location || record.meetingLink
+				? hash(`${record.location}\n${record.meetingLink}`)
+				: '',
 		o: hash(record.description),
 		p: hash(record.recurrence.join('\n')),
 	};
+	for (const [key, value] of Object.entries(hashes)) {
+		if (value) version[key as 't' | 'l' | 'o' | 'p'] = value;
+	}
 	if ((record.end.timeZone ?? '') !== version.z) version.y = record.end.timeZone ?? '';
 	if (record.attendees.length) {
 		version.r = Object.fromEntries(
@@ -133,9 +141,9 @@ function versionRecord(version: EventVersion, calendarId: string): CalendarEvent
 		iCalUid: null,
 		recurringEventId: null,
 		status: version.s === 't' ? 'tentative' : 'confirmed',
-		title: version.t,
+		title: version.t ?? '',
 		description: null,
-		location: version.l,
+		location: version.l ?? '',
 		meetingLink: null,
 		isAllDay: start.date !== null,
 		start,
@@ -159,8 +167,8 @@ function versionRecord(version: EventVersion, calendarId: string): CalendarEvent
 function describeUpdate(before: EventVersion, after: EventVersion, calendarId: string) {
 	return {
 		...diffCalendarEvents(versionRecord(before, calendarId), versionRecord(after, calendarId)),
-		description: before.o !== after.o,
-		recurrence: before.p !== after.p,
+		description: (before.o ?? '') !== (after.o ?? ''),
+		recurrence: (before.p ?? '') !== (after.p ?? ''),
 	};
 }
 

@@ -1,0 +1,102 @@
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import {
+	sampleCalendarChange,
+	startCalendarSync,
+	syncCalendarChanges,
+	type CalendarChange,
+	type CalendarChangeType,
+	type CalendarEventUpdate,
+	type CalendarSyncState,
+} from '../../core';
+import { calendarConnection } from '../GoogleCalendarCrm/v1/transport';
+import { toNodeError } from '../shared/providerErrors';
+
+/** Kinds of change an `updated` event may be limited to. */
+export type UpdateKind =
+	| 'time'
+	| 'responses'
+	| 'attendees'
+	| 'status'
+	| 'title'
+	| 'location'
+	| 'description'
+	| 'recurrence';
+
+export interface CalendarTriggerSettings {
+	calendarIds: string[];
+	changeTypes: CalendarChangeType[];
+	/** Emit an update only when one of these changed (empty: any change). */
+	updateKinds: UpdateKind[];
+}
+
+/** What the trigger keeps in the workflow's static data: per selected calendar its sync state. */
+interface CalendarTriggerData extends IDataObject {
+	calendars?: Record<string, CalendarSyncState & IDataObject>;
+}
+
+function hasKind(changes: CalendarEventUpdate, kind: UpdateKind): boolean {
+	switch (kind) {
+		case 'responses':
+			return Object.keys(changes.responses).length > 0;
+		case 'attendees':
+			return changes.attendeesAdded.length > 0 || changes.attendeesRemoved.length > 0;
+		default:
+			return changes[kind];
+	}
+}
+
+function isWanted(change: CalendarChange, settings: CalendarTriggerSettings): boolean {
+	if (!settings.changeTypes.includes(change.changeType)) return false;
+	if (change.changeType !== 'updated' || settings.updateKinds.length === 0) return true;
+	return settings.updateKinds.some((kind) => change.changes && hasKind(change.changes, kind));
+}
+
+const toItem = (change: CalendarChange): INodeExecutionData => ({
+	json: { changeType: change.changeType, ...change.record, changes: change.changes } as IDataObject,
+});
+
+/**
+ * One poll: a calendar seen for the first time gets its sync token and snapshot (nothing is
+ * emitted); the others report what changed since their token, every page read. The stored
+ * states are replaced only once every calendar was read, so a failure moves no cursor.
+ */
+export async function pollCalendars(
+	context: IPollFunctions,
+	settings: CalendarTriggerSettings,
+): Promise<INodeExecutionData[]> {
+	try {
+		const { calendar } = await calendarConnection(context);
+		if (context.getMode() === 'manual') {
+			for (const calendarId of settings.calendarIds) {
+				const sample = await sampleCalendarChange(calendar, calendarId, settings.changeTypes);
+				if (sample) return [toItem(sample)];
+			}
+			return [];
+		}
+		const data = context.getWorkflowStaticData('node') as CalendarTriggerData;
+		const previous = data.calendars ?? {};
+		const next: NonNullable<CalendarTriggerData['calendars']> = {};
+		const items: INodeExecutionData[] = [];
+		for (const calendarId of settings.calendarIds) {
+			const state = previous[calendarId];
+			if (!state) {
+				next[calendarId] = (await startCalendarSync(calendar, calendarId)) as typeof state;
+				continue;
+			}
+			const result = await syncCalendarChanges(calendar, state);
+			next[calendarId] = result.state as typeof state;
+			for (const change of result.changes) {
+				if (isWanted(change, settings)) items.push(toItem(change));
+			}
+		}
+		// Calendars no longer selected are dropped; choosing one again starts a new baseline.
+		data.calendars = next;
+		return items;
+	} catch (error) {
+		throw toNodeError(context.getNode(), error, {
+			provider: 'Google',
+			permission: 'calendar.readonly',
+		});
+	}
+}
