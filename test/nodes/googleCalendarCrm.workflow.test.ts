@@ -2,6 +2,9 @@
 // Calendar API: calendars list, events list (range, expansion, search, limit, every page), get,
 // create (cross-time-zone, all-day, guests, Google Meet, sendUpdates), update (patch), delete,
 // service-account auth, a missing permission, 429 Retry-After, a revoked grant, continueOnFail.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { INode, INodeExecutionData } from 'n8n-workflow';
 
 import { calendarEventRecordSchema, type CalendarEventRecord } from '../../core';
@@ -532,5 +535,49 @@ describe('Google Calendar CRM node — events', () => {
 		expect(
 			(await run(chain(calendarNode({ resource: 'calendar', operation: 'getMany' })))).error,
 		).toBeUndefined();
+	});
+});
+
+describe('Google Calendar CRM node — documented example', () => {
+	it('runs the example workflow of docs/nodes/google-calendar-crm.md as published', async () => {
+		const doc = readFileSync(
+			path.join(__dirname, '../../docs/nodes/google-calendar-crm.md'),
+			'utf8',
+		);
+		const workflow = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1]) as WorkflowDefinition;
+		for (const node of workflow.nodes) {
+			if (node.type === 'n8n-nodes-crm-connect.googleCalendarCrm')
+				node.credentials = {
+					googleCalendarCrmOAuth2Api: { id: credential.id, name: credential.name },
+				};
+		}
+		const soon = (days: number, hour: number) => {
+			const date = new Date(Date.now() + days * 86_400_000);
+			date.setUTCHours(hour, 0, 0, 0);
+			return date.toISOString();
+		};
+		const withoutLink = await createEvent({
+			summary: 'Customer demo for Contoso',
+			start: soon(3, 9),
+			end: soon(3, 10),
+			timeZone: 'Europe/Berlin',
+		});
+		const withLink = await createEvent({
+			summary: 'Product demo (already online)',
+			start: soon(4, 9),
+			end: soon(4, 10),
+			timeZone: 'Europe/Berlin',
+			additionalFields: { addGoogleMeet: true },
+		});
+		const result = await runWorkflow(workflow, { credentials: [credential] });
+		expect(result.error).toBeUndefined();
+		const updated = records(result.output('Add Meet link'));
+		const byId = new Map(updated.map((record) => [record.providerEventId, record]));
+		expect(byId.get(withoutLink.providerEventId)?.meetingLink).toMatch(
+			/^https:\/\/meet\.google\.com\//,
+		);
+		// An event that had a link keeps it (nothing was changed).
+		expect(byId.get(withLink.providerEventId)?.meetingLink).toBe(withLink.meetingLink);
+		expect(byId.get(withLink.providerEventId)?.updated).toBe(withLink.updated);
 	});
 });

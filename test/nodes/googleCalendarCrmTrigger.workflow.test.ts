@@ -1,6 +1,9 @@
 // The Google Calendar CRM Trigger polled as an active workflow polls it (n8n-core PollContext in
 // trigger mode, static data carried between polls) and in the editor's manual "fetch test event"
 // mode, against the emulator's Calendar sync tokens, tombstones and 410 fullSyncRequired.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { calendarEventRecordSchema } from '../../core';
@@ -13,7 +16,7 @@ import {
 } from '../emulator/google/calendar';
 import type { GeneratedCalendar, GeneratedEvent } from '../emulator/generator';
 import type { StoredCredential } from '../harness/credentialsHelper';
-import { chain, crmNode, runWorkflow } from '../harness/runWorkflow';
+import { chain, crmNode, runWorkflow, type WorkflowDefinition } from '../harness/runWorkflow';
 import { runActivePoll } from '../support/activePolling';
 import { insertCalendarEvents } from '../support/calendarEmulator';
 import { CALENDAR_SCOPES, connectGoogleCredential } from '../support/providerCredentials';
@@ -441,5 +444,36 @@ describe('Google Calendar CRM Trigger', () => {
 		expect(copy(staticData)).toEqual(before);
 		credential = await connectGoogleCredential(emu, 'googleCalendarCrmOAuth2Api', CALENDAR_SCOPES);
 		expect(emitted((await poll(staticData)).items)).toEqual([`created:${created}`]);
+	});
+});
+
+describe('Google Calendar CRM Trigger — documented example', () => {
+	it('runs the example workflow of docs/nodes/google-calendar-crm-trigger.md as published', async () => {
+		const doc = readFileSync(
+			path.join(__dirname, '../../docs/nodes/google-calendar-crm-trigger.md'),
+			'utf8',
+		);
+		const workflow = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1]) as WorkflowDefinition;
+		for (const node of workflow.nodes) node.credentials = credentials();
+		// Active: the trigger emits the new event, the next node adds its Meet link.
+		const staticData: IDataObject = {};
+		const trigger = workflow.nodes.find((node) => node.name === 'New event')!;
+		expect(
+			(await runActivePoll(trigger, { credentials: [credential], staticData })).response,
+		).toBeNull();
+		const created = await createThroughApi('Intro call with a lead');
+		const poll = await runActivePoll(trigger, { credentials: [credential], staticData });
+		expect(emitted(poll.items)).toEqual([`created:${created}`]);
+		// The editor's test run of the whole workflow takes the newest created event as its sample.
+		const result = await runWorkflow(workflow, { credentials: [credential] });
+		expect(result.error).toBeUndefined();
+		expect(result.json('Add Meet link')[0]).toMatchObject({
+			providerEventId: created,
+			meetingLink: expect.stringMatching(/^https:\/\/meet\.google\.com\//),
+		});
+		// Its own update is not a "created" change: the workflow does not start again.
+		expect(
+			(await runActivePoll(trigger, { credentials: [credential], staticData })).response,
+		).toBeNull();
 	});
 });

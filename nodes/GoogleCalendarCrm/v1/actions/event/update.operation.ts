@@ -149,6 +149,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const { body, conferenceDataVersion } = toGoogleEventWrite(
 			toEventInput(fields, this.getTimezone()),
 		);
+		if (Object.keys(body).length === 0) {
+			// Nothing to change (e.g. Add Google Meet turned off by an expression): no new version.
+			const { data } = await connection.calendar.events.get({ calendarId, eventId });
+			return await eventItems(connection, calendarId, [data]);
+		}
 		const { data } = await connection.calendar.events.patch({
 			calendarId,
 			eventId,
