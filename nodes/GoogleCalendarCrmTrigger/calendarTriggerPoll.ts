@@ -78,6 +78,8 @@ export async function pollCalendars(
 		const previous = data.calendars ?? {};
 		const next: NonNullable<CalendarTriggerData['calendars']> = {};
 		const items: INodeExecutionData[] = [];
+		// `primary` and the account's address name one calendar: its changes are emitted once.
+		const emittedFor = new Set<string>();
 		for (const calendarId of settings.calendarIds) {
 			const state = previous[calendarId];
 			if (!state) {
@@ -86,6 +88,8 @@ export async function pollCalendars(
 			}
 			const result = await syncCalendarChanges(calendar, state);
 			next[calendarId] = result.state as typeof state;
+			if (emittedFor.has(result.state.calendarId)) continue;
+			emittedFor.add(result.state.calendarId);
 			for (const change of result.changes) {
 				if (isWanted(change, settings)) items.push(toItem(change));
 			}

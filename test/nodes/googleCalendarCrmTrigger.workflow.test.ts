@@ -305,9 +305,16 @@ describe('Google Calendar CRM Trigger', () => {
 		const { items } = await poll(staticData, both);
 		expect(emitted(items)).toEqual([`created:${inPrimary}`, `created:${inTeam}`]);
 		expect(items[1].json.providerCalendarId).toBe(team().id);
+
+		// The primary calendar chosen twice (alias and address) still emits each change once.
+		const twice: IDataObject = {};
+		const aliasAndAddress = { calendarIds: ['primary', owner] };
+		await poll(twice, aliasAndAddress);
+		const again = await createThroughApi('Chosen twice');
+		expect(emitted((await poll(twice, aliasAndAddress)).items)).toEqual([`created:${again}`]);
 	});
 
-	it('emits exactly 2600 events created between two polls, every page read, none twice, with a bounded snapshot', async () => {
+	it('emits exactly 2600 events created between two polls, every page read, none twice, with a bounded snapshot; then a mass cancellation', async () => {
 		const staticData: IDataObject = {};
 		const teamOnly = { calendarIds: [team().id] };
 		await poll(staticData, teamOnly);
@@ -323,6 +330,17 @@ describe('Google Calendar CRM Trigger', () => {
 		const perEvent = JSON.stringify(stored.events).length / Object.keys(stored.events).length;
 		expect(Object.keys(stored.events).length).toBeGreaterThanOrEqual(2600);
 		expect(perEvent).toBeLessThan(130); // id, version, time codes and short hashes
+
+		// A mass cancellation: every one emitted, at most 100 read in full (the rest as tombstones).
+		const cancelled = burst.slice(0, 150);
+		for (const id of cancelled) cancelCalendarEvent(emu.state, owner, team().id, id);
+		emu.control.resetCalls();
+		const { items: gone } = await poll(staticData, teamOnly);
+		expect(emitted(gone)).toEqual(cancelled.map((id) => `cancelled:${id}`));
+		expect(emu.control.calls().byOperation['calendar.events.get']).toBe(100);
+		expect(gone[0].json.title).toBe('Imported meeting 1');
+		expect(gone[149].json).toMatchObject({ status: 'cancelled', title: null });
+		expect(Object.keys(storedCalendars(staticData)[team().id].events)).not.toContain(cancelled[0]);
 	});
 
 	it('after a 410 resyncs in full: nothing unchanged re-emitted, nothing changed meanwhile lost', async () => {

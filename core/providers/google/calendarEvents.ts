@@ -27,6 +27,8 @@ export interface ListCalendarEventsOptions {
 	/** Include cancelled events (always included in incremental listings). */
 	showDeleted?: boolean;
 	orderBy?: 'startTime' | 'updated';
+	/** Only events changed since this RFC 3339 time (deleted ones included, as Google does). */
+	updatedMin?: string;
 	/** Stop after this many events; undefined = every page to the end. */
 	limit?: number;
 }
@@ -67,6 +69,7 @@ export async function listCalendarEvents(
 				q: options.q || undefined,
 				showDeleted: options.showDeleted,
 				orderBy: options.orderBy,
+				updatedMin: options.updatedMin,
 				maxResults: Math.min(PAGE_SIZE, Math.max(1, remaining)),
 				pageToken,
 			}));

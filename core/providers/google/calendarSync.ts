@@ -206,7 +206,12 @@ interface SyncContext {
 	calendar: calendar_v3.Calendar;
 	calendarId: string;
 	timeZone: string | null;
+	/** Cancelled events still to be read in full this poll (the rest are told as tombstones). */
+	detailsLeft?: number;
 }
+
+/** Cancelled events read in full per poll: a mass cancellation must not cost a call each. */
+const CANCELLED_DETAILS_PER_POLL = 100;
 
 const isCancelled = (event: GoogleCalendarEvent) => event.status === 'cancelled';
 
@@ -219,6 +224,10 @@ async function cancelledRecord(
 	event: GoogleCalendarEvent,
 ): Promise<CalendarEventRecord | undefined> {
 	const options = { calendarId: context.calendarId, calendarTimeZone: context.timeZone };
+	context.detailsLeft ??= CANCELLED_DETAILS_PER_POLL;
+	if (context.detailsLeft <= 0)
+		return googleEventToRecord({ ...event, status: 'cancelled' }, options);
+	context.detailsLeft -= 1;
 	try {
 		const { data } = await context.calendar.events.get({
 			calendarId: context.calendarId,
@@ -384,6 +393,7 @@ export async function syncCalendarChanges(
 }
 
 const CREATED_WINDOW_MS = 60_000;
+const SAMPLE_WINDOW_MS = 30 * 86_400_000;
 
 function unchanged(): CalendarEventUpdate {
 	return {
@@ -410,16 +420,22 @@ export async function sampleCalendarChange(
 	changeTypes: CalendarChangeType[],
 ): Promise<CalendarChange | undefined> {
 	const described = await describeCalendar(calendar, calendarId);
-	const listing = await listCalendarEvents(calendar, described.calendarId, {
-		orderBy: 'updated',
-		showDeleted: changeTypes.includes('cancelled'),
-	});
+	const withCancelled = changeTypes.includes('cancelled');
+	const list = async (updatedMin?: string) =>
+		await listCalendarEvents(calendar, described.calendarId, {
+			orderBy: 'updated',
+			showDeleted: withCancelled,
+			updatedMin,
+		});
+	// The last month's changes usually hold a sample; only a quiet calendar is listed whole.
+	let listing = await list(new Date(Date.now() - SAMPLE_WINDOW_MS).toISOString());
+	if (!listing.events.some((event) => withCancelled || !isCancelled(event))) listing = await list();
 	const options = {
 		calendarId: described.calendarId,
 		calendarTimeZone: listing.timeZone ?? described.timeZone,
 	};
 	const samples = listing.events
-		.filter((event) => event.id)
+		.filter((event) => event.id && (withCancelled || !isCancelled(event)))
 		.reverse()
 		.map((event): CalendarChange => {
 			const record = googleEventToRecord(event, options);
