@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { forEachItem } from './forEachItem';
+import { forEachItem } from '../../../shared/forEachItem';
 import { fetchMessageItem } from './records';
 import { gmailConnection } from '../transport';
 
@@ -13,14 +13,18 @@ export async function modifyLabels(
 	labelsOf: (itemIndex: number) => { add: string[]; remove: string[] },
 ): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(context);
-	return await forEachItem(context, 'gmail.modify', async (itemIndex) => {
-		const id = context.getNodeParameter('messageId', itemIndex) as string;
-		const { add, remove } = labelsOf(itemIndex);
-		await connection.gmail.users.messages.modify({
-			userId: 'me',
-			id,
-			requestBody: { addLabelIds: add, removeLabelIds: remove },
-		});
-		return [await fetchMessageItem(context, connection, id, false)];
-	});
+	return await forEachItem(
+		context,
+		{ provider: 'Google', permission: 'gmail.modify' },
+		async (itemIndex) => {
+			const id = context.getNodeParameter('messageId', itemIndex) as string;
+			const { add, remove } = labelsOf(itemIndex);
+			await connection.gmail.users.messages.modify({
+				userId: 'me',
+				id,
+				requestBody: { addLabelIds: add, removeLabelIds: remove },
+			});
+			return [await fetchMessageItem(context, connection, id, false)];
+		},
+	);
 }

@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { gmailConnection } from '../../transport';
 
 export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
-	return await forEachItem(this, 'gmail.readonly', async () => {
+	return await forEachItem(this, { provider: 'Google', permission: 'gmail.readonly' }, async () => {
 		const { data } = await connection.gmail.users.labels.list({ userId: 'me' });
 		return (data.labels ?? []).map((label) => ({
 			json: {

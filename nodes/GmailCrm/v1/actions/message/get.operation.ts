@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageItem } from '../../helpers/records';
 import { gmailConnection } from '../../transport';
 
@@ -17,12 +17,16 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
-	return await forEachItem(this, 'gmail.readonly', async (itemIndex) => [
-		await fetchMessageItem(
-			this,
-			connection,
-			this.getNodeParameter('messageId', itemIndex) as string,
-			this.getNodeParameter('downloadAttachments', itemIndex, false) as boolean,
-		),
-	]);
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'gmail.readonly' },
+		async (itemIndex) => [
+			await fetchMessageItem(
+				this,
+				connection,
+				this.getNodeParameter('messageId', itemIndex) as string,
+				this.getNodeParameter('downloadAttachments', itemIndex, false) as boolean,
+			),
+		],
+	);
 }

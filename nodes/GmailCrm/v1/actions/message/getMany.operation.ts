@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listGmailMessageIds } from '../../../../../core';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageItems } from '../../helpers/records';
 import { gmailConnection } from '../../transport';
 
@@ -72,24 +72,28 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
-	return await forEachItem(this, 'gmail.readonly', async (itemIndex) => {
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as {
-			includeSpamTrash?: boolean;
-			labelIds?: string[];
-			q?: string;
-		};
-		const ids = await listGmailMessageIds(connection.gmail, {
-			q: filters.q,
-			labelIds: filters.labelIds,
-			includeSpamTrash: filters.includeSpamTrash,
-			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
-		});
-		return await fetchMessageItems(
-			this,
-			connection,
-			ids.map(({ id }) => id),
-			this.getNodeParameter('downloadAttachments', itemIndex, false) as boolean,
-		);
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'gmail.readonly' },
+		async (itemIndex) => {
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const filters = this.getNodeParameter('filters', itemIndex, {}) as {
+				includeSpamTrash?: boolean;
+				labelIds?: string[];
+				q?: string;
+			};
+			const ids = await listGmailMessageIds(connection.gmail, {
+				q: filters.q,
+				labelIds: filters.labelIds,
+				includeSpamTrash: filters.includeSpamTrash,
+				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+			});
+			return await fetchMessageItems(
+				this,
+				connection,
+				ids.map(({ id }) => id),
+				this.getNodeParameter('downloadAttachments', itemIndex, false) as boolean,
+			);
+		},
+	);
 }

@@ -9,7 +9,7 @@ import {
 } from '../../../../../core';
 import { toNodeError } from '../../../../shared/providerErrors';
 import { attachmentsFromBinary, messageBodies } from '../../helpers/compose';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { sentMessageItem } from '../../helpers/records';
 import { gmailConnection } from '../../transport';
 import type { SendOptions } from './send.operation';
@@ -88,60 +88,64 @@ function withoutAddresses(list: EmailAddress[], excluded: string[]): EmailAddres
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
-	return await forEachItem(this, 'gmail.send', async (itemIndex) => {
-		const messageId = this.getNodeParameter('messageId', itemIndex) as string;
-		const options = this.getNodeParameter('replyOptions', itemIndex, {}) as SendOptions & {
-			replyToAll?: boolean;
-		};
-		let original;
-		try {
-			({ data: original } = await connection.gmail.users.messages.get({
-				userId: 'me',
-				id: messageId,
-				format: 'metadata',
-				metadataHeaders: REPLY_HEADERS,
-			}));
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, {
-				provider: 'Google',
-				permission: 'gmail.readonly',
-				itemIndex,
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'gmail.send' },
+		async (itemIndex) => {
+			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
+			const options = this.getNodeParameter('replyOptions', itemIndex, {}) as SendOptions & {
+				replyToAll?: boolean;
+			};
+			let original;
+			try {
+				({ data: original } = await connection.gmail.users.messages.get({
+					userId: 'me',
+					id: messageId,
+					format: 'metadata',
+					metadataHeaders: REPLY_HEADERS,
+				}));
+			} catch (error) {
+				throw toNodeError(this.getNode(), error, {
+					provider: 'Google',
+					permission: 'gmail.readonly',
+					itemIndex,
+				});
+			}
+			const header = (name: string) =>
+				original.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())
+					?.value ?? null;
+			const owner = await connection.ownerEmail();
+			const from = parseAddressList(header('From'));
+			const originalTo = parseAddressList(header('To'));
+			// Answering one's own message continues the conversation with its recipients.
+			const ownMessage =
+				(original.labelIds ?? []).includes('SENT') || from[0]?.email.toLowerCase() === owner;
+			const replyTo = parseAddressList(header('Reply-To'));
+			const to = ownMessage ? originalTo : replyTo.length ? replyTo : from;
+			const cc = withoutAddresses(
+				[
+					...(options.replyToAll ? [...originalTo, ...parseAddressList(header('Cc'))] : []),
+					...parseAddressList(options.cc),
+				],
+				[owner, ...to.map((address) => address.email)],
+			);
+			const originalMessageId = header('Message-ID');
+			const { raw } = composeMime({
+				from: options.senderName ? { name: options.senderName, email: owner } : undefined,
+				to,
+				cc,
+				bcc: parseAddressList(options.bcc),
+				subject: replySubject(header('Subject')),
+				...messageBodies(this, itemIndex),
+				attachments: await attachmentsFromBinary(this, itemIndex, options.attachments),
+				inReplyTo: originalMessageId ?? undefined,
+				references: replyReferences(header('References'), header('In-Reply-To'), originalMessageId),
 			});
-		}
-		const header = (name: string) =>
-			original.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ??
-			null;
-		const owner = await connection.ownerEmail();
-		const from = parseAddressList(header('From'));
-		const originalTo = parseAddressList(header('To'));
-		// Answering one's own message continues the conversation with its recipients.
-		const ownMessage =
-			(original.labelIds ?? []).includes('SENT') || from[0]?.email.toLowerCase() === owner;
-		const replyTo = parseAddressList(header('Reply-To'));
-		const to = ownMessage ? originalTo : replyTo.length ? replyTo : from;
-		const cc = withoutAddresses(
-			[
-				...(options.replyToAll ? [...originalTo, ...parseAddressList(header('Cc'))] : []),
-				...parseAddressList(options.cc),
-			],
-			[owner, ...to.map((address) => address.email)],
-		);
-		const originalMessageId = header('Message-ID');
-		const { raw } = composeMime({
-			from: options.senderName ? { name: options.senderName, email: owner } : undefined,
-			to,
-			cc,
-			bcc: parseAddressList(options.bcc),
-			subject: replySubject(header('Subject')),
-			...messageBodies(this, itemIndex),
-			attachments: await attachmentsFromBinary(this, itemIndex, options.attachments),
-			inReplyTo: originalMessageId ?? undefined,
-			references: replyReferences(header('References'), header('In-Reply-To'), originalMessageId),
-		});
-		const { data } = await connection.gmail.users.messages.send({
-			userId: 'me',
-			requestBody: { raw: raw.toString('base64url'), threadId: original.threadId },
-		});
-		return [await sentMessageItem(this, connection, data)];
-	});
+			const { data } = await connection.gmail.users.messages.send({
+				userId: 'me',
+				requestBody: { raw: raw.toString('base64url'), threadId: original.threadId },
+			});
+			return [await sentMessageItem(this, connection, data)];
+		},
+	);
 }

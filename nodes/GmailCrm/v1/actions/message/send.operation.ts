@@ -7,7 +7,7 @@ import {
 
 import { composeMime, parseAddressList } from '../../../../../core';
 import { attachmentsFromBinary, messageBodies } from '../../helpers/compose';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { sentMessageItem } from '../../helpers/records';
 import { gmailConnection } from '../../transport';
 import { bodyProperties } from './common.descriptions';
@@ -91,30 +91,34 @@ export interface SendOptions {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
-	return await forEachItem(this, 'gmail.send', async (itemIndex) => {
-		const to = parseAddressList(this.getNodeParameter('to', itemIndex) as string);
-		if (to.length === 0) {
-			throw new NodeOperationError(this.getNode(), 'Give at least one recipient in "To"', {
-				itemIndex,
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'gmail.send' },
+		async (itemIndex) => {
+			const to = parseAddressList(this.getNodeParameter('to', itemIndex) as string);
+			if (to.length === 0) {
+				throw new NodeOperationError(this.getNode(), 'Give at least one recipient in "To"', {
+					itemIndex,
+				});
+			}
+			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
+			const { raw } = composeMime({
+				from: options.senderName
+					? { name: options.senderName, email: await connection.ownerEmail() }
+					: undefined,
+				to,
+				cc: parseAddressList(options.cc),
+				bcc: parseAddressList(options.bcc),
+				replyTo: parseAddressList(options.replyTo),
+				subject: this.getNodeParameter('subject', itemIndex, '') as string,
+				...messageBodies(this, itemIndex),
+				attachments: await attachmentsFromBinary(this, itemIndex, options.attachments),
 			});
-		}
-		const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
-		const { raw } = composeMime({
-			from: options.senderName
-				? { name: options.senderName, email: await connection.ownerEmail() }
-				: undefined,
-			to,
-			cc: parseAddressList(options.cc),
-			bcc: parseAddressList(options.bcc),
-			replyTo: parseAddressList(options.replyTo),
-			subject: this.getNodeParameter('subject', itemIndex, '') as string,
-			...messageBodies(this, itemIndex),
-			attachments: await attachmentsFromBinary(this, itemIndex, options.attachments),
-		});
-		const { data } = await connection.gmail.users.messages.send({
-			userId: 'me',
-			requestBody: { raw: raw.toString('base64url') },
-		});
-		return [await sentMessageItem(this, connection, data)];
-	});
+			const { data } = await connection.gmail.users.messages.send({
+				userId: 'me',
+				requestBody: { raw: raw.toString('base64url') },
+			});
+			return [await sentMessageItem(this, connection, data)];
+		},
+	);
 }

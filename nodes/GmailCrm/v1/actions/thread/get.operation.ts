@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageItems } from '../../helpers/records';
 import { gmailConnection } from '../../transport';
 
@@ -29,18 +29,22 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
-	return await forEachItem(this, 'gmail.readonly', async (itemIndex) => {
-		// threads.get has no raw format: list the ids, then fetch the raw messages in batches.
-		const { data } = await connection.gmail.users.threads.get({
-			userId: 'me',
-			id: this.getNodeParameter('threadId', itemIndex) as string,
-			format: 'minimal',
-		});
-		return await fetchMessageItems(
-			this,
-			connection,
-			(data.messages ?? []).map((message) => message.id as string),
-			this.getNodeParameter('downloadAttachments', itemIndex, false) as boolean,
-		);
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'gmail.readonly' },
+		async (itemIndex) => {
+			// threads.get has no raw format: list the ids, then fetch the raw messages in batches.
+			const { data } = await connection.gmail.users.threads.get({
+				userId: 'me',
+				id: this.getNodeParameter('threadId', itemIndex) as string,
+				format: 'minimal',
+			});
+			return await fetchMessageItems(
+				this,
+				connection,
+				(data.messages ?? []).map((message) => message.id as string),
+				this.getNodeParameter('downloadAttachments', itemIndex, false) as boolean,
+			);
+		},
+	);
 }

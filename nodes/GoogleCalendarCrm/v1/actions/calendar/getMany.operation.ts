@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listCalendars } from '../../../../../core';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { calendarConnection } from '../../transport';
 
 export const description: INodeProperties[] = [
@@ -24,20 +24,24 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await calendarConnection(this);
-	return await forEachItem(this, 'calendar.readonly', async (itemIndex) => {
-		const calendars = await listCalendars(connection.calendar, {
-			minAccessRole: this.getNodeParameter('minAccessRole', itemIndex, '') as string,
-		});
-		return calendars.map((entry) => ({
-			json: {
-				id: entry.id ?? null,
-				summary: entry.summaryOverride ?? entry.summary ?? null,
-				description: entry.description ?? null,
-				timeZone: entry.timeZone ?? null,
-				primary: entry.primary === true,
-				accessRole: entry.accessRole ?? null,
-				backgroundColor: entry.backgroundColor ?? null,
-			},
-		}));
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'calendar.readonly' },
+		async (itemIndex) => {
+			const calendars = await listCalendars(connection.calendar, {
+				minAccessRole: this.getNodeParameter('minAccessRole', itemIndex, '') as string,
+			});
+			return calendars.map((entry) => ({
+				json: {
+					id: entry.id ?? null,
+					summary: entry.summaryOverride ?? entry.summary ?? null,
+					description: entry.description ?? null,
+					timeZone: entry.timeZone ?? null,
+					primary: entry.primary === true,
+					accessRole: entry.accessRole ?? null,
+					backgroundColor: entry.backgroundColor ?? null,
+				},
+			}));
+		},
+	);
 }

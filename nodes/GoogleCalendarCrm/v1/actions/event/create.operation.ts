@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { toGoogleEventWrite } from '../../../../../core';
 import { sendUpdatesOf, toEventInput, type EventFields } from '../../helpers/eventInput';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
 import { calendarConnection } from '../../transport';
 import {
@@ -84,25 +84,29 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await calendarConnection(this);
-	return await forEachItem(this, 'calendar.events', async (itemIndex) => {
-		const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
-		const fields: EventFields = {
-			...(this.getNodeParameter('additionalFields', itemIndex, {}) as EventFields),
-			summary: this.getNodeParameter('summary', itemIndex) as string,
-			start: this.getNodeParameter('start', itemIndex) as string,
-			end: this.getNodeParameter('end', itemIndex, '') as string,
-			allDay: this.getNodeParameter('allDay', itemIndex, false) as boolean,
-			timeZone: this.getNodeParameter('timeZone', itemIndex, '') as string,
-		};
-		const { body, conferenceDataVersion } = toGoogleEventWrite(
-			toEventInput(fields, this.getTimezone()),
-		);
-		const { data } = await connection.calendar.events.insert({
-			calendarId,
-			requestBody: body,
-			conferenceDataVersion,
-			sendUpdates: sendUpdatesOf(this, itemIndex),
-		});
-		return await eventItems(connection, calendarId, [data]);
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'calendar.events' },
+		async (itemIndex) => {
+			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
+			const fields: EventFields = {
+				...(this.getNodeParameter('additionalFields', itemIndex, {}) as EventFields),
+				summary: this.getNodeParameter('summary', itemIndex) as string,
+				start: this.getNodeParameter('start', itemIndex) as string,
+				end: this.getNodeParameter('end', itemIndex, '') as string,
+				allDay: this.getNodeParameter('allDay', itemIndex, false) as boolean,
+				timeZone: this.getNodeParameter('timeZone', itemIndex, '') as string,
+			};
+			const { body, conferenceDataVersion } = toGoogleEventWrite(
+				toEventInput(fields, this.getTimezone()),
+			);
+			const { data } = await connection.calendar.events.insert({
+				calendarId,
+				requestBody: body,
+				conferenceDataVersion,
+				sendUpdates: sendUpdatesOf(this, itemIndex),
+			});
+			return await eventItems(connection, calendarId, [data]);
+		},
+	);
 }

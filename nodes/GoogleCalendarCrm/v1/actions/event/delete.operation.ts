@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sendUpdatesOf } from '../../helpers/eventInput';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { calendarConnection } from '../../transport';
 import { sendUpdatesOptions } from './common.descriptions';
 
@@ -9,13 +9,17 @@ export const description: INodeProperties[] = [sendUpdatesOptions(['delete'])];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await calendarConnection(this);
-	return await forEachItem(this, 'calendar.events', async (itemIndex) => {
-		const eventId = this.getNodeParameter('eventId', itemIndex) as string;
-		await connection.calendar.events.delete({
-			calendarId: this.getNodeParameter('calendarId', itemIndex) as string,
-			eventId,
-			sendUpdates: sendUpdatesOf(this, itemIndex),
-		});
-		return [{ json: { deleted: true, providerEventId: eventId } }];
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'calendar.events' },
+		async (itemIndex) => {
+			const eventId = this.getNodeParameter('eventId', itemIndex) as string;
+			await connection.calendar.events.delete({
+				calendarId: this.getNodeParameter('calendarId', itemIndex) as string,
+				eventId,
+				sendUpdates: sendUpdatesOf(this, itemIndex),
+			});
+			return [{ json: { deleted: true, providerEventId: eventId } }];
+		},
+	);
 }

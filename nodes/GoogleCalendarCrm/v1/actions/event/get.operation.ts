@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
 import { calendarConnection } from '../../transport';
 
@@ -8,12 +8,16 @@ export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await calendarConnection(this);
-	return await forEachItem(this, 'calendar.events.readonly', async (itemIndex) => {
-		const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
-		const { data } = await connection.calendar.events.get({
-			calendarId,
-			eventId: this.getNodeParameter('eventId', itemIndex) as string,
-		});
-		return await eventItems(connection, calendarId, [data]);
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'calendar.events.readonly' },
+		async (itemIndex) => {
+			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
+			const { data } = await connection.calendar.events.get({
+				calendarId,
+				eventId: this.getNodeParameter('eventId', itemIndex) as string,
+			});
+			return await eventItems(connection, calendarId, [data]);
+		},
+	);
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listCalendarEvents, toRfc3339 } from '../../../../../core';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
 import { calendarConnection } from '../../transport';
 
@@ -102,22 +102,26 @@ interface EventFilters {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await calendarConnection(this);
 	const zone = this.getTimezone();
-	return await forEachItem(this, 'calendar.events.readonly', async (itemIndex) => {
-		const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as EventFilters;
-		const singleEvents = filters.singleEvents ?? true;
-		// Google orders by start only when series are expanded; unexpanded lists come unordered.
-		const orderBy = filters.orderBy ?? (singleEvents ? 'startTime' : undefined);
-		const listing = await listCalendarEvents(connection.calendar, calendarId, {
-			timeMin: filters.timeMin ? toRfc3339(filters.timeMin, zone) : undefined,
-			timeMax: filters.timeMax ? toRfc3339(filters.timeMax, zone) : undefined,
-			singleEvents,
-			q: filters.q,
-			showDeleted: filters.showDeleted,
-			orderBy: orderBy === 'startTime' && !singleEvents ? undefined : orderBy,
-			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
-		});
-		return await eventItems(connection, calendarId, listing.events, listing.timeZone);
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'calendar.events.readonly' },
+		async (itemIndex) => {
+			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const filters = this.getNodeParameter('filters', itemIndex, {}) as EventFilters;
+			const singleEvents = filters.singleEvents ?? true;
+			// Google orders by start only when series are expanded; unexpanded lists come unordered.
+			const orderBy = filters.orderBy ?? (singleEvents ? 'startTime' : undefined);
+			const listing = await listCalendarEvents(connection.calendar, calendarId, {
+				timeMin: filters.timeMin ? toRfc3339(filters.timeMin, zone) : undefined,
+				timeMax: filters.timeMax ? toRfc3339(filters.timeMax, zone) : undefined,
+				singleEvents,
+				q: filters.q,
+				showDeleted: filters.showDeleted,
+				orderBy: orderBy === 'startTime' && !singleEvents ? undefined : orderBy,
+				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+			});
+			return await eventItems(connection, calendarId, listing.events, listing.timeZone);
+		},
+	);
 }

@@ -8,7 +8,7 @@ import {
 	type GoogleCalendarEvent,
 } from '../../../../../core';
 import { sendUpdatesOf, toEventInput, type EventFields } from '../../helpers/eventInput';
-import { forEachItem } from '../../helpers/forEachItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
 import { calendarConnection, type CalendarConnection } from '../../transport';
 import {
@@ -133,34 +133,38 @@ function shiftedEnd(
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await calendarConnection(this);
-	return await forEachItem(this, 'calendar.events', async (itemIndex) => {
-		const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
-		const eventId = this.getNodeParameter('eventId', itemIndex) as string;
-		let fields = this.getNodeParameter('updateFields', itemIndex, {}) as EventFields;
-		if (fields.start || fields.end || fields.allDay !== undefined) {
-			fields = await completeReschedule(
-				connection,
+	return await forEachItem(
+		this,
+		{ provider: 'Google', permission: 'calendar.events' },
+		async (itemIndex) => {
+			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
+			const eventId = this.getNodeParameter('eventId', itemIndex) as string;
+			let fields = this.getNodeParameter('updateFields', itemIndex, {}) as EventFields;
+			if (fields.start || fields.end || fields.allDay !== undefined) {
+				fields = await completeReschedule(
+					connection,
+					calendarId,
+					eventId,
+					fields,
+					this.getTimezone(),
+				);
+			}
+			const { body, conferenceDataVersion } = toGoogleEventWrite(
+				toEventInput(fields, this.getTimezone()),
+			);
+			if (Object.keys(body).length === 0) {
+				// Nothing to change (e.g. Add Google Meet turned off by an expression): no new version.
+				const { data } = await connection.calendar.events.get({ calendarId, eventId });
+				return await eventItems(connection, calendarId, [data]);
+			}
+			const { data } = await connection.calendar.events.patch({
 				calendarId,
 				eventId,
-				fields,
-				this.getTimezone(),
-			);
-		}
-		const { body, conferenceDataVersion } = toGoogleEventWrite(
-			toEventInput(fields, this.getTimezone()),
-		);
-		if (Object.keys(body).length === 0) {
-			// Nothing to change (e.g. Add Google Meet turned off by an expression): no new version.
-			const { data } = await connection.calendar.events.get({ calendarId, eventId });
+				requestBody: body,
+				conferenceDataVersion,
+				sendUpdates: sendUpdatesOf(this, itemIndex),
+			});
 			return await eventItems(connection, calendarId, [data]);
-		}
-		const { data } = await connection.calendar.events.patch({
-			calendarId,
-			eventId,
-			requestBody: body,
-			conferenceDataVersion,
-			sendUpdates: sendUpdatesOf(this, itemIndex),
-		});
-		return await eventItems(connection, calendarId, [data]);
-	});
+		},
+	);
 }

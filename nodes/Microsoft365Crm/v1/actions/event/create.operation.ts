@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { graphEventToRecord, graphPathSegment, type GraphEvent } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { microsoftConnection } from '../../transport';
 import { calendarProperty, eventFieldOptions, toGraphEvent, type EventInput } from './shared';
 
@@ -64,23 +64,27 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Calendars.ReadWrite', async (itemIndex) => {
-		const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
-		const input: EventInput = {
-			...(this.getNodeParameter('additionalFields', itemIndex, {}) as EventInput),
-			subject: this.getNodeParameter('subject', itemIndex) as string,
-			start: this.getNodeParameter('start', itemIndex) as string,
-			end: this.getNodeParameter('end', itemIndex) as string,
-			timeZone: this.getNodeParameter('timeZone', itemIndex) as string,
-			isAllDay: this.getNodeParameter('isAllDay', itemIndex) as boolean,
-		};
-		const path = calendar ? `/me/calendars/${graphPathSegment(calendar)}/events` : '/me/events';
-		const event = await connection.graph.post<GraphEvent>(path, toGraphEvent(input));
-		return {
-			json: graphEventToRecord(event, {
-				calendarId: calendar || (await connection.defaultCalendarId()),
-				ownerEmail: await connection.ownerEmail(),
-			}),
-		};
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Calendars.ReadWrite' },
+		async (itemIndex) => {
+			const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
+			const input: EventInput = {
+				...(this.getNodeParameter('additionalFields', itemIndex, {}) as EventInput),
+				subject: this.getNodeParameter('subject', itemIndex) as string,
+				start: this.getNodeParameter('start', itemIndex) as string,
+				end: this.getNodeParameter('end', itemIndex) as string,
+				timeZone: this.getNodeParameter('timeZone', itemIndex) as string,
+				isAllDay: this.getNodeParameter('isAllDay', itemIndex) as boolean,
+			};
+			const path = calendar ? `/me/calendars/${graphPathSegment(calendar)}/events` : '/me/events';
+			const event = await connection.graph.post<GraphEvent>(path, toGraphEvent(input));
+			return {
+				json: graphEventToRecord(event, {
+					calendarId: calendar || (await connection.defaultCalendarId()),
+					ownerEmail: await connection.ownerEmail(),
+				}),
+			};
+		},
+	);
 }

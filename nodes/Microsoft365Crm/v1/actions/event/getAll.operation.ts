@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { graphEventToRecord, graphPathSegment, type GraphEvent } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { microsoftConnection } from '../../transport';
 import { calendarProperty } from './shared';
 
@@ -56,33 +56,41 @@ function instant(value: string, fallback: number): string {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Calendars.ReadWrite', async (itemIndex) => {
-		const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
-		const start = instant(this.getNodeParameter('timeMin', itemIndex, '') as string, Date.now());
-		const end = instant(
-			this.getNodeParameter('timeMax', itemIndex, '') as string,
-			Date.parse(start) + 30 * DAY_MS,
-		);
-		if (Date.parse(end) <= Date.parse(start)) {
-			throw new NodeOperationError(this.getNode(), '"Before" must be later than "After"', {
-				itemIndex,
-			});
-		}
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-		// calendarView expands recurring series into their occurrences within the range.
-		const path = calendar
-			? `/me/calendars/${graphPathSegment(calendar)}/calendarView`
-			: '/me/calendar/calendarView';
-		const events = await connection.graph.collect<GraphEvent>(
-			path,
-			{
-				query: { startDateTime: start, endDateTime: end, $top: Math.min(limit ?? 100, 100) },
-			},
-			limit,
-		);
-		const calendarId = calendar || (await connection.defaultCalendarId());
-		const ownerEmail = await connection.ownerEmail();
-		return events.map((event) => ({ json: graphEventToRecord(event, { calendarId, ownerEmail }) }));
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Calendars.ReadWrite' },
+		async (itemIndex) => {
+			const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
+			const start = instant(this.getNodeParameter('timeMin', itemIndex, '') as string, Date.now());
+			const end = instant(
+				this.getNodeParameter('timeMax', itemIndex, '') as string,
+				Date.parse(start) + 30 * DAY_MS,
+			);
+			if (Date.parse(end) <= Date.parse(start)) {
+				throw new NodeOperationError(this.getNode(), '"Before" must be later than "After"', {
+					itemIndex,
+				});
+			}
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll
+				? undefined
+				: (this.getNodeParameter('limit', itemIndex, 50) as number);
+			// calendarView expands recurring series into their occurrences within the range.
+			const path = calendar
+				? `/me/calendars/${graphPathSegment(calendar)}/calendarView`
+				: '/me/calendar/calendarView';
+			const events = await connection.graph.collect<GraphEvent>(
+				path,
+				{
+					query: { startDateTime: start, endDateTime: end, $top: Math.min(limit ?? 100, 100) },
+				},
+				limit,
+			);
+			const calendarId = calendar || (await connection.defaultCalendarId());
+			const ownerEmail = await connection.ownerEmail();
+			return events.map((event) => ({
+				json: graphEventToRecord(event, { calendarId, ownerEmail }),
+			}));
+		},
+	);
 }

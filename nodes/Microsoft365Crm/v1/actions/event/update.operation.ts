@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { graphEventToRecord, graphPathSegment, type GraphEvent } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { microsoftConnection } from '../../transport';
 import { calendarProperty, eventFieldOptions, toGraphEvent, type EventInput } from './shared';
 
@@ -68,25 +68,29 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Calendars.ReadWrite', async (itemIndex) => {
-		const eventId = this.getNodeParameter('eventId', itemIndex) as string;
-		const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
-		const input = this.getNodeParameter('updateFields', itemIndex, {}) as EventInput;
-		const patch = toGraphEvent(input);
-		if (Object.keys(patch).length === 0) {
-			throw new NodeOperationError(this.getNode(), 'Add at least one field to update', {
-				itemIndex,
-			});
-		}
-		const event = await connection.graph.patch<GraphEvent>(
-			`/me/events/${graphPathSegment(eventId)}`,
-			patch,
-		);
-		return {
-			json: graphEventToRecord(event, {
-				calendarId: calendar || (await connection.defaultCalendarId()),
-				ownerEmail: await connection.ownerEmail(),
-			}),
-		};
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Calendars.ReadWrite' },
+		async (itemIndex) => {
+			const eventId = this.getNodeParameter('eventId', itemIndex) as string;
+			const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
+			const input = this.getNodeParameter('updateFields', itemIndex, {}) as EventInput;
+			const patch = toGraphEvent(input);
+			if (Object.keys(patch).length === 0) {
+				throw new NodeOperationError(this.getNode(), 'Add at least one field to update', {
+					itemIndex,
+				});
+			}
+			const event = await connection.graph.patch<GraphEvent>(
+				`/me/events/${graphPathSegment(eventId)}`,
+				patch,
+			);
+			return {
+				json: graphEventToRecord(event, {
+					calendarId: calendar || (await connection.defaultCalendarId()),
+					ownerEmail: await connection.ownerEmail(),
+				}),
+			};
+		},
+	);
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageRecord } from '../../helpers/records';
 import { microsoftConnection } from '../../transport';
 import { messageIdProperty } from './shared';
@@ -9,8 +9,12 @@ export const description: INodeProperties[] = [messageIdProperty(['get'])];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Mail.ReadWrite', async (itemIndex) => {
-		const messageId = this.getNodeParameter('messageId', itemIndex) as string;
-		return { json: await fetchMessageRecord(connection, messageId) };
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite' },
+		async (itemIndex) => {
+			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
+			return { json: await fetchMessageRecord(connection, messageId) };
+		},
+	);
 }

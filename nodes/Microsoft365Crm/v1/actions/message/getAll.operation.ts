@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { GRAPH_MESSAGE_SELECT, graphPathSegment, type GraphMessage } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { toRecord } from '../../helpers/records';
 import { microsoftConnection } from '../../transport';
 
@@ -65,27 +65,33 @@ function quoteSearch(search: string): string {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Mail.ReadWrite', async (itemIndex) => {
-		const folder = this.getNodeParameter('folder', itemIndex, '') as string;
-		const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
-		const filter = (this.getNodeParameter('filter', itemIndex, '') as string).trim();
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-		const path = folder ? `/me/mailFolders/${graphPathSegment(folder)}/messages` : '/me/messages';
-		const messages = await connection.graph.collect<GraphMessage>(
-			path,
-			{
-				select: GRAPH_MESSAGE_SELECT,
-				query: {
-					$top: Math.min(limit ?? 100, 100),
-					$search: search ? quoteSearch(search) : undefined,
-					$filter: filter || undefined,
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite' },
+		async (itemIndex) => {
+			const folder = this.getNodeParameter('folder', itemIndex, '') as string;
+			const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
+			const filter = (this.getNodeParameter('filter', itemIndex, '') as string).trim();
+			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll
+				? undefined
+				: (this.getNodeParameter('limit', itemIndex, 50) as number);
+			const path = folder ? `/me/mailFolders/${graphPathSegment(folder)}/messages` : '/me/messages';
+			const messages = await connection.graph.collect<GraphMessage>(
+				path,
+				{
+					select: GRAPH_MESSAGE_SELECT,
+					query: {
+						$top: Math.min(limit ?? 100, 100),
+						$search: search ? quoteSearch(search) : undefined,
+						$filter: filter || undefined,
+					},
 				},
-			},
-			limit,
-		);
-		const items: INodeExecutionData[] = [];
-		for (const message of messages) items.push({ json: await toRecord(connection, message) });
-		return items;
-	});
+				limit,
+			);
+			const items: INodeExecutionData[] = [];
+			for (const message of messages) items.push({ json: await toRecord(connection, message) });
+			return items;
+		},
+	);
 }

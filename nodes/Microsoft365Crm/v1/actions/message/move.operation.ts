@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { graphPathSegment, type GraphMessage } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageRecord } from '../../helpers/records';
 import { microsoftConnection } from '../../transport';
 import { messageIdProperty } from './shared';
@@ -23,14 +23,18 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Mail.ReadWrite', async (itemIndex) => {
-		const messageId = this.getNodeParameter('messageId', itemIndex) as string;
-		const destinationId = this.getNodeParameter('destinationFolder', itemIndex) as string;
-		const moved = await connection.graph.post<GraphMessage>(
-			`/me/messages/${graphPathSegment(messageId)}/move`,
-			{ destinationId },
-		);
-		// The immutable id survives the move; read it back with every property a record needs.
-		return { json: await fetchMessageRecord(connection, moved.id) };
-	});
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite' },
+		async (itemIndex) => {
+			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
+			const destinationId = this.getNodeParameter('destinationFolder', itemIndex) as string;
+			const moved = await connection.graph.post<GraphMessage>(
+				`/me/messages/${graphPathSegment(messageId)}/move`,
+				{ destinationId },
+			);
+			// The immutable id survives the move; read it back with every property a record needs.
+			return { json: await fetchMessageRecord(connection, moved.id) };
+		},
+	);
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { graphPathSegment, retryWhileNotFound, type GraphMessage } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageRecord } from '../../helpers/records';
 import { microsoftConnection } from '../../transport';
 import { messageIdProperty } from './shared';
@@ -68,29 +68,33 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Mail.Send', async (itemIndex) => {
-		const messageId = this.getNodeParameter('messageId', itemIndex) as string;
-		const replyMode = this.getNodeParameter('replyMode', itemIndex) as 'comment' | 'body';
-		const replyAll = this.getNodeParameter('replyAll', itemIndex, false) as boolean;
-		// Graph takes either a comment or a message body, never both.
-		const input =
-			replyMode === 'comment'
-				? { comment: this.getNodeParameter('comment', itemIndex) as string }
-				: {
-						message: {
-							body: {
-								contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
-								content: this.getNodeParameter('bodyContent', itemIndex) as string,
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Mail.Send' },
+		async (itemIndex) => {
+			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
+			const replyMode = this.getNodeParameter('replyMode', itemIndex) as 'comment' | 'body';
+			const replyAll = this.getNodeParameter('replyAll', itemIndex, false) as boolean;
+			// Graph takes either a comment or a message body, never both.
+			const input =
+				replyMode === 'comment'
+					? { comment: this.getNodeParameter('comment', itemIndex) as string }
+					: {
+							message: {
+								body: {
+									contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
+									content: this.getNodeParameter('bodyContent', itemIndex) as string,
+								},
 							},
-						},
-					};
-		// createReply + send, rather than /reply, so the sent reply can be returned as a record:
-		// Graph threads it (conversation, In-Reply-To, References, RE: subject) like Outlook does.
-		const draft = await connection.graph.post<GraphMessage>(
-			`/me/messages/${graphPathSegment(messageId)}/${replyAll ? 'createReplyAll' : 'createReply'}`,
-			input,
-		);
-		await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
-		return { json: await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id)) };
-	});
+						};
+			// createReply + send, rather than /reply, so the sent reply can be returned as a record:
+			// Graph threads it (conversation, In-Reply-To, References, RE: subject) like Outlook does.
+			const draft = await connection.graph.post<GraphMessage>(
+				`/me/messages/${graphPathSegment(messageId)}/${replyAll ? 'createReplyAll' : 'createReply'}`,
+				input,
+			);
+			await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
+			return { json: await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id)) };
+		},
+	);
 }

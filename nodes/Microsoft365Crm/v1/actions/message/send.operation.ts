@@ -12,7 +12,7 @@ import {
 	retryWhileNotFound,
 	type GraphMessage,
 } from '../../../../../core';
-import { runPerItem } from '../../helpers/runPerItem';
+import { forEachItem } from '../../../../shared/forEachItem';
 import { fetchMessageRecord, toRecipients } from '../../helpers/records';
 import { microsoftConnection } from '../../transport';
 
@@ -147,43 +147,47 @@ async function fileAttachments(
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
-	return await runPerItem(this, 'Mail.Send', async (itemIndex) => {
-		const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
-		const message: IDataObject = {
-			subject: this.getNodeParameter('subject', itemIndex) as string,
-			body: {
-				contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
-				content: this.getNodeParameter('bodyContent', itemIndex) as string,
-			},
-			toRecipients: toRecipients(this.getNodeParameter('toRecipients', itemIndex) as string),
-			ccRecipients: toRecipients(options.ccRecipients ?? ''),
-			bccRecipients: toRecipients(options.bccRecipients ?? ''),
-			replyTo: toRecipients(options.replyTo ?? ''),
-		};
-		if (options.attachments) {
-			message.attachments = await fileAttachments(this, itemIndex, options.attachments);
-		}
-		if (options.saveToSentItems === false) {
-			// sendMail leaves no copy: describe what was sent.
-			await connection.graph.post('/me/sendMail', { message, saveToSentItems: false });
-			const owner = await connection.ownerEmail();
-			const record = graphMessageToRecord(
-				{
-					...(message as Partial<GraphMessage>),
-					id: '',
-					from: { emailAddress: { address: owner } },
-					isRead: true,
-					isDraft: false,
-					sentDateTime: new Date().toISOString(),
+	return await forEachItem(
+		this,
+		{ provider: 'Microsoft 365', permission: 'Mail.Send' },
+		async (itemIndex) => {
+			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
+			const message: IDataObject = {
+				subject: this.getNodeParameter('subject', itemIndex) as string,
+				body: {
+					contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
+					content: this.getNodeParameter('bodyContent', itemIndex) as string,
 				},
-				{ ownerEmail: owner },
-			);
+				toRecipients: toRecipients(this.getNodeParameter('toRecipients', itemIndex) as string),
+				ccRecipients: toRecipients(options.ccRecipients ?? ''),
+				bccRecipients: toRecipients(options.bccRecipients ?? ''),
+				replyTo: toRecipients(options.replyTo ?? ''),
+			};
+			if (options.attachments) {
+				message.attachments = await fileAttachments(this, itemIndex, options.attachments);
+			}
+			if (options.saveToSentItems === false) {
+				// sendMail leaves no copy: describe what was sent.
+				await connection.graph.post('/me/sendMail', { message, saveToSentItems: false });
+				const owner = await connection.ownerEmail();
+				const record = graphMessageToRecord(
+					{
+						...(message as Partial<GraphMessage>),
+						id: '',
+						from: { emailAddress: { address: owner } },
+						isRead: true,
+						isDraft: false,
+						sentDateTime: new Date().toISOString(),
+					},
+					{ ownerEmail: owner },
+				);
+				return { json: record };
+			}
+			// A draft sent by id: its immutable id is the id of the copy in Sent Items.
+			const draft = await connection.graph.post<GraphMessage>('/me/messages', message);
+			await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
+			const record = await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id));
 			return { json: record };
-		}
-		// A draft sent by id: its immutable id is the id of the copy in Sent Items.
-		const draft = await connection.graph.post<GraphMessage>('/me/messages', message);
-		await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
-		const record = await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id));
-		return { json: record };
-	});
+		},
+	);
 }

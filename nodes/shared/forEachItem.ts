@@ -1,0 +1,36 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError, type ProviderErrorContext } from './providerErrors';
+
+/**
+ * Runs `work` once per input item, each in its own try/catch. Failures become errors a user can
+ * act on (toNodeError, naming the permission the operation needs); with "Continue On Fail" a
+ * failing item yields `{ error }` and the others still run. Every output carries its pairedItem.
+ */
+export async function forEachItem(
+	context: IExecuteFunctions,
+	errorContext: Omit<ProviderErrorContext, 'itemIndex'>,
+	work: (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const items = context.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const result = await work(itemIndex);
+			for (const item of Array.isArray(result) ? result : [result]) {
+				output.push({ ...item, pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			const nodeError = toNodeError(context.getNode(), error, { ...errorContext, itemIndex });
+			if (context.continueOnFail()) {
+				output.push({
+					json: { error: nodeError.message } as IDataObject,
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			throw nodeError;
+		}
+	}
+	return output;
+}
