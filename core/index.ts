@@ -165,9 +165,4 @@ export {
 	type CalendarSyncState,
 	type EventVersion,
 } from './providers/google/calendarSync';
-export {
-	formatInstantInZone,
-	isTimeZone,
-	toRfc3339,
-	wallTimeToInstant,
-} from './providers/google/calendarTime';
+export { formatInstantInZone, isTimeZone, toRfc3339, wallTimeToInstant } from './time/zonedTime';

@@ -4,7 +4,7 @@ import type { calendar_v3 } from '@googleapis/calendar';
 
 import { ProviderHttpError } from '../http';
 import type { GoogleCalendarEvent } from './calendarRecords';
-import { dayAfter, isTimeZone, toDateOnly, toRfc3339 } from './calendarTime';
+import { dayAfter, isTimeZone, toDateOnly, toRfc3339 } from '../../time/zonedTime';
 
 /** Calendar no longer honours a sync token (410 fullSyncRequired): a full sync must follow. */
 export class CalendarSyncTokenExpiredError extends Error {

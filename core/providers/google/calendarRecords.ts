@@ -6,7 +6,7 @@ import {
 	type EventAttendee,
 	type EventTime,
 } from '../../records/calendarEventRecord';
-import { formatInstantInZone, isTimeZone } from './calendarTime';
+import { formatInstantInZone, isTimeZone } from '../../time/zonedTime';
 
 /** A Calendar API v3 event resource. */
 export type GoogleCalendarEvent = calendar_v3.Schema$Event;

@@ -13,6 +13,7 @@ import {
 	type EmailRecord,
 } from '../../records/emailRecord';
 import { toIanaTimeZone } from './windowsTimeZones';
+import { formatInstantInZone, wallTimeToInstant, zoneOffsetMs } from '../../time/zonedTime';
 
 // The slices of Graph's message and event resources we read (v1.0 reference). Everything is
 // optional: $select and delta rounds return only part of a resource.
@@ -300,51 +301,6 @@ function toResponse(response: string | null | undefined): EventAttendee['respons
 	return RESPONSES[(response ?? '').toLowerCase()] ?? 'needsAction';
 }
 
-/** Offset of `zone` from UTC at `instant`, in ms. */
-function zoneOffsetMs(instant: number, zone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: zone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(instant));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-	const wall = Date.UTC(
-		get('year'),
-		get('month') - 1,
-		get('day'),
-		get('hour'),
-		get('minute'),
-		get('second'),
-	);
-	return wall - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant of a Graph wall-clock `dateTime` in `zone` (two passes settle DST edges). */
-function wallToInstant(dateTime: string, zone: string): number | undefined {
-	const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?/.exec(dateTime);
-	if (!match) return undefined;
-	const [, y, mo, d, h, mi, s = '0', fraction = '0'] = match;
-	const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.floor(Number(`0.${fraction}`) * 1000));
-	let instant = wall - zoneOffsetMs(wall, zone);
-	instant = wall - zoneOffsetMs(instant, zone);
-	return instant;
-}
-
-/** `2026-10-05T12:00:00+02:00`: the instant written in `zone`'s local time with its offset. */
-function formatInZone(instant: number, zone: string): string {
-	const offset = zoneOffsetMs(instant, zone);
-	const local = new Date(Math.floor(instant / 1000) * 1000 + offset).toISOString().slice(0, 19);
-	if (offset === 0) return `${local}Z`;
-	const minutes = Math.abs(offset) / 60000;
-	const sign = offset < 0 ? '-' : '+';
-	return `${local}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
 function toEventTime(
 	value: GraphDateTimeTimeZone | null | undefined,
 	eventZone: string | undefined,
@@ -355,10 +311,10 @@ function toEventTime(
 	// All-day events are dates: Graph gives midnight of the date (end exclusive), whatever zone.
 	if (isAllDay) return { dateTime: null, date: dateTime.slice(0, 10), timeZone: eventZone ?? null };
 	const zone = toIanaTimeZone(value?.timeZone) ?? 'UTC';
-	const instant = wallToInstant(dateTime, zone);
+	const instant = wallTimeToInstant(dateTime, zone);
 	if (instant === undefined) return { dateTime: null, date: null, timeZone: eventZone ?? zone };
 	const shownZone = eventZone ?? zone;
-	return { dateTime: formatInZone(instant, shownZone), date: null, timeZone: shownZone };
+	return { dateTime: formatInstantInZone(instant, shownZone), date: null, timeZone: shownZone };
 }
 
 const WEEKDAYS: Record<string, string> = {

@@ -1,4 +1,4 @@
-// Wall-clock times, instants and IANA time zones the way Google Calendar writes them: an RFC 3339
+// Wall-clock times, instants and IANA time zones, for both providers' calendars: an RFC 3339
 // dateTime carries the offset its zone observes at that instant (`Z` only for UTC itself).
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -33,7 +33,7 @@ export function isTimeZone(zone: string | null | undefined): zone is string {
 }
 
 /** Offset of `zone` from UTC at `instant`, in ms. */
-function zoneOffsetMs(instant: number, zone: string): number {
+export function zoneOffsetMs(instant: number, zone: string): number {
 	const parts = formatterFor(zone).formatToParts(new Date(instant));
 	const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
 	const wall = Date.UTC(
