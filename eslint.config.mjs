@@ -34,6 +34,71 @@ export default [
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
 		},
 	}),
+	// Layer boundaries: the engine never depends on n8n or on the nodes that adapt it, and provider
+	// code (requests, records, cursors) never touches the database, so the triggers and the sync
+	// engine share it unchanged.
+	{
+		files: ['core/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['n8n-workflow', 'n8n-core', 'n8n-nodes-base', '@n8n/*'],
+							message: 'core/ is n8n-free: nodes adapt it to n8n, not the other way round.',
+						},
+						{
+							group: ['**/nodes/**', '**/credentials/**'],
+							message: 'core/ must not import the n8n nodes or credentials that use it.',
+						},
+					],
+				},
+			],
+		},
+	},
+	{
+		files: ['core/providers/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['n8n-workflow', 'n8n-core', 'n8n-nodes-base', '@n8n/*'],
+							message: 'core/ is n8n-free: nodes adapt it to n8n, not the other way round.',
+						},
+						{
+							group: ['**/nodes/**', '**/credentials/**'],
+							message: 'core/ must not import the n8n nodes or credentials that use it.',
+						},
+						{
+							group: ['knex', 'pg', '**/store/**', '**/sync/**'],
+							message:
+								'Provider code does not touch the database: the sync engine stores what providers return.',
+						},
+					],
+				},
+			],
+		},
+	},
+	{
+		// A node family reaches another's transport through nodes/shared, never through its v1/.
+		files: ['nodes/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['../*/v1/**', '../../*/v1/**', '../../../*/v1/**'],
+							message: "Share it through nodes/shared/ instead of importing another node's v1/.",
+						},
+					],
+				},
+			],
+		},
+	},
 	{
 		files: ['**/*.js', '**/*.cjs'],
 		ignores: ['dist/**', 'node_modules/**', '.tools/**'],

@@ -56,6 +56,15 @@ async function bundleEngine() {
 		legalComments: 'none',
 		logLevel: 'warning',
 	});
+	// The provider base URLs, alone: credentials import them without loading the engine.
+	await esbuild.build({
+		entryPoints: [path.join(root, 'core/providers/endpoints.ts')],
+		outfile: path.join(dist, 'core/providers/endpoints.js'),
+		platform: 'node',
+		target: 'node24',
+		format: 'cjs',
+		logLevel: 'warning',
+	});
 }
 
 async function bundleWidgets() {

@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { GOOGLE_API_BASE_URL } from './GoogleCrmOAuth2Api.credentials';
+import { GOOGLE_API_BASE_URL } from '../core/providers/endpoints';
 
 const SCOPES = [
 	'https://www.googleapis.com/auth/calendar',

@@ -1,8 +1,10 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-export const GOOGLE_AUTH_BASE_URL = 'https://accounts.google.com';
-export const GOOGLE_TOKEN_BASE_URL = 'https://oauth2.googleapis.com';
-export const GOOGLE_API_BASE_URL = 'https://www.googleapis.com';
+import {
+	GOOGLE_API_BASE_URL,
+	GOOGLE_AUTH_BASE_URL,
+	GOOGLE_TOKEN_BASE_URL,
+} from '../core/providers/endpoints';
 
 /**
  * Base of crm-connect's Google OAuth2 credentials: Google's endpoints, offline access (a refresh

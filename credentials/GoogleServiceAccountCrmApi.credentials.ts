@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { getServiceAccountAccessToken, parseServiceAccountKey } from '../core';
-import { GOOGLE_API_BASE_URL, GOOGLE_TOKEN_BASE_URL } from './GoogleCrmOAuth2Api.credentials';
+import { GOOGLE_API_BASE_URL, GOOGLE_TOKEN_BASE_URL } from '../core/providers/endpoints';
 
 /**
  * A Google service account with domain-wide delegation: acts for a user of a Google Workspace

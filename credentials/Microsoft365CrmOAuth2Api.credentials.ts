@@ -1,7 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-export const MICROSOFT_LOGIN_BASE_URL = 'https://login.microsoftonline.com';
-export const MICROSOFT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
+import { MICROSOFT_GRAPH_BASE_URL, MICROSOFT_LOGIN_BASE_URL } from '../core/providers/endpoints';
 
 const SCOPES = [
 	'openid',

@@ -2,6 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { toNodeError, type ProviderErrorContext } from './providerErrors';
 
+/** How an operation's failures are worded; `notFound` may name the item's own id. */
+export type ItemErrorContext = Omit<ProviderErrorContext, 'itemIndex' | 'notFound'> & {
+	notFound?: string | ((itemIndex: number) => string);
+};
+
 /**
  * Runs `work` once per input item, each in its own try/catch. Failures become errors a user can
  * act on (toNodeError, naming the permission the operation needs); with "Continue On Fail" a
@@ -9,7 +14,7 @@ import { toNodeError, type ProviderErrorContext } from './providerErrors';
  */
 export async function forEachItem(
 	context: IExecuteFunctions,
-	errorContext: Omit<ProviderErrorContext, 'itemIndex'>,
+	errorContext: ItemErrorContext,
 	work: (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>,
 ): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
@@ -21,7 +26,12 @@ export async function forEachItem(
 				output.push({ ...item, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError(context.getNode(), error, { ...errorContext, itemIndex });
+			const { notFound, ...rest } = errorContext;
+			const nodeError = toNodeError(context.getNode(), error, {
+				...rest,
+				notFound: typeof notFound === 'function' ? safely(() => notFound(itemIndex)) : notFound,
+				itemIndex,
+			});
 			if (context.continueOnFail()) {
 				output.push({
 					json: { error: nodeError.message } as IDataObject,
@@ -33,4 +43,13 @@ export async function forEachItem(
 		}
 	}
 	return output;
+}
+
+/** A not-found sentence built from the item's parameters, or none when they cannot be read. */
+function safely(describe: () => string): string | undefined {
+	try {
+		return describe();
+	} catch {
+		return undefined;
+	}
 }

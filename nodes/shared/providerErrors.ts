@@ -7,6 +7,11 @@ export interface ProviderErrorContext {
 	provider: string;
 	/** The permission the operation needs, worded as the provider names it (gmail.send, Mail.Send). */
 	permission?: string;
+	/**
+	 * What a 404 means here, said whole: "Microsoft 365 has no mail folder 'AAMk…' (or the account
+	 * cannot see it)". Every operation that reads or changes one named thing gives it.
+	 */
+	notFound?: string;
 	itemIndex?: number;
 }
 
@@ -48,7 +53,8 @@ export function toNodeError(
 			break;
 		}
 		case 'not_found':
-			message = `${provider} found no such item: ${error.message}`;
+			message = context.notFound ?? `${provider} has no such item (or the account cannot see it)`;
+			description = error.message;
 			break;
 		case 'temporary':
 			message = `${provider} had a temporary failure (retried without success): ${error.message}`;

@@ -4,7 +4,9 @@ import { gmail_v1 } from '@googleapis/gmail';
 import type { ProviderRequester } from '../http';
 import { googleAuthAdapter } from './googleAuthAdapter';
 
-export const DEFAULT_GOOGLE_API_BASE_URL = 'https://www.googleapis.com';
+import { GOOGLE_API_BASE_URL } from '../endpoints';
+
+export const DEFAULT_GOOGLE_API_BASE_URL = GOOGLE_API_BASE_URL;
 
 function rootUrl(baseUrl: string | undefined): string {
 	return `${(baseUrl || DEFAULT_GOOGLE_API_BASE_URL).replace(/\/+$/, '')}/`;

@@ -2,6 +2,8 @@ import { createSign } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { GOOGLE_TOKEN_BASE_URL } from '../endpoints';
+
 /** The fields of a Google service-account JSON key that the JWT-bearer grant needs. */
 export const serviceAccountKeySchema = z.object({
 	type: z.literal('service_account'),
@@ -70,8 +72,7 @@ export function signServiceAccountAssertion(
 	request: ServiceAccountTokenRequest,
 	nowSeconds = Math.floor(Date.now() / 1000),
 ): string {
-	const audience =
-		request.tokenUrl ?? request.key.token_uri ?? 'https://oauth2.googleapis.com/token';
+	const audience = request.tokenUrl ?? request.key.token_uri ?? `${GOOGLE_TOKEN_BASE_URL}/token`;
 	const header = {
 		alg: 'RS256',
 		typ: 'JWT',
@@ -97,8 +98,7 @@ export function signServiceAccountAssertion(
 export async function getServiceAccountAccessToken(
 	request: ServiceAccountTokenRequest,
 ): Promise<string> {
-	const tokenUrl =
-		request.tokenUrl ?? request.key.token_uri ?? 'https://oauth2.googleapis.com/token';
+	const tokenUrl = request.tokenUrl ?? request.key.token_uri ?? `${GOOGLE_TOKEN_BASE_URL}/token`;
 	const cacheKey = JSON.stringify([
 		request.key.client_email,
 		request.subject ?? '',

@@ -2,7 +2,9 @@ import { Client, type Context, type Middleware } from '@microsoft/microsoft-grap
 
 import { ProviderHttpError, normalizeHeaders, type ProviderRequester } from '../http';
 
-export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
+import { MICROSOFT_GRAPH_BASE_URL } from '../endpoints';
+
+export const DEFAULT_GRAPH_BASE_URL = MICROSOFT_GRAPH_BASE_URL;
 
 /**
  * The Graph client's last middleware: instead of fetching with a token of its own, it sends the
