@@ -17,21 +17,26 @@ const migrations = {
 	'20261123121100_create_webhooks': require('./20261123121100_create_webhooks'),
 };
 
-/** knex migration source over the static list above. */
+const migrationNames = Object.keys(migrations).sort();
+
+/**
+ * knex migration source over the static list above. Migrations are `{ file }` objects like those of
+ * knex's own file source, because knex's CLI prints a pending migration's `file` (`migrate:list`).
+ */
 class CrmMigrationSource {
 	getMigrations() {
-		return Promise.resolve(Object.keys(migrations).sort());
+		return Promise.resolve(migrationNames.map((file) => ({ file })));
 	}
-	/** @param {string} name */
-	getMigrationName(name) {
-		return name;
+	/** @param {{ file: string }} migration */
+	getMigrationName(migration) {
+		return migration.file;
 	}
-	/** @param {string} name */
-	getMigration(name) {
-		const migration = migrations[/** @type {keyof typeof migrations} */ (name)];
-		if (!migration) throw new Error(`Unknown crm-connect migration ${name}`);
-		return Promise.resolve(migration);
+	/** @param {{ file: string }} migration */
+	getMigration(migration) {
+		const found = migrations[/** @type {keyof typeof migrations} */ (migration.file)];
+		if (!found) throw new Error(`Unknown crm-connect migration ${migration.file}`);
+		return Promise.resolve(found);
 	}
 }
 
-module.exports = { CrmMigrationSource, migrationNames: Object.keys(migrations).sort() };
+module.exports = { CrmMigrationSource, migrationNames };

@@ -6,7 +6,7 @@ import { toPgConnection } from './databaseSettings';
 // Plain CommonJS shared with knexfile.js and knex's CLI, so every path runs the same files.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { CrmMigrationSource, migrationNames } = require('../../migrations/index.js') as {
-	CrmMigrationSource: new () => import('knex').Knex.MigrationSource<unknown>;
+	CrmMigrationSource: new () => import('knex').Knex.MigrationSource<{ file: string }>;
 	migrationNames: string[];
 };
 

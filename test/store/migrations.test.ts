@@ -351,4 +351,34 @@ describe('migrations', () => {
 			await test.database.knex.raw('drop schema if exists ?? cascade', [schema]);
 		}
 	});
+
+	it("names every pending and completed migration in knex's CLI migrate:list", async () => {
+		const schema = `${test.schema}_list`;
+		const knexCli = require.resolve('knex/bin/cli.js');
+		const run = (...args: string[]) =>
+			execFileSync(process.execPath, [knexCli, ...args], {
+				cwd: path.join(__dirname, '../..'),
+				env: { ...process.env, CRM_DATABASE_URL: test.url, CRM_DB_SCHEMA: schema, NO_COLOR: '1' },
+				encoding: 'utf8',
+			});
+		// The names listed under a heading such as "Found 12 Pending Migration file/files.".
+		const listed = (output: string, kind: 'Completed' | 'Pending') => {
+			const lines = output.split('\n').map((line) => line.trim());
+			const start = lines.findIndex((line) => line.includes(` ${kind} Migration file`));
+			if (start < 0) return [];
+			const end = lines.findIndex((line, index) => index > start && /Migration file/.test(line));
+			return lines.slice(start + 1, end < 0 ? undefined : end).filter(Boolean);
+		};
+		try {
+			expect(listed(run('migrate:list'), 'Pending')).toEqual(migrationNames);
+			run('migrate:latest');
+			const afterLatest = run('migrate:list');
+			expect(listed(afterLatest, 'Completed')).toEqual(migrationNames);
+			expect(afterLatest).toContain('No Pending Migration files Found.');
+			run('migrate:rollback', '--all');
+			expect(listed(run('migrate:list'), 'Pending')).toEqual(migrationNames);
+		} finally {
+			await test.database.knex.raw('drop schema if exists ?? cascade', [schema]);
+		}
+	});
 });
