@@ -89,6 +89,7 @@ export {
 	type MailAddressInput,
 	type MailAttachmentInput,
 } from './mail/composeMime';
+export { AddressListError } from './mail/addressList';
 export {
 	fetchGmailMessages,
 	listGmailMessageIds,

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { addressParser } from 'postal-mime';
-
 import { parseMessageIdList, type EmailAddress } from '../records/emailRecord';
+import { parseAddressList } from './addressList';
+
+export { parseAddressList };
 
 /** An address as a caller gives it: a parsed one, or text such as `Ann <ann@x.com>`. */
 export type MailAddressInput = string | { name?: string | null; email: string };
@@ -95,20 +96,6 @@ function encodeDisplayName(name: string): string {
 	if (!isPrintableAscii(name)) return encodeWords(name);
 	if (/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/.test(name) && !/^ | $/.test(name)) return name;
 	return `"${name.replace(/(["\\])/g, '\\$1')}"`;
-}
-
-/** Addresses from text such as `Ann <ann@x.com>, "Doe, Bob" <bob@y.com>` (groups flattened). */
-export function parseAddressList(text: string | undefined | null): EmailAddress[] {
-	if (!text || !text.trim()) return [];
-	const result: EmailAddress[] = [];
-	const visit = (entries: ReturnType<typeof addressParser>) => {
-		for (const entry of entries) {
-			if (entry.group) visit(entry.group as ReturnType<typeof addressParser>);
-			else if (entry.address) result.push({ name: entry.name || null, email: entry.address });
-		}
-	};
-	visit(addressParser(text));
-	return result;
 }
 
 function toAddress(input: MailAddressInput): EmailAddress[] {
