@@ -269,6 +269,22 @@ describe('faults', () => {
 		expect((await get('/test/v1/items/1')).status).toBe(200);
 	});
 
+	test('afterAnswer runs once the matching call has its answer, which goes out unchanged', async () => {
+		const answeredCalls: number[] = [];
+		emu.control.inject({
+			operation: 'test.items.get',
+			after: 1,
+			afterAnswer: () => {
+				answeredCalls.push(emu.control.calls().byOperation['test.items.get']);
+			},
+		});
+		emu.control.resetCalls();
+		const statuses = [];
+		for (let i = 0; i < 3; i++) statuses.push((await get('/test/v1/items/1')).status);
+		expect(statuses).toEqual([200, 200, 200]);
+		expect(answeredCalls).toEqual([2]); // the second call, once
+	});
+
 	test('inner requests dispatched by a batch are counted and faulted one by one', async () => {
 		emu.control.inject({ operation: 'test.items.get', status: 429, after: 1 });
 		const inner = (id: string) =>

@@ -91,6 +91,28 @@ describe('Gmail API v1 emulator (1,000-message mailbox)', () => {
 		expect(inbox.data.messagesTotal).toBe(expected);
 	});
 
+	test('settings.sendAs.list: the primary address with its display name', async () => {
+		const { data } = await gmail.users.settings.sendAs.list({ userId: 'me' });
+		expect(data.sendAs).toEqual([
+			{
+				sendAsEmail: email,
+				displayName: emu.state.getAccount(email)!.name,
+				replyToAddress: '',
+				signature: '',
+				isPrimary: true,
+				isDefault: true,
+			},
+		]);
+		const sendOnly = emu.control.issueToken(email, { scopes: [AUTH + 'gmail.send'] });
+		expect(
+			(
+				await statusOf(
+					clientFor(emu, sendOnly.access_token).users.settings.sendAs.list({ userId: 'me' }),
+				)
+			).status,
+		).toBe(403);
+	});
+
 	test('messages.list pages through every id exactly once, newest first', async () => {
 		const seen: string[] = [];
 		let pageToken: string | undefined;

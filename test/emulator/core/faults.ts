@@ -29,6 +29,13 @@ export interface FaultSpec {
 	latencyMs?: number | [number, number];
 	/** Destroy the socket instead of answering. */
 	reset?: boolean;
+	/**
+	 * In-process only: runs once the matching call has its answer and before the answer is sent
+	 * (a batch part: before the next part runs), to change the world at an exact point of a
+	 * client's sequence — deliver mail after a profile read, expire a token mid-batch. Without
+	 * `status` or `reset` the call itself is answered normally.
+	 */
+	afterAnswer?: () => void | Promise<void>;
 }
 
 interface ActiveFault {
@@ -41,6 +48,7 @@ interface ActiveFault {
 export interface FaultDecision {
 	latencyMs: number;
 	response?: EmulatorResponse;
+	afterAnswer: Array<() => void | Promise<void>>;
 }
 
 export class FaultInjector {
@@ -77,8 +85,9 @@ export class FaultInjector {
 				continue;
 			}
 			fault.remaining--;
-			decision ??= { latencyMs: 0 };
+			decision ??= { latencyMs: 0, afterAnswer: [] };
 			decision.latencyMs += latencyOf(spec.latencyMs);
+			if (spec.afterAnswer) decision.afterAnswer.push(spec.afterAnswer);
 			if (!decision.response && (spec.reset || spec.status)) {
 				decision.response = spec.reset
 					? { status: 0, destroySocket: true }

@@ -44,7 +44,7 @@ import {
 	notFoundFor,
 	type Surface,
 } from './http';
-import { FaultInjector } from './faults';
+import { FaultInjector, type FaultDecision } from './faults';
 import { ConcurrencyGate, DEFAULT_QUOTA, QuotaMeter, type QuotaSettings } from './limits';
 import type { AccessGrant, EmulatorState } from './state';
 import type { ControlHooks } from './control';
@@ -186,6 +186,7 @@ export class Router {
 		};
 
 		let release: (() => void) | undefined;
+		let afterAnswer: FaultDecision['afterAnswer'] = [];
 		try {
 			if (options.auth) this.authenticate(req, options);
 			if (options.concurrencyLimited && req.account && this.quota.enabled) {
@@ -198,6 +199,7 @@ export class Router {
 			if (counted) {
 				const fault = this.faults.take(options.name, options.surface, method);
 				if (fault) {
+					afterAnswer = fault.afterAnswer;
 					if (fault.latencyMs > 0) await sleep(fault.latencyMs);
 					if (fault.response) return this.finish(fault.response, req);
 				}
@@ -235,6 +237,7 @@ export class Router {
 			return this.finish(internal.response, req);
 		} finally {
 			release?.();
+			for (const hook of afterAnswer) await hook();
 		}
 	}
 

@@ -57,6 +57,12 @@ export const GMAIL_SCOPES = {
 	insert: [FULL, AUTH + 'gmail.modify', AUTH + 'gmail.insert'],
 	delete: [FULL],
 	drafts: [FULL, AUTH + 'gmail.modify', AUTH + 'gmail.readonly', AUTH + 'gmail.compose'],
+	settingsRead: [
+		FULL,
+		AUTH + 'gmail.modify',
+		AUTH + 'gmail.readonly',
+		AUTH + 'gmail.settings.basic',
+	],
 };
 
 type Format = 'full' | 'metadata' | 'minimal' | 'raw';
@@ -449,6 +455,29 @@ export function registerGmail(router: Router, state: EmulatorState): void {
 	);
 	route('GET', `${base}/labels/:id`, 'labels.get', GMAIL_SCOPES.labels, 1, (req, mb) =>
 		ok(labelResource(mb, req.params.id, true)),
+	);
+
+	// The account's own address only (aliases are not emulated), with the display name Gmail shows
+	// for it, in the SendAs resource's shape (users.settings.sendAs.list).
+	route(
+		'GET',
+		`${base}/settings/sendAs`,
+		'settings.sendAs.list',
+		GMAIL_SCOPES.settingsRead,
+		1,
+		(req, mb) =>
+			ok({
+				sendAs: [
+					{
+						sendAsEmail: mb.mailbox.owner.email,
+						displayName: (req.account as Account).name,
+						replyToAddress: '',
+						signature: '',
+						isPrimary: true,
+						isDefault: true,
+					},
+				],
+			}),
 	);
 
 	route('GET', `${base}/messages`, 'messages.list', GMAIL_SCOPES.read, 5, (req, mb) => {
