@@ -5,7 +5,8 @@ import * as database from './database/Database.resource';
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'CRM',
 	name: 'crm',
-	icon: { light: 'file:../crm.svg', dark: 'file:../crm.dark.svg' },
+	// n8n resolves a version's icon from the main node file's folder, not from this one.
+	icon: { light: 'file:crm.svg', dark: 'file:crm.dark.svg' },
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

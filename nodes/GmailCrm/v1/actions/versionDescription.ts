@@ -11,7 +11,8 @@ import * as thread from './thread/Thread.resource';
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Gmail CRM',
 	name: 'gmailCrm',
-	icon: { light: 'file:../gmailCrm.svg', dark: 'file:../gmailCrm.dark.svg' },
+	// n8n resolves a version's icon from the main node file's folder, not from this one.
+	icon: { light: 'file:gmailCrm.svg', dark: 'file:gmailCrm.dark.svg' },
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -10,7 +10,8 @@ import * as event from './event/Event.resource';
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Google Calendar CRM',
 	name: 'googleCalendarCrm',
-	icon: { light: 'file:../googleCalendarCrm.svg', dark: 'file:../googleCalendarCrm.dark.svg' },
+	// n8n resolves a version's icon from the main node file's folder, not from this one.
+	icon: { light: 'file:googleCalendarCrm.svg', dark: 'file:googleCalendarCrm.dark.svg' },
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -7,7 +7,8 @@ import * as message from './message/Message.resource';
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Microsoft 365 CRM',
 	name: 'microsoft365Crm',
-	icon: { light: 'file:../microsoft365Crm.svg', dark: 'file:../microsoft365Crm.dark.svg' },
+	// n8n resolves a version's icon from the main node file's folder, not from this one.
+	icon: { light: 'file:microsoft365Crm.svg', dark: 'file:microsoft365Crm.dark.svg' },
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
