@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** A PostgreSQL identifier we are willing to interpolate as a schema name. */
-const schemaName = z
-	.string()
-	.regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Schema names use lower-case letters, digits and underscores');
+const schemaName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/);
 
 /**
  * How crm-connect reaches its PostgreSQL database: a URL, or host/port/database/user/password.
@@ -26,13 +24,54 @@ export const databaseSettingsSchema = z.object({
 export type DatabaseSettingsInput = z.input<typeof databaseSettingsSchema>;
 export type DatabaseSettings = z.output<typeof databaseSettingsSchema>;
 
+/** How each setting is named to a user and what it accepts; secrets are never repeated back. */
+const SETTING_RULES: Record<
+	keyof DatabaseSettingsInput,
+	{ label: string; rule: string; secret?: true }
+> = {
+	url: { label: 'Connection URL', rule: 'use text', secret: true },
+	host: { label: 'Host', rule: 'use text' },
+	port: { label: 'Port', rule: 'use a whole number from 1 to 65535' },
+	database: { label: 'Database', rule: 'use text' },
+	user: { label: 'User', rule: 'use text' },
+	password: { label: 'Password', rule: 'use text', secret: true },
+	ssl: { label: 'SSL mode', rule: 'use disable, allow, require or verify-full' },
+	schema: {
+		label: 'Schema name',
+		rule: 'use lower-case letters, digits and underscores, starting with a letter or an underscore (63 characters at most)',
+	},
+	autoMigrate: { label: 'Run Migrations Automatically', rule: 'use true or false' },
+	poolMax: { label: 'Pool size', rule: 'use a whole number from 1 to 100' },
+};
+
+/** Settings that cannot be used, told as one sentence per setting (not as validation data). */
+export class DatabaseSettingsError extends Error {
+	constructor(message: string, options?: ErrorOptions) {
+		super(message, options);
+		this.name = 'DatabaseSettingsError';
+	}
+}
+
 export function parseDatabaseSettings(input: DatabaseSettingsInput): DatabaseSettings {
 	const cleaned = Object.fromEntries(
 		Object.entries(input).filter(
 			([, value]) => value !== '' && value !== undefined && value !== null,
 		),
 	);
-	return databaseSettingsSchema.parse(cleaned);
+	const parsed = databaseSettingsSchema.safeParse(cleaned);
+	if (parsed.success) return parsed.data;
+	const refused = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+	const sentences = Object.keys(SETTING_RULES)
+		.filter((key) => refused.has(key))
+		.map((key) => {
+			const { label, rule, secret } = SETTING_RULES[key as keyof DatabaseSettingsInput];
+			const value = secret ? '' : ` '${String(cleaned[key])}'`;
+			return `${label}${value} is not valid: ${rule}.`;
+		});
+	throw new DatabaseSettingsError(
+		sentences.join(' ') || 'The CRM Database settings are not valid: give them as named fields.',
+		{ cause: parsed.error },
+	);
 }
 
 /** Connection options for node-postgres; the URL wins over the separate fields. */

@@ -145,6 +145,20 @@ describe('CRM Database credential test', () => {
 		expect(result.message).toMatch(/^Connected to PostgreSQL \d+/);
 	});
 
+	it('explains a setting it cannot use in a sentence, not as validation data', async () => {
+		const result = await crmDatabaseConnectionTest.call(context, {
+			id: 'x',
+			name: 'CRM Database',
+			type: 'crmDatabase',
+			data: databaseCredential({ schema: 'x-y' }).data,
+		});
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				"Schema name 'x-y' is not valid: use lower-case letters, digits and underscores, starting with a letter or an underscore (63 characters at most).",
+		});
+	});
+
 	it('explains why it cannot connect', async () => {
 		const result = await crmDatabaseConnectionTest.call(context, {
 			id: 'x',
