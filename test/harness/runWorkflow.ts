@@ -8,6 +8,7 @@ import {
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
+	type IPinData,
 	type IRun,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
@@ -44,6 +45,8 @@ export interface WorkflowRunOptions {
 	/** Shared store when several runs must see the same credential updates (token refreshes). */
 	credentialsHelper?: TestCredentialsHelper;
 	startNode?: string;
+	/** Items pinned on nodes, as the editor pins them: the Manual trigger then sends these. */
+	pinData?: IPinData;
 }
 
 export const nodeTypes = new TestNodeTypes();
@@ -116,7 +119,11 @@ export async function runWorkflow(
 	const startNode = options.startNode
 		? (workflow.getNode(options.startNode) ?? undefined)
 		: (workflow.getStartNode() ?? undefined);
-	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode });
+	const run = await new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode,
+		pinData: options.pinData,
+	});
 
 	const pick = (nodeName: string, { runIndex = 0, outputIndex = 0 } = {}) => {
 		const taskData = run.data.resultData.runData[nodeName]?.[runIndex];

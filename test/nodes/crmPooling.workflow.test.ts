@@ -1,11 +1,14 @@
 // One pool per connection settings, shared by every execution: running the CRM node many times,
 // with many items, must not open more connections than one pool holds.
 import { closeAllDatabases, openDatabase } from '../../core';
-import { chain, crmNode, runWorkflow } from '../harness/runWorkflow';
+import { chain, crmNode, manualTriggerNode, runWorkflow } from '../harness/runWorkflow';
 import { testServerUrl } from '../support/testDatabase';
 
 const schema = `test_pool_${process.pid}`;
 const applicationName = `crm-connect:${schema}`;
+// More items than the pool holds (10 by default), so a pool per item would show in the count.
+const ITEMS = 25;
+const EXECUTIONS = 3;
 
 afterAll(async () => {
 	await openDatabase({ url: testServerUrl(), schema }).knex.raw(
@@ -15,7 +18,7 @@ afterAll(async () => {
 	await closeAllDatabases();
 });
 
-it('reuses one pool across executions and items (connections never exceed the pool size)', async () => {
+it('runs several items per execution through the same pool, within the pool size', async () => {
 	const credential = {
 		id: 'db',
 		name: 'CRM Database',
@@ -38,22 +41,36 @@ it('reuses one pool across executions and items (connections never exceed the po
 			},
 		),
 	);
-	const first = openDatabase({ url: testServerUrl(), schema });
-	for (let run = 0; run < 15; run++) {
-		// Several items per execution, as a real workflow sends them.
-		const result = await runWorkflow(workflow, { credentials: [credential] });
+	// The pool of the credential's settings, opened here first: the node must use this very pool.
+	const pool = openDatabase({ url: testServerUrl(), schema });
+	let acquisitions = 0;
+	let connectionsOpened = 0;
+	pool.knex.client.pool.on('acquireSuccess', () => acquisitions++);
+	pool.knex.client.pool.on('createSuccess', () => connectionsOpened++);
+
+	// The items arrive in one execution, as pinned on the trigger in the editor.
+	const items = Array.from({ length: ITEMS }, (_, index) => ({ json: { index } }));
+	for (let run = 0; run < EXECUTIONS; run++) {
+		const result = await runWorkflow(workflow, {
+			credentials: [credential],
+			pinData: { [manualTriggerNode.name]: items },
+		});
 		expect(result.error).toBeUndefined();
+		expect(result.output('CRM').map((item) => [item.json.connected, item.pairedItem])).toEqual(
+			items.map((_, index) => [true, { item: index }]),
+		);
 	}
-	// The node's pool is the one this test opened with the same settings: one pool per settings.
-	expect(openDatabase({ url: testServerUrl(), schema })).toBe(first);
-	const { rows } = await first.knex.raw<{ rows: Array<{ connections: string }> }>(
+
+	// Every item's queries (connection check, migration status) went through this pool.
+	expect(openDatabase({ url: testServerUrl(), schema })).toBe(pool);
+	expect(acquisitions).toBeGreaterThanOrEqual(ITEMS * EXECUTIONS * 2);
+	expect(connectionsOpened).toBeGreaterThan(0);
+	expect(connectionsOpened).toBeLessThanOrEqual(pool.settings.poolMax);
+	// What the server sees under this schema's application name: this process's one pool, no more.
+	const { rows } = await pool.knex.raw<{ rows: Array<{ connections: string }> }>(
 		`select count(*) as connections from pg_stat_activity where application_name = ? and datname = current_database()`,
 		[applicationName],
 	);
-	// Other test files run in parallel with their own schemas (their own pools): count only what
-	// this process can hold — one pool of the default size, plus the other pools of this file (none).
 	expect(Number(rows[0].connections)).toBeGreaterThan(0);
-	expect(first.knex.client.pool.numUsed() + first.knex.client.pool.numFree()).toBeLessThanOrEqual(
-		first.settings.poolMax,
-	);
+	expect(Number(rows[0].connections)).toBeLessThanOrEqual(pool.settings.poolMax);
 });
