@@ -148,12 +148,19 @@ export {
 	listCalendarEvents,
 	listCalendars,
 	toGoogleEventWrite,
-	CalendarSyncTokenExpiredError,
 	type CalendarEventInput,
 	type CalendarEventListing,
 	type CalendarEventWrite,
 	type ListCalendarEventsOptions,
 } from './providers/google/calendarEvents';
+export {
+	googleCalendarChangeSource,
+	toGoogleCalendarCursor,
+	type GoogleCalendarChangeSource,
+	type GoogleCalendarCursor,
+	type GoogleCalendarItem,
+	type GoogleCalendarSourceOptions,
+} from './providers/google/calendarChangeSource';
 export {
 	startCalendarSync,
 	syncCalendarChanges,

@@ -399,6 +399,21 @@ describe('Google Calendar CRM Trigger', () => {
 		expect((await poll(staticData)).response).toBeNull();
 	});
 
+	it('keeps per calendar only the source cursor and the snapshot, and goes on from a state saved before paging was stored', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData);
+		const stored = storedCalendars(staticData).primary as unknown as Record<string, unknown>;
+		expect(Object.keys(stored).sort()).toEqual(
+			['calendarId', 'events', 'listing', 'pageToken', 'since', 'syncToken', 'timeZone'].sort(),
+		);
+		expect(stored).toMatchObject({ listing: null, pageToken: null, since: null });
+		// The state an earlier version of the trigger kept: no listing, page or horizon fields.
+		for (const key of ['listing', 'pageToken', 'since']) delete stored[key];
+		const created = await createThroughApi('After the upgrade');
+		expect(emitted((await poll(staticData)).items)).toEqual([`created:${created}`]);
+		expect(storedCalendars(staticData).primary).toMatchObject({ listing: null, pageToken: null });
+	});
+
 	it('waits as asked by a 429 Retry-After on the first call, then emits the change', async () => {
 		const staticData: IDataObject = {};
 		emu.control.inject({

@@ -6,17 +6,7 @@ import { ProviderHttpError } from '../http';
 import type { GoogleCalendarEvent } from './calendarRecords';
 import { dayAfter, isTimeZone, toDateOnly, toRfc3339 } from '../../time/zonedTime';
 
-/** Calendar no longer honours a sync token (410 fullSyncRequired): a full sync must follow. */
-export class CalendarSyncTokenExpiredError extends Error {
-	constructor(readonly calendarId: string) {
-		super(`Google Calendar asks for a full sync of ${calendarId} (sync token expired)`);
-		this.name = 'CalendarSyncTokenExpiredError';
-	}
-}
-
 export interface ListCalendarEventsOptions {
-	/** Incremental listing from this sync token (no other filter may be given with it). */
-	syncToken?: string;
 	/** RFC 3339 bounds: events ending after timeMin and starting before timeMax. */
 	timeMin?: string;
 	timeMax?: string;
@@ -24,7 +14,7 @@ export interface ListCalendarEventsOptions {
 	singleEvents?: boolean;
 	/** Free-text search (title, description, location, attendees). */
 	q?: string;
-	/** Include cancelled events (always included in incremental listings). */
+	/** Include cancelled events. */
 	showDeleted?: boolean;
 	orderBy?: 'startTime' | 'updated';
 	/** Only events changed since this RFC 3339 time (deleted ones included, as Google does). */
@@ -37,16 +27,14 @@ export interface CalendarEventListing {
 	events: GoogleCalendarEvent[];
 	/** The calendar's time zone, as the listing reports it. */
 	timeZone: string | null;
-	/** Set when the listing was read to its end. */
-	nextSyncToken: string | null;
 }
 
-const PAGE_SIZE = 2500; // the API's maximum
+/** Events per page: the API's maximum. */
+export const CALENDAR_PAGE_SIZE = 2500;
 
 /**
- * Events of a calendar, following nextPageToken to the end (or to `limit`). With a sync token the
- * listing holds what changed since, tombstones included; a 410 becomes
- * CalendarSyncTokenExpiredError.
+ * Events of a calendar, following nextPageToken to the end (or to `limit`). Following changes by
+ * sync token is the change source's (calendarChangeSource.ts).
  */
 export async function listCalendarEvents(
 	calendar: calendar_v3.Calendar,
@@ -57,35 +45,27 @@ export async function listCalendarEvents(
 	let timeZone: string | null = null;
 	let pageToken: string | undefined;
 	for (;;) {
-		const remaining = options.limit === undefined ? PAGE_SIZE : options.limit - events.length;
-		let data: calendar_v3.Schema$Events;
-		try {
-			({ data } = await calendar.events.list({
-				calendarId,
-				syncToken: options.syncToken,
-				timeMin: options.timeMin,
-				timeMax: options.timeMax,
-				singleEvents: options.singleEvents,
-				q: options.q || undefined,
-				showDeleted: options.showDeleted,
-				orderBy: options.orderBy,
-				updatedMin: options.updatedMin,
-				maxResults: Math.min(PAGE_SIZE, Math.max(1, remaining)),
-				pageToken,
-			}));
-		} catch (error) {
-			if (options.syncToken && error instanceof ProviderHttpError && error.status === 410) {
-				throw new CalendarSyncTokenExpiredError(calendarId);
-			}
-			throw error;
-		}
+		const remaining =
+			options.limit === undefined ? CALENDAR_PAGE_SIZE : options.limit - events.length;
+		const { data } = await calendar.events.list({
+			calendarId,
+			timeMin: options.timeMin,
+			timeMax: options.timeMax,
+			singleEvents: options.singleEvents,
+			q: options.q || undefined,
+			showDeleted: options.showDeleted,
+			orderBy: options.orderBy,
+			updatedMin: options.updatedMin,
+			maxResults: Math.min(CALENDAR_PAGE_SIZE, Math.max(1, remaining)),
+			pageToken,
+		});
 		timeZone = data.timeZone ?? timeZone;
 		events.push(...(data.items ?? []));
 		pageToken = data.nextPageToken ?? undefined;
 		if (options.limit !== undefined && events.length >= options.limit) {
-			return { events: events.slice(0, options.limit), timeZone, nextSyncToken: null };
+			return { events: events.slice(0, options.limit), timeZone };
 		}
-		if (!pageToken) return { events, timeZone, nextSyncToken: data.nextSyncToken ?? null };
+		if (!pageToken) return { events, timeZone };
 	}
 }
 

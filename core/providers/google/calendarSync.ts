@@ -1,6 +1,7 @@
-// Change detection for one Google calendar from its sync token: what was created, updated (and
-// how) or cancelled since the last poll. A compact snapshot of every live event's last seen version
-// lets an update say what changed, and lets a full resync (after 410) emit only real changes.
+// Change detection for one Google calendar, fed by its change source (calendarChangeSource.ts):
+// what was created, updated (and how) or cancelled since the last poll. A compact snapshot of every
+// live event's last seen version lets an update say what changed, and lets a full resync (after
+// 410) emit only real changes. The source alone serves whoever needs records, not changes.
 import { createHash } from 'node:crypto';
 
 import type { calendar_v3 } from '@googleapis/calendar';
@@ -12,13 +13,16 @@ import {
 	type EventAttendee,
 	type EventTime,
 } from '../../records/calendarEventRecord';
+import { readToEnd } from '../changeSources';
 import { ProviderHttpError } from '../http';
 import {
-	CalendarSyncTokenExpiredError,
-	describeCalendar,
-	listCalendarEvents,
-	type CalendarEventListing,
-} from './calendarEvents';
+	googleCalendarChangeSource,
+	toGoogleCalendarCursor,
+	type GoogleCalendarCursor,
+	type GoogleCalendarItem,
+	type GoogleCalendarSourceOptions,
+} from './calendarChangeSource';
+import { describeCalendar, listCalendarEvents } from './calendarEvents';
 import { googleEventToRecord, type GoogleCalendarEvent } from './calendarRecords';
 
 export type CalendarChangeType = 'created' | 'updated' | 'cancelled';
@@ -68,22 +72,6 @@ export interface EventVersion {
 	p?: string;
 	/** Attendee address → response code. */
 	r?: Record<string, string>;
-}
-
-export interface CalendarSyncState {
-	/** The calendar's real id (the alias `primary` resolved). */
-	calendarId: string;
-	timeZone: string | null;
-	syncToken: string;
-	/** Live events by id (cancelled ones are dropped). */
-	events: Record<string, EventVersion>;
-}
-
-export interface CalendarSyncResult {
-	state: CalendarSyncState;
-	changes: CalendarChange[];
-	/** The sync token had expired and a full listing was compared with the snapshot instead. */
-	resynced: boolean;
 }
 
 const hash = (value: string | null | undefined) =>
@@ -187,17 +175,13 @@ function durationMs(version: EventVersion): number | undefined {
 function describeOccurrenceUpdate(
 	series: EventVersion,
 	occurrence: EventVersion,
-	event: GoogleCalendarEvent,
-	record: CalendarEventRecord,
-	context: { calendarId: string; timeZone: string | null },
+	item: GoogleCalendarItem & { originalStart: EventTime },
+	calendarId: string,
 ): CalendarEventUpdate {
-	const changes = describeUpdate(series, occurrence, context.calendarId);
-	const original = googleEventToRecord(
-		{ id: event.id, status: 'confirmed', originalStartTime: event.originalStartTime },
-		{ calendarId: context.calendarId, calendarTimeZone: context.timeZone },
-	).start;
+	const changes = describeUpdate(series, occurrence, calendarId);
 	changes.time =
-		timeCode(original) !== timeCode(record.start) || durationMs(series) !== durationMs(occurrence);
+		timeCode(item.originalStart) !== timeCode(item.record.start) ||
+		durationMs(series) !== durationMs(occurrence);
 	changes.recurrence = false;
 	return changes;
 }
@@ -207,68 +191,69 @@ interface SyncContext {
 	calendarId: string;
 	timeZone: string | null;
 	/** Cancelled events still to be read in full this poll (the rest are told as tombstones). */
-	detailsLeft?: number;
+	detailsLeft: number;
 }
 
 /** Cancelled events read in full per poll: a mass cancellation must not cost a call each. */
 const CANCELLED_DETAILS_PER_POLL = 100;
 
-const isCancelled = (event: GoogleCalendarEvent) => event.status === 'cancelled';
-
 /**
  * A cancelled event's full record: Google still answers events.get for a deleted event (status
- * cancelled), which names what was cancelled; a tombstone is the fallback.
+ * cancelled), which names what was cancelled; the tombstone is the fallback. Undefined when the
+ * event is live again.
  */
 async function cancelledRecord(
 	context: SyncContext,
-	event: GoogleCalendarEvent,
+	tombstone: CalendarEventRecord,
 ): Promise<CalendarEventRecord | undefined> {
-	const options = { calendarId: context.calendarId, calendarTimeZone: context.timeZone };
-	context.detailsLeft ??= CANCELLED_DETAILS_PER_POLL;
-	if (context.detailsLeft <= 0)
-		return googleEventToRecord({ ...event, status: 'cancelled' }, options);
+	if (context.detailsLeft <= 0) return tombstone;
 	context.detailsLeft -= 1;
 	try {
 		const { data } = await context.calendar.events.get({
 			calendarId: context.calendarId,
-			eventId: event.id as string,
+			eventId: tombstone.providerEventId,
 		});
-		if (!isCancelled(data)) return undefined; // not cancelled after all (changed again since)
-		return googleEventToRecord({ ...data, status: 'cancelled' }, options);
+		if (data.status !== 'cancelled') return undefined; // not cancelled after all (changed again since)
+		return googleEventToRecord(data, {
+			calendarId: context.calendarId,
+			calendarTimeZone: context.timeZone,
+		});
 	} catch (error) {
 		if (error instanceof ProviderHttpError && (error.status === 404 || error.status === 410)) {
-			return googleEventToRecord({ ...event, status: 'cancelled' }, options);
+			return tombstone;
 		}
 		throw error;
 	}
 }
 
-/** Classifies listed events against the snapshot; updates `events` to the versions now seen. */
+/**
+ * Classifies a page's items against the snapshot and updates `events` to the versions now seen.
+ * In a listing, a cancelled event the snapshot does not hold is old news: Google lists cancelled
+ * occurrences of series in full listings too, and they were told when they happened.
+ */
 async function classify(
 	context: SyncContext,
-	listed: GoogleCalendarEvent[],
+	items: GoogleCalendarItem[],
 	events: Record<string, EventVersion>,
+	inListing: boolean,
 ): Promise<CalendarChange[]> {
 	const changes: CalendarChange[] = [];
-	const options = { calendarId: context.calendarId, calendarTimeZone: context.timeZone };
-	const latest = new Map<string, GoogleCalendarEvent>();
-	for (const event of listed) if (event.id) latest.set(event.id, event); // last version wins
-	for (const [id, event] of latest) {
+	const latest = new Map<string, GoogleCalendarItem>();
+	for (const item of items) latest.set(item.record.providerEventId, item); // last version wins
+	for (const [id, item] of latest) {
+		const { record } = item;
 		const known = events[id];
-		if (isCancelled(event)) {
+		if (record.status === 'cancelled') {
 			delete events[id];
 			// A cancelled occurrence of a known series was never live on its own; an event both
 			// created and deleted between two polls was never announced: nothing to say about it.
-			const seriesKnown = !!event.recurringEventId && !!events[event.recurringEventId];
-			if (!known && !seriesKnown) continue;
-			const record = known
-				? await cancelledRecord(context, event)
-				: googleEventToRecord(event, options);
-			if (record) changes.push({ changeType: 'cancelled', record, changes: null });
+			const seriesKnown = !!record.recurringEventId && !!events[record.recurringEventId];
+			if (!known && (inListing || !seriesKnown)) continue;
+			const cancelled = known ? await cancelledRecord(context, record) : record;
+			if (cancelled) changes.push({ changeType: 'cancelled', record: cancelled, changes: null });
 			continue;
 		}
-		const record = googleEventToRecord(event, options);
-		const version = eventVersionOf(record, event.etag);
+		const version = eventVersionOf(record, item.version);
 		events[id] = version;
 		if (known) {
 			if (known.v === version.v) continue; // the same version: nothing changed
@@ -279,12 +264,17 @@ async function classify(
 			});
 			continue;
 		}
-		const series = event.recurringEventId ? events[event.recurringEventId] : undefined;
-		if (series && event.originalStartTime) {
+		const series = record.recurringEventId ? events[record.recurringEventId] : undefined;
+		if (series && item.originalStart) {
 			changes.push({
 				changeType: 'updated',
 				record,
-				changes: describeOccurrenceUpdate(series, version, event, record, context),
+				changes: describeOccurrenceUpdate(
+					series,
+					version,
+					{ ...item, originalStart: item.originalStart },
+					context.calendarId,
+				),
 			});
 			continue;
 		}
@@ -293,25 +283,91 @@ async function classify(
 	return changes;
 }
 
-function snapshotOf(context: SyncContext, listed: GoogleCalendarEvent[]) {
-	const events: Record<string, EventVersion> = {};
-	const options = { calendarId: context.calendarId, calendarTimeZone: context.timeZone };
-	for (const event of listed) {
-		if (!event.id || isCancelled(event)) continue;
-		events[event.id] = eventVersionOf(googleEventToRecord(event, options), event.etag);
-	}
-	return events;
+/**
+ * What one calendar's change detection keeps between polls, plain JSON: the source's cursor and
+ * the snapshot of live events by id (cancelled ones are dropped).
+ */
+export type CalendarSyncState = GoogleCalendarCursor & { events: Record<string, EventVersion> };
+
+export interface CalendarSyncResult {
+	state: CalendarSyncState;
+	changes: CalendarChange[];
+	/** The sync token had expired and a full listing was compared with the snapshot instead. */
+	resynced: boolean;
 }
 
-/** A full listing of the calendar's events (series unexpanded), paged to its sync token. */
-async function fullListing(
+/**
+ * Everything that changed since the state's cursor, every page of the calendar's change source
+ * read: the first listing of a calendar fills the snapshot and reports nothing; the changes after
+ * it are classified against the snapshot. After a 410 the source lists the whole calendar again:
+ * unchanged events are not reported, changed ones are, and snapshot events the complete listing
+ * no longer holds were cancelled meanwhile. `previous` is not modified (it may be a proxy of n8n's
+ * static data); the caller stores the returned state once the changes are out.
+ */
+export async function syncCalendarChanges(
 	calendar: calendar_v3.Calendar,
-	calendarId: string,
-): Promise<CalendarEventListing & { nextSyncToken: string }> {
-	const listing = await listCalendarEvents(calendar, calendarId, { singleEvents: false });
-	if (!listing.nextSyncToken)
-		throw new Error(`Google Calendar gave no sync token for ${calendarId}`);
-	return listing as CalendarEventListing & { nextSyncToken: string };
+	previous: CalendarSyncState,
+	options: GoogleCalendarSourceOptions = {},
+): Promise<CalendarSyncResult> {
+	const { events: stored, ...storedCursor } = previous;
+	const start = toGoogleCalendarCursor(storedCursor);
+	const events = JSON.parse(JSON.stringify(stored ?? {})) as Record<string, EventVersion>;
+	const context: SyncContext = {
+		calendar,
+		calendarId: start.calendarId,
+		timeZone: start.timeZone,
+		detailsLeft: CANCELLED_DETAILS_PER_POLL,
+	};
+	const changes: CalendarChange[] = [];
+	// Ids of the resync listing read so far; set only when this call read it from its first page.
+	let listed: Set<string> | undefined =
+		start.listing === 'resync' && start.pageToken === null ? new Set() : undefined;
+	let resynced = false;
+	const source = googleCalendarChangeSource(calendar, start.calendarId, options);
+	const { cursor } = await readToEnd(source, start, async (read) => {
+		if (read.outcome === 'cursor_expired') {
+			listed = new Set();
+			resynced = true;
+			return;
+		}
+		context.timeZone = read.cursor.timeZone;
+		if (read.listing?.reason === 'initial') {
+			// A first listing is where the calendar stands, not what changed.
+			for (const item of read.items) {
+				if (item.record.status === 'cancelled') continue;
+				events[item.record.providerEventId] = eventVersionOf(item.record, item.version);
+			}
+			return;
+		}
+		for (const item of read.listing ? read.items : []) listed?.add(item.record.providerEventId);
+		changes.push(...(await classify(context, read.items, events, !!read.listing)));
+		if (read.listing?.complete && listed) {
+			changes.push(...(await reconcile(context, events, listed)));
+			listed = undefined;
+		}
+	});
+	return { state: { ...cursor, events }, changes, resynced };
+}
+
+/** A complete listing carries no tombstones: what it lacks was cancelled meanwhile. */
+async function reconcile(
+	context: SyncContext,
+	events: Record<string, EventVersion>,
+	listed: Set<string>,
+): Promise<CalendarChange[]> {
+	const changes: CalendarChange[] = [];
+	for (const [id, version] of Object.entries(events)) {
+		if (listed.has(id)) continue;
+		delete events[id];
+		const tombstone = googleEventToRecord(
+			{ id, status: 'cancelled' },
+			{ calendarId: context.calendarId, calendarTimeZone: context.timeZone },
+		);
+		const record = await cancelledRecord(context, tombstone);
+		if (record) changes.push({ changeType: 'cancelled', record, changes: null });
+		else events[id] = version; // still live: the next poll sees its change
+	}
+	return changes;
 }
 
 /**
@@ -321,76 +377,13 @@ async function fullListing(
 export async function startCalendarSync(
 	calendar: calendar_v3.Calendar,
 	calendarId: string,
+	options: GoogleCalendarSourceOptions = {},
 ): Promise<CalendarSyncState> {
-	const context: SyncContext = { calendar, ...(await describeCalendar(calendar, calendarId)) };
-	const listing = await fullListing(calendar, context.calendarId);
-	context.timeZone = listing.timeZone ?? context.timeZone;
-	return {
-		calendarId: context.calendarId,
-		timeZone: context.timeZone,
-		syncToken: listing.nextSyncToken,
-		events: snapshotOf(context, listing.events),
-	};
+	const cursor = await googleCalendarChangeSource(calendar, calendarId, options).start({});
+	return (await syncCalendarChanges(calendar, { ...cursor, events: {} }, options)).state;
 }
 
-/**
- * Everything that changed since the state's sync token, every page read. When Google answers 410
- * the whole calendar is listed and compared with the snapshot: unchanged events are not
- * reported, changed ones are, and snapshot events the listing no longer holds are cancelled.
- * The given state is not modified; the caller stores the returned one once the changes are out.
- */
-export async function syncCalendarChanges(
-	calendar: calendar_v3.Calendar,
-	previous: CalendarSyncState,
-): Promise<CalendarSyncResult> {
-	const context: SyncContext = {
-		calendar,
-		calendarId: previous.calendarId,
-		timeZone: previous.timeZone,
-	};
-	const events = { ...previous.events };
-	try {
-		const listing = await listCalendarEvents(calendar, previous.calendarId, {
-			syncToken: previous.syncToken,
-		});
-		context.timeZone = listing.timeZone ?? context.timeZone;
-		const changes = await classify(context, listing.events, events);
-		return {
-			state: {
-				...previous,
-				timeZone: context.timeZone,
-				syncToken: listing.nextSyncToken ?? previous.syncToken,
-				events,
-			},
-			changes,
-			resynced: false,
-		};
-	} catch (error) {
-		if (!(error instanceof CalendarSyncTokenExpiredError)) throw error;
-	}
-	const listing = await fullListing(calendar, previous.calendarId);
-	context.timeZone = listing.timeZone ?? context.timeZone;
-	const listedIds = new Set(listing.events.map((event) => event.id));
-	const changes = await classify(context, listing.events, events);
-	// A full listing carries no tombstones: what it lacks was cancelled meanwhile.
-	for (const id of Object.keys(previous.events)) {
-		if (listedIds.has(id)) continue;
-		delete events[id];
-		const record = await cancelledRecord(context, { id, status: 'cancelled' });
-		if (record) changes.push({ changeType: 'cancelled', record, changes: null });
-		else events[id] = previous.events[id]; // still live: the next poll sees its change
-	}
-	return {
-		state: {
-			...previous,
-			timeZone: context.timeZone,
-			syncToken: listing.nextSyncToken,
-			events,
-		},
-		changes,
-		resynced: true,
-	};
-}
+const isCancelled = (event: GoogleCalendarEvent) => event.status === 'cancelled';
 
 const CREATED_WINDOW_MS = 60_000;
 const SAMPLE_WINDOW_MS = 30 * 86_400_000;
