@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { CalendarChangeType } from '../../core';
-import { getCalendars } from '../GoogleCalendarCrm/v1/methods/loadOptions';
+import { getCalendars } from '../shared/calendarLists';
 import { googleAuthenticationProperty, googleCredentials } from '../shared/googleAuthentication';
 import { pollCalendars, type UpdateKind } from './calendarTriggerPoll';
 

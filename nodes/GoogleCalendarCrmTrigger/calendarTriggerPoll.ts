@@ -9,7 +9,7 @@ import {
 	type CalendarEventUpdate,
 	type CalendarSyncState,
 } from '../../core';
-import { calendarConnection } from '../GoogleCalendarCrm/v1/transport';
+import { calendarConnection, calendarNotFound } from '../shared/calendarConnection';
 import { toNodeError } from '../shared/providerErrors';
 
 /** Kinds of change an `updated` event may be limited to. */
@@ -30,7 +30,10 @@ export interface CalendarTriggerSettings {
 	updateKinds: UpdateKind[];
 }
 
-/** What the trigger keeps in the workflow's static data: per selected calendar its sync state. */
+/**
+ * What the trigger keeps in the workflow's static data, per selected calendar: the calendar
+ * source's cursor and the snapshot of event versions (CalendarSyncState), plain JSON.
+ */
 interface CalendarTriggerData extends IDataObject {
 	calendars?: Record<string, CalendarSyncState & IDataObject>;
 }
@@ -57,31 +60,47 @@ const toItem = (change: CalendarChange): INodeExecutionData => ({
 });
 
 /**
- * One poll: a calendar seen for the first time gets its sync token and snapshot (nothing is
- * emitted); the others report what changed since their token, every page read. The stored
- * states are replaced only once every calendar was read, so a failure moves no cursor.
+ * One poll: a calendar seen for the first time gets its baseline (nothing is emitted); the others
+ * report what changed since their cursor, every page read. The stored states are replaced only
+ * once every calendar was read, so a failure moves no cursor. A selected calendar that Google
+ * does not know fails every poll, naming it.
  */
 export async function pollCalendars(
 	context: IPollFunctions,
 	settings: CalendarTriggerSettings,
 ): Promise<INodeExecutionData[]> {
+	const failure = (error: unknown, calendarId?: string) =>
+		toNodeError(context.getNode(), error, {
+			provider: 'Google',
+			permission: 'calendar.readonly',
+			notFound: calendarId === undefined ? undefined : calendarNotFound(calendarId),
+		});
+	let calendar: Awaited<ReturnType<typeof calendarConnection>>['calendar'];
 	try {
-		const { calendar } = await calendarConnection(context);
-		if (context.getMode() === 'manual') {
-			for (const calendarId of settings.calendarIds) {
+		({ calendar } = await calendarConnection(context));
+	} catch (error) {
+		throw failure(error);
+	}
+	if (context.getMode() === 'manual') {
+		for (const calendarId of settings.calendarIds) {
+			try {
 				const sample = await sampleCalendarChange(calendar, calendarId, settings.changeTypes);
 				if (sample) return [toItem(sample)];
+			} catch (error) {
+				throw failure(error, calendarId);
 			}
-			return [];
 		}
-		const data = context.getWorkflowStaticData('node') as CalendarTriggerData;
-		const previous = data.calendars ?? {};
-		const next: NonNullable<CalendarTriggerData['calendars']> = {};
-		const items: INodeExecutionData[] = [];
-		// `primary` and the account's address name one calendar: its changes are emitted once.
-		const emittedFor = new Set<string>();
-		for (const calendarId of settings.calendarIds) {
-			const state = previous[calendarId];
+		return [];
+	}
+	const data = context.getWorkflowStaticData('node') as CalendarTriggerData;
+	const previous = data.calendars ?? {};
+	const next: NonNullable<CalendarTriggerData['calendars']> = {};
+	const items: INodeExecutionData[] = [];
+	// `primary` and the account's address name one calendar: its changes are emitted once.
+	const emittedFor = new Set<string>();
+	for (const calendarId of settings.calendarIds) {
+		const state = previous[calendarId];
+		try {
 			if (!state) {
 				next[calendarId] = (await startCalendarSync(calendar, calendarId)) as typeof state;
 				continue;
@@ -93,14 +112,11 @@ export async function pollCalendars(
 			for (const change of result.changes) {
 				if (isWanted(change, settings)) items.push(toItem(change));
 			}
+		} catch (error) {
+			throw failure(error, calendarId);
 		}
-		// Calendars no longer selected are dropped; choosing one again starts a new baseline.
-		data.calendars = next;
-		return items;
-	} catch (error) {
-		throw toNodeError(context.getNode(), error, {
-			provider: 'Google',
-			permission: 'calendar.readonly',
-		});
 	}
+	// Calendars no longer selected are dropped; choosing one again starts a new baseline.
+	data.calendars = next;
+	return items;
 }

@@ -1,7 +1,8 @@
 // The Google Calendar CRM node run through n8n-core (WorkflowExecute) against the emulator's
 // Calendar API: calendars list, events list (range, expansion, search, limit, every page), get,
 // create (cross-time-zone, all-day, guests, Google Meet, sendUpdates), update (patch), delete,
-// service-account auth, a missing permission, 429 Retry-After, a revoked grant, continueOnFail.
+// service-account auth, a missing permission, 429 Retry-After, a revoked grant, continueOnFail,
+// and 404s that name the calendar or event Google did not find.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -509,9 +510,80 @@ describe('Google Calendar CRM node — events', () => {
 		const items = result.output(NODE);
 		expect(items).toHaveLength(2);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[0].json.error).toMatch(/Google found no such item/);
+		expect(items[0].json.error).toBe(
+			"Google Calendar has no event 'unknownevent00000' in calendar 'primary'",
+		);
 		expect(items[1].pairedItem).toEqual({ item: 1 });
 		expect(items[1].json.providerEventId).toBe(good.providerEventId);
+	});
+
+	it('says which calendar or event Google did not find, for every operation that names one', async () => {
+		const missingCalendar = 'team-typo@group.calendar.google.com';
+		const [event] = records(
+			await runOne({ resource: 'event', operation: 'getMany', calendarId: 'primary', limit: 1 }),
+		);
+		const noCalendar = `Google Calendar has no calendar '${missingCalendar}' the account can read`;
+		const noEvent = (calendarId: string) =>
+			`Google Calendar has no event 'unknownevent00000' in calendar '${calendarId}'`;
+		const cases: Array<[Record<string, unknown>, string]> = [
+			[{ operation: 'getMany', calendarId: missingCalendar, limit: 5 }, noCalendar],
+			[
+				{
+					operation: 'create',
+					calendarId: missingCalendar,
+					summary: 'Nowhere',
+					start: '2026-12-07T10:00:00',
+					end: '2026-12-07T11:00:00',
+					timeZone: 'UTC',
+				},
+				noCalendar,
+			],
+			[
+				{ operation: 'get', calendarId: 'primary', eventId: 'unknownevent00000' },
+				noEvent('primary'),
+			],
+			[
+				{
+					operation: 'update',
+					calendarId: 'primary',
+					eventId: 'unknownevent00000',
+					updateFields: { summary: 'Renamed' },
+				},
+				noEvent('primary'),
+			],
+			[
+				{
+					operation: 'update',
+					calendarId: 'primary',
+					eventId: 'unknownevent00000',
+					updateFields: { start: '2026-12-08T10:00:00' },
+				},
+				noEvent('primary'),
+			],
+			[
+				{ operation: 'delete', calendarId: 'primary', eventId: 'unknownevent00000' },
+				noEvent('primary'),
+			],
+			[
+				{ operation: 'get', calendarId: missingCalendar, eventId: 'unknownevent00000' },
+				noEvent(missingCalendar),
+			],
+		];
+		for (const [parameters, message] of cases) {
+			const result = await run(chain(calendarNode({ resource: 'event', ...parameters })));
+			expect({ parameters, message: result.error?.message }).toEqual({ parameters, message });
+		}
+		// The same event in the calendar that holds it is found.
+		expect(
+			records(
+				await runOne({
+					resource: 'event',
+					operation: 'get',
+					calendarId: 'primary',
+					eventId: event.providerEventId,
+				}),
+			)[0].providerEventId,
+		).toBe(event.providerEventId);
 	});
 
 	it('tells the user to reconnect when the grant was revoked', async () => {

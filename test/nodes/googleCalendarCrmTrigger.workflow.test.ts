@@ -399,6 +399,49 @@ describe('Google Calendar CRM Trigger', () => {
 		expect((await poll(staticData)).response).toBeNull();
 	});
 
+	it('fails every poll naming a selected calendar Google does not know, and moves no cursor', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData);
+		const created = await createThroughApi('While a calendar is mistyped');
+		const missing = 'team-typo@group.calendar.google.com';
+		const withMissing = triggerNode({ calendarIds: ['primary', missing] });
+		const before = copy(staticData);
+		for (let round = 0; round < 2; round++) {
+			const result = await runActivePoll(withMissing, { credentials: [credential], staticData });
+			expect(result.error?.message).toBe(
+				`Google Calendar has no calendar '${missing}' the account can read`,
+			);
+			expect(copy(staticData)).toEqual(before);
+		}
+		expect(emitted((await poll(staticData)).items)).toEqual([`created:${created}`]);
+	});
+
+	it('fails every poll naming a watched calendar that is gone, and goes on once it is back', async () => {
+		const staticData: IDataObject = {};
+		const watched = team();
+		const teamOnly = { calendarIds: [watched.id] };
+		await poll(staticData, teamOnly);
+		const created = await createThroughApi('Before the calendar went away', watched.id);
+		const before = copy(staticData);
+		const index = calendars.indexOf(watched);
+		calendars.splice(index, 1); // unsubscribed or deleted meanwhile
+		try {
+			for (let round = 0; round < 2; round++) {
+				const result = await runActivePoll(triggerNode(teamOnly), {
+					credentials: [credential],
+					staticData,
+				});
+				expect(result.error?.message).toBe(
+					`Google Calendar has no calendar '${watched.id}' the account can read`,
+				);
+				expect(copy(staticData)).toEqual(before);
+			}
+		} finally {
+			calendars.splice(index, 0, watched);
+		}
+		expect(emitted((await poll(staticData, teamOnly)).items)).toEqual([`created:${created}`]);
+	});
+
 	it('keeps per calendar only the source cursor and the snapshot, and goes on from a state saved before paging was stored', async () => {
 		const staticData: IDataObject = {};
 		await poll(staticData);

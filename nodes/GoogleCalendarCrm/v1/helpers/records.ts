@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { googleEventToRecord, type GoogleCalendarEvent } from '../../../../core';
-import type { CalendarConnection } from '../transport';
+import type { CalendarConnection } from '../../../shared/calendarConnection';
 
 /** Calendar API events as output items holding CRM calendar event records. */
 export async function eventItems(

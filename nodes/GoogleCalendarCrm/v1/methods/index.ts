@@ -1,1 +1,3 @@
-export * as loadOptions from './loadOptions';
+import { getCalendars } from '../../../shared/calendarLists';
+
+export const loadOptions = { getCalendars };

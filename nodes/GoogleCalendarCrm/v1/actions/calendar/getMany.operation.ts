@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { listCalendars } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { calendarConnection } from '../../transport';
+import { calendarConnection } from '../../../../shared/calendarConnection';
 
 export const description: INodeProperties[] = [
 	{

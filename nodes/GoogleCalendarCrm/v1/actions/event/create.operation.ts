@@ -4,7 +4,7 @@ import { toGoogleEventWrite } from '../../../../../core';
 import { sendUpdatesOf, toEventInput, type EventFields } from '../../helpers/eventInput';
 import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
-import { calendarConnection } from '../../transport';
+import { calendarConnection, calendarNotFound } from '../../../../shared/calendarConnection';
 import {
 	addGoogleMeetField,
 	attendeesField,
@@ -86,7 +86,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await calendarConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'calendar.events' },
+		{
+			provider: 'Google',
+			permission: 'calendar.events',
+			notFound: (itemIndex) =>
+				calendarNotFound(this.getNodeParameter('calendarId', itemIndex) as string),
+		},
 		async (itemIndex) => {
 			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
 			const fields: EventFields = {

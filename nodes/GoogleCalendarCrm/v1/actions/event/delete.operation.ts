@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { sendUpdatesOf } from '../../helpers/eventInput';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { calendarConnection } from '../../transport';
+import { calendarConnection, eventNotFound } from '../../../../shared/calendarConnection';
 import { sendUpdatesOptions } from './common.descriptions';
 
 export const description: INodeProperties[] = [sendUpdatesOptions(['delete'])];
@@ -11,7 +11,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await calendarConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'calendar.events' },
+		{
+			provider: 'Google',
+			permission: 'calendar.events',
+			notFound: (itemIndex) =>
+				eventNotFound(
+					this.getNodeParameter('eventId', itemIndex) as string,
+					this.getNodeParameter('calendarId', itemIndex) as string,
+				),
+		},
 		async (itemIndex) => {
 			const eventId = this.getNodeParameter('eventId', itemIndex) as string;
 			await connection.calendar.events.delete({

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
-import { calendarConnection } from '../../transport';
+import { calendarConnection, eventNotFound } from '../../../../shared/calendarConnection';
 
 export const description: INodeProperties[] = [];
 
@@ -10,7 +10,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await calendarConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'calendar.events.readonly' },
+		{
+			provider: 'Google',
+			permission: 'calendar.events.readonly',
+			notFound: (itemIndex) =>
+				eventNotFound(
+					this.getNodeParameter('eventId', itemIndex) as string,
+					this.getNodeParameter('calendarId', itemIndex) as string,
+				),
+		},
 		async (itemIndex) => {
 			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
 			const { data } = await connection.calendar.events.get({

@@ -3,28 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { listCalendarEvents, toRfc3339 } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
-import { calendarConnection } from '../../transport';
+import { calendarConnection, calendarNotFound } from '../../../../shared/calendarConnection';
+import { readLimit, returnAllLimitProperties } from '../../../../shared/returnAllLimit';
 
 const show = { resource: ['event'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllLimitProperties(show),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -104,10 +89,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const zone = this.getTimezone();
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'calendar.events.readonly' },
+		{
+			provider: 'Google',
+			permission: 'calendar.events.readonly',
+			notFound: (itemIndex) =>
+				calendarNotFound(this.getNodeParameter('calendarId', itemIndex) as string),
+		},
 		async (itemIndex) => {
 			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const filters = this.getNodeParameter('filters', itemIndex, {}) as EventFilters;
 			const singleEvents = filters.singleEvents ?? true;
 			// Google orders by start only when series are expanded; unexpanded lists come unordered.
@@ -119,7 +108,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				q: filters.q,
 				showDeleted: filters.showDeleted,
 				orderBy: orderBy === 'startTime' && !singleEvents ? undefined : orderBy,
-				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+				limit: readLimit(this, itemIndex),
 			});
 			return await eventItems(connection, calendarId, listing.events, listing.timeZone);
 		},

@@ -10,7 +10,11 @@ import {
 import { sendUpdatesOf, toEventInput, type EventFields } from '../../helpers/eventInput';
 import { forEachItem } from '../../../../shared/forEachItem';
 import { eventItems } from '../../helpers/records';
-import { calendarConnection, type CalendarConnection } from '../../transport';
+import {
+	calendarConnection,
+	eventNotFound,
+	type CalendarConnection,
+} from '../../../../shared/calendarConnection';
 import {
 	addGoogleMeetField,
 	attendeesField,
@@ -135,7 +139,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await calendarConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'calendar.events' },
+		{
+			provider: 'Google',
+			permission: 'calendar.events',
+			notFound: (itemIndex) =>
+				eventNotFound(
+					this.getNodeParameter('eventId', itemIndex) as string,
+					this.getNodeParameter('calendarId', itemIndex) as string,
+				),
+		},
 		async (itemIndex) => {
 			const calendarId = this.getNodeParameter('calendarId', itemIndex) as string;
 			const eventId = this.getNodeParameter('eventId', itemIndex) as string;

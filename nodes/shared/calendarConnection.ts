@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-import { createCalendarClient, describeCalendar } from '../../../../core';
-import { resolveGoogleCredential } from '../../../shared/googleAuthentication';
-import { n8nRequester } from '../../../shared/providerTransport';
+import { createCalendarClient, describeCalendar } from '../../core';
+import { resolveGoogleCredential } from './googleAuthentication';
+import { n8nRequester } from './providerTransport';
 
 export interface CalendarInfo {
 	/** The real calendar id (the alias `primary` resolved to the account's address). */
@@ -17,7 +17,10 @@ export interface CalendarConnection {
 	describe(calendarId: string): Promise<CalendarInfo>;
 }
 
-/** The Calendar client of this node's credential; every request goes through n8n's auth helpers. */
+/**
+ * The Calendar client of the node's credential (the Google Calendar CRM node and its trigger);
+ * every request goes through n8n's auth helpers.
+ */
 export async function calendarConnection(
 	context: IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions,
 ): Promise<CalendarConnection> {
@@ -40,3 +43,11 @@ export async function calendarConnection(
 		},
 	};
 }
+
+// What a 404 means, said whole: Google answers 404 alike for a calendar the account cannot read
+// and one that does not exist.
+export const calendarNotFound = (calendarId: string) =>
+	`Google Calendar has no calendar '${calendarId}' the account can read`;
+
+export const eventNotFound = (eventId: string, calendarId: string) =>
+	`Google Calendar has no event '${eventId}' in calendar '${calendarId}'`;

@@ -1,10 +1,13 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { listCalendars } from '../../../../core';
-import { toNodeError } from '../../../shared/providerErrors';
-import { calendarConnection } from '../transport';
+import { listCalendars } from '../../core';
+import { calendarConnection } from './calendarConnection';
+import { toNodeError } from './providerErrors';
 
-/** The user's calendars: the primary one (as `primary`) first, then the others by name. */
+/**
+ * The user's calendars, for the Calendar node and its trigger: the primary one (as `primary`)
+ * first, then the others by name.
+ */
 export async function getCalendars(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	try {
 		const { calendar } = await calendarConnection(this);
