@@ -56,7 +56,7 @@ export {
 	DEFAULT_GOOGLE_API_BASE_URL,
 } from './providers/google/googleClients';
 export { gmailRawMessageToRecord } from './providers/google/gmailRecords';
-export { createGraphClient, DEFAULT_GRAPH_BASE_URL } from './providers/microsoft/graphClient';
+export { DEFAULT_GRAPH_BASE_URL } from './providers/microsoft/graphClient';
 export {
 	emailRecordSchema,
 	emailAddressSchema,
@@ -104,39 +104,47 @@ export {
 	type GmailAddedMessage,
 	type GmailHistoryChanges,
 } from './providers/google/gmailHistory';
-export {
-	GraphSession,
-	IMMUTABLE_ID_PREFERENCE,
-	graphPathSegment,
-	retryWhileNotFound,
-	type GraphPage,
-	type GraphRequestOptions,
-} from './providers/microsoft/graphSession';
+export { GraphSession, graphPathSegment, type GraphPage } from './providers/microsoft/graphSession';
 export {
 	GRAPH_MESSAGE_SELECT,
 	graphMessageToRecord,
-	graphEventToRecord,
 	htmlToText,
-	recurrenceToRRule,
-	toGraphDateTime,
-	nextDate,
 	type GraphMessage,
-	type GraphEvent,
-	type GraphRecipient,
-	type GraphMessageContext,
-	type GraphEventContext,
-} from './providers/microsoft/graphRecords';
+} from './providers/microsoft/graphMessageRecords';
+export { graphEventToRecord, type GraphEvent } from './providers/microsoft/graphEventRecords';
+export { recurrenceToRRule } from './providers/microsoft/graphRecurrence';
+export {
+	toGraphDateTime,
+	toGraphEventWrite,
+	type GraphEventInput,
+} from './providers/microsoft/graphEventWrites';
+export {
+	GRAPH_INLINE_ATTACHMENT_BYTES,
+	fetchGraphMessageRecord,
+	replyToGraphMessage,
+	sendGraphMail,
+	type GraphOutgoingMail,
+	type GraphReply,
+} from './providers/microsoft/graphMailSend';
 export { toIanaTimeZone } from './providers/microsoft/windowsTimeZones';
 export {
-	pollMailDelta,
-	runDeltaRound,
-	emptyMailDeltaState,
-	type MailDeltaState,
-	type MailDeltaPollOptions,
-	type MailDeltaPollResult,
-	type NewMailItem,
+	GraphMailSource,
+	newestGraphMail,
+	type GraphMailCursor,
+	type GraphMailSourceOptions,
+} from './providers/microsoft/graphMailSource';
+export {
+	pollGraphNewMail,
+	type GraphNewMail,
 	type WatchedFolder,
-} from './providers/microsoft/graphMailDelta';
+} from './providers/microsoft/graphNewMail';
+export {
+	NewMailTracker,
+	pollNewMail,
+	type NewMailFeed,
+	type NewMailPollState,
+	type NewMailState,
+} from './providers/newMailTracker';
 export {
 	googleEventToRecord,
 	meetingLinkOf,

@@ -1,27 +1,26 @@
 import {
 	NodeConnectionTypes,
 	type IDataObject,
-	type ILoadOptionsFunctions,
 	type INodeExecutionData,
-	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
 
 import {
-	GRAPH_MESSAGE_SELECT,
-	graphMessageToRecord,
+	ProviderHttpError,
 	graphPathSegment,
-	pollMailDelta,
-	type GraphMessage,
-	type GraphPage,
-	type MailDeltaState,
+	newestGraphMail,
+	pollGraphNewMail,
 	type WatchedFolder,
 } from '../../core';
-import { listMailFolders } from '../Microsoft365Crm/v1/methods/mailFolders';
-import { microsoftConnection, type MicrosoftConnection } from '../Microsoft365Crm/v1/transport';
 import { toNodeError } from '../shared/providerErrors';
+import {
+	microsoftConnection,
+	microsoftNotFound,
+	type MicrosoftConnection,
+} from '../shared/microsoftConnection';
+import { getMailFolders } from '../shared/microsoftMailFolders';
 
 type MailboxFolders = 'inboxAndSent' | 'inbox' | 'chosen';
 
@@ -103,44 +102,43 @@ export class Microsoft365CrmTrigger implements INodeType {
 		],
 	};
 
-	methods = {
-		loadOptions: {
-			async getMailFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				return await listMailFolders(this);
-			},
-		},
-	};
+	methods = { loadOptions: { getMailFolders } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		let connection: MicrosoftConnection | undefined;
+		let folders: WatchedFolder[] = [];
 		try {
-			const connection = await microsoftConnection(this);
-			const folders = await watchedFolders(this, connection);
+			connection = await microsoftConnection(this);
+			folders = await watchedFolders(this, connection);
 			const ownerEmail = await connection.ownerEmail();
 			if (this.getMode() === 'manual') return await sample(connection, folders, ownerEmail);
 
 			const mailboxFolders = this.getNodeParameter('mailboxFolders') as MailboxFolders;
 			const options = this.getNodeParameter('options', {}) as { pageSize?: number };
 			const staticData = this.getWorkflowStaticData('node');
-			const previous = staticData[STATE_KEY] as MailDeltaState | undefined;
-			const result = await pollMailDelta(connection.graph, previous, {
+			const result = await pollGraphNewMail(connection.graph, staticData[STATE_KEY], {
 				folders,
 				ownerEmail,
 				skipOwnMail:
 					mailboxFolders === 'inbox' && (this.getNodeParameter('skipOwnMail', true) as boolean),
 				pageSize: options.pageSize ?? 100,
 			});
-			// Stored only now: a poll that failed above keeps the previous cursors.
-			staticData[STATE_KEY] = result.state as unknown as IDataObject;
+			// Stored only now, as a new plain object (n8n notices the assignment and saves it): a
+			// poll that failed above keeps the previous cursors.
+			if (JSON.stringify(result.state) !== JSON.stringify(staticData[STATE_KEY] ?? null)) {
+				staticData[STATE_KEY] = result.state as unknown as IDataObject;
+			}
 			if (result.newMail.length === 0) return null;
-			return [
-				result.newMail.map(({ message, folder }) => ({
-					json: graphMessageToRecord(message, { ownerEmail, folderLabel: folder.label }),
-				})),
-			];
+			return [result.newMail.map(({ item }) => ({ json: item.record as unknown as IDataObject }))];
 		} catch (error) {
+			const missing =
+				connection && error instanceof ProviderHttpError && error.status === 404
+					? await missingFolder(connection, folders)
+					: undefined;
 			throw toNodeError(this.getNode(), error, {
 				provider: 'Microsoft 365',
 				permission: 'Mail.ReadWrite',
+				notFound: missing ? microsoftNotFound('mail folder', missing) : undefined,
 			});
 		}
 	}
@@ -166,6 +164,26 @@ async function watchedFolders(
 	return folders;
 }
 
+/**
+ * The watched folder that is gone, when a poll answered 404 (Graph does not say which delta it
+ * was): each chosen folder is asked for.
+ */
+async function missingFolder(
+	connection: MicrosoftConnection,
+	folders: WatchedFolder[],
+): Promise<string | undefined> {
+	for (const folder of folders) {
+		try {
+			await connection.graph.get(`/me/mailFolders/${graphPathSegment(folder.ref)}`, {
+				select: ['id'],
+			});
+		} catch (probe) {
+			if (probe instanceof ProviderHttpError && probe.status === 404) return folder.ref;
+		}
+	}
+	return undefined;
+}
+
 /** "Fetch test event": the newest message of the watched folders, cursors untouched. */
 async function sample(
 	connection: MicrosoftConnection,
@@ -173,14 +191,12 @@ async function sample(
 	ownerEmail: string,
 ): Promise<INodeExecutionData[][] | null> {
 	for (const folder of folders) {
-		const page = await connection.graph.get<GraphPage<GraphMessage>>(
-			`/me/mailFolders/${graphPathSegment(folder.ref)}/messages`,
-			{ select: GRAPH_MESSAGE_SELECT, query: { $top: 1, $orderby: 'receivedDateTime desc' } },
-		);
-		const [newest] = page.value ?? [];
-		if (newest) {
-			return [[{ json: graphMessageToRecord(newest, { ownerEmail, folderLabel: folder.label }) }]];
-		}
+		const newest = await newestGraphMail(connection.graph, {
+			folder: folder.ref,
+			folderLabel: folder.label,
+			ownerEmail,
+		});
+		if (newest) return [[{ json: newest.record as unknown as IDataObject }]];
 	}
 	return null;
 }

@@ -3,7 +3,7 @@
 // continueOnFail pairing.
 import type { INode, INodeExecutionData } from 'n8n-workflow';
 
-import type { EmailRecord } from '../../core';
+import type { CalendarEventRecord, EmailRecord } from '../../core';
 import { startEmulator, type Emulator } from '../emulator';
 import { deliverGraphMessages } from '../emulator/microsoft/graph';
 import { TestCredentialsHelper, type StoredCredential } from '../harness/credentialsHelper';
@@ -49,9 +49,25 @@ function records(items: INodeExecutionData[]): EmailRecord[] {
 	return items.map((item) => item.json as unknown as EmailRecord);
 }
 
+/** Graph called directly with the sandbox token (what Outlook or another client would do). */
+async function graph(method: string, path: string, body?: unknown) {
+	const response = await fetch(path.startsWith('http') ? path : `${emu.urls.graph}${path}`, {
+		method,
+		headers: {
+			authorization: `Bearer ${emu.sandbox.microsoftAccessToken}`,
+			'content-type': 'application/json',
+			prefer: 'IdType="ImmutableId", outlook.timezone="UTC"',
+		},
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+	return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
 async function inboxRecords(limit = 5): Promise<EmailRecord[]> {
 	return records(
-		await runOne({ resource: 'message', operation: 'getAll', folder: 'inbox', limit }),
+		await runOne({ resource: 'message', operation: 'getMany', folder: 'inbox', limit }),
 	);
 }
 
@@ -59,7 +75,7 @@ describe('Microsoft 365 CRM node — messages', () => {
 	it('lists a folder newest first as CRM email records, with paging up to the limit', async () => {
 		const items = await runOne({
 			resource: 'message',
-			operation: 'getAll',
+			operation: 'getMany',
 			folder: 'inbox',
 			limit: 12,
 		});
@@ -78,11 +94,11 @@ describe('Microsoft 365 CRM node — messages', () => {
 	});
 
 	it('returns all messages of a folder by following @odata.nextLink', async () => {
-		const folders = await runOne({ resource: 'folder', operation: 'getAll' });
+		const folders = await runOne({ resource: 'folder', operation: 'getMany' });
 		const sent = folders.find((item) => item.json.wellKnownName === 'sentitems')!.json;
 		const items = await runOne({
 			resource: 'message',
-			operation: 'getAll',
+			operation: 'getMany',
 			folder: 'sentitems',
 			returnAll: true,
 		});
@@ -95,14 +111,14 @@ describe('Microsoft 365 CRM node — messages', () => {
 		const [target] = await inboxRecords(1);
 		const word = (target.subject ?? '').split(/\s+/).find((w) => /^[A-Za-z]{5,}$/.test(w))!;
 		const found = records(
-			await runOne({ resource: 'message', operation: 'getAll', search: word, returnAll: true }),
+			await runOne({ resource: 'message', operation: 'getMany', search: word, returnAll: true }),
 		);
 		expect(found.length).toBeGreaterThan(0);
 		expect(found.map((r) => r.providerMessageId)).toContain(target.providerMessageId);
 		const unread = records(
 			await runOne({
 				resource: 'message',
-				operation: 'getAll',
+				operation: 'getMany',
 				folder: 'inbox',
 				filter: 'isRead eq false',
 				limit: 5,
@@ -114,7 +130,7 @@ describe('Microsoft 365 CRM node — messages', () => {
 
 	it('gets a message with threading headers, text and HTML kept apart', async () => {
 		const reply = records(
-			await runOne({ resource: 'message', operation: 'getAll', folder: 'inbox', limit: 40 }),
+			await runOne({ resource: 'message', operation: 'getMany', folder: 'inbox', limit: 40 }),
 		).find((r) => r.inReplyTo && r.bodyHtml)!;
 		expect(reply).toBeDefined();
 		const [got] = records(
@@ -207,6 +223,71 @@ describe('Microsoft 365 CRM node — messages', () => {
 			}),
 		]);
 		expect(Buffer.from(drafts[0].attachments![0].contentBytes, 'base64').length).toBeGreaterThan(0);
+	});
+
+	it('sends to display names with commas and quotes, separated by commas or semicolons', async () => {
+		// What reached Graph: the emulator keeps no Reply-To, so the draft is read on the way.
+		const drafts: Array<{ replyTo?: unknown }> = [];
+		const dispatch = emu.router.dispatch.bind(emu.router);
+		const spy = jest.spyOn(emu.router, 'dispatch').mockImplementation(async (request) => {
+			if (
+				request.method === 'POST' &&
+				/\/me\/messages$/.test(new URL(request.url, 'http://x').pathname)
+			)
+				drafts.push(JSON.parse(request.body.toString('utf8')));
+			return await dispatch(request);
+		});
+		let items;
+		try {
+			items = await runOne({
+				resource: 'message',
+				operation: 'send',
+				toRecipients: '"Doe, Bob" <bob@example.com>; ann@example.com',
+				subject: 'Names with commas',
+				bodyContentType: 'text',
+				bodyContent: 'Hi',
+				options: {
+					ccRecipients:
+						'"Lee, \\"Ann\\" Marie" <ann.lee@example.com>, Sales: s1@example.com, s2@example.com;',
+					replyTo: 'Support (help desk) <support@example.com>',
+				},
+			});
+		} finally {
+			spy.mockRestore();
+		}
+		const [sent] = records(items);
+		expect(sent.to).toEqual([
+			{ email: 'bob@example.com', name: 'Doe, Bob' },
+			{ email: 'ann@example.com', name: null },
+		]);
+		expect(sent.cc).toEqual([
+			{ email: 'ann.lee@example.com', name: 'Lee, "Ann" Marie' },
+			{ email: 's1@example.com', name: null },
+			{ email: 's2@example.com', name: null },
+		]);
+		expect(drafts[0].replyTo).toEqual([
+			{ emailAddress: { address: 'support@example.com', name: 'Support' } },
+		]);
+	});
+
+	it('names the recipient that is not an address instead of sending to a broken one', async () => {
+		emu.control.resetCalls();
+		const result = await run(
+			chain(
+				m365Node({
+					resource: 'message',
+					operation: 'send',
+					toRecipients: 'Doe, Bob <bob@example.com>',
+					subject: 'Unquoted comma',
+					bodyContentType: 'text',
+					bodyContent: 'Hi',
+				}),
+			),
+		);
+		expect(result.error?.message).toBe(
+			'To: "Doe" is not an email address (a display name with a comma needs quotes: "Doe, Bob" <bob@example.com>)',
+		);
+		expect(emu.control.calls().byOperation['graph.messages.create']).toBeUndefined();
 	});
 
 	it('sends without keeping a copy when Save to Sent Items is off', async () => {
@@ -302,7 +383,7 @@ describe('Microsoft 365 CRM node — messages', () => {
 
 describe('Microsoft 365 CRM node — folders', () => {
 	it('lists folders with well-known names, counts and child folders under their path', async () => {
-		const items = await runOne({ resource: 'folder', operation: 'getAll' });
+		const items = await runOne({ resource: 'folder', operation: 'getMany' });
 		const names = items.map((item) => item.json.wellKnownName).filter(Boolean);
 		expect(names).toEqual(expect.arrayContaining(['inbox', 'sentitems', 'drafts', 'archive']));
 		const child = items.find((item) => String(item.json.path).startsWith('Inbox/'));
@@ -323,8 +404,8 @@ describe('Microsoft 365 CRM node — events', () => {
 			timeZone: 'W. Europe Standard Time',
 			isAllDay: false,
 			additionalFields: {
-				attendees: 'Ada <ada@example.com>',
-				optionalAttendees: 'bob@example.com',
+				attendees: '"Lovelace, Ada" <ada@example.com>',
+				optionalAttendees: 'bob@example.com; "O\'Hara, Kim" <kim@example.com>',
 				location: 'Room 4',
 				body: 'Agenda: scope',
 				isOnlineMeeting: true,
@@ -342,11 +423,12 @@ describe('Microsoft 365 CRM node — events', () => {
 			attendees: [
 				expect.objectContaining({
 					email: 'ada@example.com',
-					name: 'Ada',
+					name: 'Lovelace, Ada',
 					optional: false,
 					responseStatus: 'needsAction',
 				}),
 				expect.objectContaining({ email: 'bob@example.com', optional: true }),
+				expect.objectContaining({ email: 'kim@example.com', name: "O'Hara, Kim", optional: true }),
 			],
 		});
 		expect(event.json.meetingLink).toMatch(/^https:\/\/teams\.microsoft\.com\//);
@@ -370,7 +452,7 @@ describe('Microsoft 365 CRM node — events', () => {
 		});
 		const listed = await runOne({
 			resource: 'event',
-			operation: 'getAll',
+			operation: 'getMany',
 			timeMin: '2026-12-09T00:00:00Z',
 			timeMax: '2026-12-12T00:00:00Z',
 			returnAll: true,
@@ -393,21 +475,63 @@ describe('Microsoft 365 CRM node — events', () => {
 		});
 	});
 
-	it('lists a range of the calendar with recurring occurrences expanded, within the limit', async () => {
+	it('lists each occurrence of a recurring series in the range as its own item, and none outside it', async () => {
+		// What the calendar holds, read from Graph itself over half a year.
+		const occurrences = new Map<string, Array<{ id: string; start: number }>>();
+		let link: string | undefined =
+			`/me/calendar/calendarView?startDateTime=2026-09-01T00:00:00Z&endDateTime=2027-03-01T00:00:00Z&$top=100`;
+		while (link) {
+			const page = (await graph('GET', link)) as {
+				value: Array<{
+					id: string;
+					type: string;
+					seriesMasterId: string;
+					start: { dateTime: string };
+				}>;
+				'@odata.nextLink'?: string;
+			};
+			for (const event of page.value.filter((e) => e.type === 'occurrence')) {
+				const list = occurrences.get(event.seriesMasterId) ?? [];
+				list.push({ id: event.id, start: Date.parse(`${event.start.dateTime.slice(0, 19)}Z`) });
+				occurrences.set(event.seriesMasterId, list);
+			}
+			link = page['@odata.nextLink'];
+		}
+		const [seriesId, series] = [...occurrences].find(([, list]) => list.length >= 4)!;
+		series.sort((a, b) => a.start - b.start);
+		// From the second occurrence's start to the fourth's: the second and third, nothing else.
+		const from = series[1].start;
+		const to = series[3].start;
 		const items = await runOne({
 			resource: 'event',
-			operation: 'getAll',
-			timeMin: '2026-10-01T00:00:00Z',
-			timeMax: '2026-11-30T00:00:00Z',
-			limit: 15,
+			operation: 'getMany',
+			timeMin: new Date(from).toISOString(),
+			timeMax: new Date(to).toISOString(),
+			returnAll: true,
 		});
-		expect(items.length).toBeGreaterThan(0);
-		expect(items.length).toBeLessThanOrEqual(15);
-		for (const item of items) {
-			expect(item.json.provider).toBe('microsoft');
-			const start = item.json.start as { dateTime: string | null; date: string | null };
-			expect(start.dateTime ?? start.date).toBeTruthy();
+		const ofSeries = items
+			.map((item) => item.json as unknown as CalendarEventRecord)
+			.filter((record) => record.recurringEventId === seriesId);
+		expect(ofSeries.map((record) => record.providerEventId).sort()).toEqual(
+			[series[1].id, series[2].id].sort(),
+		);
+		for (const record of ofSeries) {
+			const start = Date.parse(record.start.dateTime!);
+			expect(start).toBeGreaterThanOrEqual(from);
+			expect(start).toBeLessThan(to);
+			expect(record.recurrence).toEqual([]); // an occurrence, not the series
 		}
+		expect(new Set(ofSeries.map((record) => record.start.dateTime)).size).toBe(2);
+		expect(items.map((item) => item.json.providerEventId)).not.toContain(seriesId);
+
+		const limited = await runOne({
+			resource: 'event',
+			operation: 'getMany',
+			timeMin: '2026-09-01T00:00:00Z',
+			timeMax: '2027-03-01T00:00:00Z',
+			limit: 3,
+		});
+		expect(limited).toHaveLength(3);
 	});
 });
 
@@ -430,6 +554,73 @@ describe('Microsoft 365 CRM node — errors, retries and tokens', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
 	});
 
+	it('says which message, folder, event or calendar Microsoft 365 does not have', async () => {
+		const [message] = await inboxRecords(1);
+		const missing = (kind: string, id: string) =>
+			`Microsoft 365 has no ${kind} '${id}' (or the account cannot see it)`;
+		const failure = async (parameters: Record<string, unknown>) =>
+			(await run(chain(m365Node(parameters)))).error?.message;
+		expect(
+			await failure({ resource: 'message', operation: 'get', messageId: 'AAkNoSuchMessage' }),
+		).toBe(missing('message', 'AAkNoSuchMessage'));
+		for (const operation of ['markAsRead', 'markAsUnread']) {
+			expect(await failure({ resource: 'message', operation, messageId: 'AAkGone' })).toBe(
+				missing('message', 'AAkGone'),
+			);
+		}
+		expect(
+			await failure({
+				resource: 'message',
+				operation: 'reply',
+				messageId: 'AAkGone',
+				replyMode: 'comment',
+				comment: 'Hi',
+			}),
+		).toBe(missing('message', 'AAkGone'));
+		expect(
+			await failure({
+				resource: 'message',
+				operation: 'move',
+				messageId: message.providerMessageId,
+				destinationFolder: 'AAMkNoSuchFolder',
+			}),
+		).toBe(missing('mail folder', 'AAMkNoSuchFolder'));
+		expect(
+			await failure({
+				resource: 'message',
+				operation: 'move',
+				messageId: 'AAkGone',
+				destinationFolder: 'archive',
+			}),
+		).toBe(missing('message', 'AAkGone'));
+		expect(
+			await failure({ resource: 'message', operation: 'getMany', folder: 'AAMkNoSuchFolder' }),
+		).toBe(missing('mail folder', 'AAMkNoSuchFolder'));
+		expect(
+			await failure({
+				resource: 'event',
+				operation: 'update',
+				eventId: 'AAMkNoSuchEvent',
+				updateFields: { subject: 'Moved' },
+			}),
+		).toBe(missing('event', 'AAMkNoSuchEvent'));
+		expect(
+			await failure({ resource: 'event', operation: 'getMany', calendar: 'AAMkNoSuchCalendar' }),
+		).toBe(missing('calendar', 'AAMkNoSuchCalendar'));
+		expect(
+			await failure({
+				resource: 'event',
+				operation: 'create',
+				calendar: 'AAMkNoSuchCalendar',
+				subject: 'Lost',
+				start: '2026-12-20T10:00:00',
+				end: '2026-12-20T11:00:00',
+				timeZone: 'UTC',
+				isAllDay: false,
+			}),
+		).toBe(missing('calendar', 'AAMkNoSuchCalendar'));
+	});
+
 	it('keeps going with continueOnFail: the failed item gets its error, every item its pairing', async () => {
 		const [good] = await inboxRecords(1);
 		const ids = ['AAkunknown-message-id', good.providerMessageId];
@@ -443,7 +634,7 @@ describe('Microsoft 365 CRM node — errors, retries and tokens', () => {
 		);
 		// A first Graph node emits two items (two folders), so the get node runs for two items.
 		const two = m365Node(
-			{ resource: 'message', operation: 'getAll', folder: 'inbox', limit: 2 },
+			{ resource: 'message', operation: 'getMany', folder: 'inbox', limit: 2 },
 			{ name: 'Two Items' },
 		);
 		const result = await run(chain(two, node));
@@ -451,7 +642,9 @@ describe('Microsoft 365 CRM node — errors, retries and tokens', () => {
 		const items = result.output(NODE);
 		expect(items).toHaveLength(2);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[0].json.error).toMatch(/Microsoft 365 found no such item/);
+		expect(items[0].json.error).toBe(
+			"Microsoft 365 has no message 'AAkunknown-message-id' (or the account cannot see it)",
+		);
 		expect(items[1].pairedItem).toEqual({ item: 1 });
 		expect(items[1].json.providerMessageId).toBe(good.providerMessageId);
 	});
@@ -463,7 +656,7 @@ describe('Microsoft 365 CRM node — errors, retries and tokens', () => {
 			.refresh_token;
 		emu.control.advanceClock(2 * 3600 * 1000); // past the access token's expiry
 		const first = await run(
-			chain(m365Node({ resource: 'folder', operation: 'getAll', includeChildFolders: false })),
+			chain(m365Node({ resource: 'folder', operation: 'getMany', includeChildFolders: false })),
 			helper,
 		);
 		expect(first.error).toBeUndefined();
@@ -480,7 +673,7 @@ describe('Microsoft 365 CRM node — errors, retries and tokens', () => {
 		// rotated refresh token can get a new access token now.
 		emu.control.advanceClock(2 * 3600 * 1000);
 		const second = await run(
-			chain(m365Node({ resource: 'folder', operation: 'getAll', includeChildFolders: false })),
+			chain(m365Node({ resource: 'folder', operation: 'getMany', includeChildFolders: false })),
 			helper,
 		);
 		expect(second.error).toBeUndefined();
@@ -500,7 +693,7 @@ describe('Microsoft 365 CRM node — errors, retries and tokens', () => {
 				crmNode(
 					'microsoft365Crm',
 					NODE,
-					{ resource: 'folder', operation: 'getAll' },
+					{ resource: 'folder', operation: 'getMany' },
 					{ credentials: { microsoft365CrmOAuth2Api: { id: 'revoked', name: 'Revoked account' } } },
 				),
 			),

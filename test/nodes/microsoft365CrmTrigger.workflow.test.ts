@@ -168,6 +168,67 @@ describe('Microsoft 365 CRM Trigger', () => {
 		},
 	);
 
+	it('keeps working after n8n restarts: mail that arrives after the restart is emitted once', async () => {
+		const before = activeTrigger();
+		await before.poll();
+		const [early] = deliver(1, { subject: 'Before the restart' });
+		expect((await before.poll()).map((r) => r.providerMessageId)).toEqual([early]);
+
+		// A restart (or a re-activation): n8n reads the saved static data back from its database as
+		// JSON and builds the workflow again, which wraps it in ObservableObject proxies.
+		let saved = JSON.stringify(before.staticData);
+		for (let restart = 1; restart <= 2; restart++) {
+			const staticData = JSON.parse(saved) as IDataObject;
+			const node = triggerNode();
+			const [late] = deliver(1, { subject: `After restart ${restart}` });
+			const first = await runActivePoll(node, { credentials: [credential], staticData });
+			expect(first.error).toBeUndefined();
+			expect(first.items.map((item) => item.json.providerMessageId)).toEqual([late]);
+			const again = await runActivePoll(node, { credentials: [credential], staticData });
+			expect(again.error).toBeUndefined();
+			expect(again.response).toBeNull();
+			saved = JSON.stringify(staticData);
+		}
+	});
+
+	it('carries on from the cursors an earlier version saved, without a new baseline', async () => {
+		const trigger = activeTrigger();
+		await trigger.poll();
+		// The first shape of the state: a deltaLink per folder beside the seen set.
+		const key = 'node:' + NODE;
+		const state = (trigger.staticData[key] as { mailDelta: Record<string, unknown> }).mailDelta;
+		const folders = state.folders as Record<string, { link: string }>;
+		const staticData: IDataObject = {
+			[key]: {
+				mailDelta: {
+					v: 1,
+					folders: Object.fromEntries(
+						Object.entries(folders).map(([ref, cursor]) => [ref, { deltaLink: cursor.link }]),
+					),
+					seenUntil: state.seenUntil,
+					seen: state.seen,
+				},
+			},
+		} as IDataObject;
+		const delivered = deliver(2, { subject: 'After the upgrade' });
+		emu.control.resetCalls();
+		const result = await runActivePoll(triggerNode(), { credentials: [credential], staticData });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.providerMessageId)).toEqual(delivered);
+		// Two delta requests (Inbox, Sent Items) from the saved links: no baseline round.
+		expect(emu.control.calls().byOperation['graph.mailFolders.messages.delta']).toBe(2);
+	});
+
+	it('says which chosen folder Microsoft 365 does not have', async () => {
+		const trigger = activeTrigger({
+			mailboxFolders: 'chosen',
+			additionalFolders: ['archive', 'AAMkNoSuchFolder'],
+		});
+		await expect(trigger.poll()).rejects.toThrow(
+			"Microsoft 365 has no mail folder 'AAMkNoSuchFolder' (or the account cannot see it)",
+		);
+	});
+
 	it('emits mail sent by the account from Sent Items as outgoing', async () => {
 		const trigger = activeTrigger();
 		await trigger.poll();

@@ -1,9 +1,9 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	message: 'send' | 'reply' | 'get' | 'getAll' | 'move' | 'markAsRead' | 'markAsUnread';
-	folder: 'getAll';
-	event: 'getAll' | 'create' | 'update';
+	message: 'send' | 'reply' | 'get' | 'getMany' | 'move' | 'markAsRead' | 'markAsUnread';
+	folder: 'getMany';
+	event: 'getMany' | 'create' | 'update';
 };
 
 export type Microsoft365CrmType = AllEntities<NodeMap>;

@@ -1,11 +1,9 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { microsoftConnection } from '../transport';
-import { listMailFolders } from './mailFolders';
+import { microsoftConnection } from '../../../shared/microsoftConnection';
+import { listMailFolders } from '../../../shared/microsoftMailFolders';
 
-export async function getMailFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return await listMailFolders(this);
-}
+export { getMailFolders } from '../../../shared/microsoftMailFolders';
 
 export async function getMailFoldersOrAll(
 	this: ILoadOptionsFunctions,

@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
-import * as getAll from './getAll.operation';
+import * as getMany from './getMany.operation';
 import * as update from './update.operation';
 
-export { create, getAll, update };
+export { create, getMany, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			},
 			{
 				name: 'Get Many',
-				value: 'getAll',
+				value: 'getMany',
 				description: 'List the events of a calendar in a time range (occurrences expanded)',
 				action: 'Get many events',
 			},
@@ -33,9 +33,9 @@ export const description: INodeProperties[] = [
 				action: 'Update an event',
 			},
 		],
-		default: 'getAll',
+		default: 'getMany',
 	},
 	...create.description,
-	...getAll.description,
+	...getMany.description,
 	...update.description,
 ];

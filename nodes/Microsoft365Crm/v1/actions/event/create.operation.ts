@@ -1,9 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { graphEventToRecord, graphPathSegment, type GraphEvent } from '../../../../../core';
+import {
+	graphEventToRecord,
+	graphPathSegment,
+	toGraphEventWrite,
+	type GraphEvent,
+	type GraphEventInput,
+} from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { microsoftConnection } from '../../transport';
-import { calendarProperty, eventFieldOptions, toGraphEvent, type EventInput } from './shared';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
+import { calendarNotFound, calendarProperty, eventFieldOptions } from './shared';
 
 const show = { resource: ['event'], operation: ['create'] };
 
@@ -66,11 +72,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Calendars.ReadWrite' },
+		{
+			provider: 'Microsoft 365',
+			permission: 'Calendars.ReadWrite',
+			notFound: calendarNotFound(this),
+		},
 		async (itemIndex) => {
 			const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
-			const input: EventInput = {
-				...(this.getNodeParameter('additionalFields', itemIndex, {}) as EventInput),
+			const input: GraphEventInput = {
+				...(this.getNodeParameter('additionalFields', itemIndex, {}) as GraphEventInput),
 				subject: this.getNodeParameter('subject', itemIndex) as string,
 				start: this.getNodeParameter('start', itemIndex) as string,
 				end: this.getNodeParameter('end', itemIndex) as string,
@@ -78,7 +88,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				isAllDay: this.getNodeParameter('isAllDay', itemIndex) as boolean,
 			};
 			const path = calendar ? `/me/calendars/${graphPathSegment(calendar)}/events` : '/me/events';
-			const event = await connection.graph.post<GraphEvent>(path, toGraphEvent(input));
+			const event = await connection.graph.post<GraphEvent>(path, toGraphEventWrite(input));
 			return {
 				json: graphEventToRecord(event, {
 					calendarId: calendar || (await connection.defaultCalendarId()),

@@ -1,7 +1,6 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { nextDate, toGraphDateTime } from '../../../../../core';
-import { toRecipients } from '../../helpers/records';
+import { microsoftNotFound } from '../../../../shared/microsoftConnection';
 
 export function calendarProperty(operations: string[], description: string): INodeProperties {
 	return {
@@ -23,7 +22,8 @@ export const eventFieldOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'ada@example.com, Bob <bob@example.com>',
-		description: 'Comma-separated required attendees (replaces the list on update)',
+		description:
+			'Required attendees, separated by commas or semicolons (replaces the list on update); quote a name that has a comma ("Doe, Bob" &lt;bob@example.com&gt;)',
 	},
 	{
 		displayName: 'Body',
@@ -53,7 +53,7 @@ export const eventFieldOptions: INodeProperties[] = [
 		name: 'optionalAttendees',
 		type: 'string',
 		default: '',
-		description: 'Comma-separated optional attendees',
+		description: 'Optional attendees, separated by commas or semicolons',
 	},
 	{
 		displayName: 'Show As',
@@ -75,51 +75,12 @@ export const eventFieldOptions: INodeProperties[] = [
 	},
 ];
 
-export interface EventInput {
-	subject?: string;
-	start?: string;
-	end?: string;
-	timeZone?: string;
-	isAllDay?: boolean;
-	attendees?: string;
-	optionalAttendees?: string;
-	body?: string;
-	bodyContentType?: string;
-	location?: string;
-	showAs?: string;
-	isOnlineMeeting?: boolean;
-}
-
-/** The Graph event body for the fields given (absent fields are left out, for PATCH). */
-export function toGraphEvent(input: EventInput): IDataObject {
-	const event: IDataObject = {};
-	const timeZone = input.timeZone || 'UTC';
-	if (input.subject !== undefined) event.subject = input.subject;
-	if (input.isAllDay !== undefined) event.isAllDay = input.isAllDay;
-	const allDay = input.isAllDay ?? false;
-	if (input.start) event.start = toGraphDateTime(input.start, timeZone, allDay);
-	if (input.end) {
-		let end = input.end;
-		// An all-day event ends at the next midnight: a same-day end means one day.
-		if (allDay && input.start && end.slice(0, 10) <= input.start.slice(0, 10)) {
-			end = nextDate(input.start);
-		}
-		event.end = toGraphDateTime(end, timeZone, allDay);
-	}
-	if (input.body !== undefined) {
-		event.body = { contentType: input.bodyContentType ?? 'text', content: input.body };
-	}
-	if (input.location !== undefined) event.location = { displayName: input.location };
-	if (input.showAs !== undefined) event.showAs = input.showAs;
-	if (input.attendees !== undefined || input.optionalAttendees !== undefined) {
-		event.attendees = [
-			...toRecipients(input.attendees ?? '').map((r) => ({ ...r, type: 'required' })),
-			...toRecipients(input.optionalAttendees ?? '').map((r) => ({ ...r, type: 'optional' })),
-		];
-	}
-	if (input.isOnlineMeeting !== undefined) {
-		event.isOnlineMeeting = input.isOnlineMeeting;
-		if (input.isOnlineMeeting) event.onlineMeetingProvider = 'teamsForBusiness';
-	}
-	return event;
+/** The 404 sentence of an operation in the item's calendar (the default one needs none). */
+export function calendarNotFound(context: IExecuteFunctions) {
+	return (itemIndex: number) => {
+		const calendar = context.getNodeParameter('calendar', itemIndex, '') as string;
+		return calendar
+			? microsoftNotFound('calendar', calendar)
+			: 'Microsoft 365 has no calendar for this account (or the account cannot see it)';
+	};
 }

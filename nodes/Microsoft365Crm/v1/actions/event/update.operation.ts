@@ -1,10 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { graphEventToRecord, graphPathSegment, type GraphEvent } from '../../../../../core';
+import {
+	graphEventToRecord,
+	graphPathSegment,
+	toGraphEventWrite,
+	type GraphEvent,
+	type GraphEventInput,
+} from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { microsoftConnection } from '../../transport';
-import { calendarProperty, eventFieldOptions, toGraphEvent, type EventInput } from './shared';
+import { microsoftConnection, microsoftNotFound } from '../../../../shared/microsoftConnection';
+import { calendarProperty, eventFieldOptions } from './shared';
 
 const show = { resource: ['event'], operation: ['update'] };
 
@@ -70,12 +76,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Calendars.ReadWrite' },
+		{
+			provider: 'Microsoft 365',
+			permission: 'Calendars.ReadWrite',
+			notFound: (itemIndex) =>
+				microsoftNotFound('event', this.getNodeParameter('eventId', itemIndex) as string),
+		},
 		async (itemIndex) => {
 			const eventId = this.getNodeParameter('eventId', itemIndex) as string;
 			const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
-			const input = this.getNodeParameter('updateFields', itemIndex, {}) as EventInput;
-			const patch = toGraphEvent(input);
+			const input = this.getNodeParameter('updateFields', itemIndex, {}) as GraphEventInput;
+			const patch = toGraphEventWrite(input);
 			if (Object.keys(patch).length === 0) {
 				throw new NodeOperationError(this.getNode(), 'Add at least one field to update', {
 					itemIndex,

@@ -1,14 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as get from './get.operation';
-import * as getAll from './getAll.operation';
+import * as getMany from './getMany.operation';
 import * as markAsRead from './markAsRead.operation';
 import * as markAsUnread from './markAsUnread.operation';
 import * as move from './move.operation';
 import * as reply from './reply.operation';
 import * as send from './send.operation';
 
-export { get, getAll, markAsRead, markAsUnread, move, reply, send };
+export { get, getMany, markAsRead, markAsUnread, move, reply, send };
 
 export const description: INodeProperties[] = [
 	{
@@ -26,7 +26,7 @@ export const description: INodeProperties[] = [
 			},
 			{
 				name: 'Get Many',
-				value: 'getAll',
+				value: 'getMany',
 				description: 'List or search messages in a folder or the whole mailbox',
 				action: 'Get many messages',
 			},
@@ -64,7 +64,7 @@ export const description: INodeProperties[] = [
 	...send.description,
 	...reply.description,
 	...get.description,
-	...getAll.description,
+	...getMany.description,
 	...move.description,
 	...markAsRead.description,
 	...markAsUnread.description,

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../shared/forEachItem';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
 import { fetchMessageRecord } from '../../helpers/records';
-import { microsoftConnection } from '../../transport';
-import { messageIdProperty } from './shared';
+import { messageIdProperty, messageNotFound } from './shared';
 
 export const description: INodeProperties[] = [messageIdProperty(['get'])];
 
@@ -11,7 +11,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite' },
+		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite', notFound: messageNotFound(this) },
 		async (itemIndex) => {
 			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
 			return { json: await fetchMessageRecord(connection, messageId) };

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { graphPathSegment } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
 import { fetchMessageRecord } from '../../helpers/records';
-import { microsoftConnection } from '../../transport';
-import { messageIdProperty } from './shared';
+import { messageIdProperty, messageNotFound } from './shared';
 
 export const description: INodeProperties[] = [messageIdProperty(['markAsRead'])];
 
@@ -12,10 +12,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite' },
+		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite', notFound: messageNotFound(this) },
 		async (itemIndex) => {
 			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
-			await connection.graph.patch(`/me/messages/${graphPathSegment(messageId)}`, { isRead: true });
+			await connection.graph.patch(`/me/messages/${graphPathSegment(messageId)}`, {
+				isRead: true,
+			});
 			return { json: await fetchMessageRecord(connection, messageId) };
 		},
 	);

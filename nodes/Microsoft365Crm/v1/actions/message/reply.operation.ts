@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { graphPathSegment, retryWhileNotFound, type GraphMessage } from '../../../../../core';
+import { replyToGraphMessage, type GraphReply } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { fetchMessageRecord } from '../../helpers/records';
-import { microsoftConnection } from '../../transport';
-import { messageIdProperty } from './shared';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
+import { messageIdProperty, messageNotFound } from './shared';
 
 const show = { resource: ['message'], operation: ['reply'] };
 
@@ -70,31 +69,29 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Mail.Send' },
+		{ provider: 'Microsoft 365', permission: 'Mail.Send', notFound: messageNotFound(this) },
 		async (itemIndex) => {
 			const messageId = this.getNodeParameter('messageId', itemIndex) as string;
 			const replyMode = this.getNodeParameter('replyMode', itemIndex) as 'comment' | 'body';
 			const replyAll = this.getNodeParameter('replyAll', itemIndex, false) as boolean;
-			// Graph takes either a comment or a message body, never both.
-			const input =
+			const reply: GraphReply =
 				replyMode === 'comment'
-					? { comment: this.getNodeParameter('comment', itemIndex) as string }
+					? { comment: this.getNodeParameter('comment', itemIndex) as string, replyAll }
 					: {
-							message: {
-								body: {
-									contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
-									content: this.getNodeParameter('bodyContent', itemIndex) as string,
-								},
+							body: {
+								contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
+								content: this.getNodeParameter('bodyContent', itemIndex) as string,
 							},
+							replyAll,
 						};
-			// createReply + send, rather than /reply, so the sent reply can be returned as a record:
-			// Graph threads it (conversation, In-Reply-To, References, RE: subject) like Outlook does.
-			const draft = await connection.graph.post<GraphMessage>(
-				`/me/messages/${graphPathSegment(messageId)}/${replyAll ? 'createReplyAll' : 'createReply'}`,
-				input,
-			);
-			await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
-			return { json: await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id)) };
+			return {
+				json: await replyToGraphMessage(
+					connection.graph,
+					messageId,
+					reply,
+					await connection.messageContext(),
+				),
+			};
 		},
 	);
 }

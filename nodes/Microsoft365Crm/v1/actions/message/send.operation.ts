@@ -1,25 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import {
-	graphMessageToRecord,
-	graphPathSegment,
-	retryWhileNotFound,
-	type GraphMessage,
-} from '../../../../../core';
+import { GRAPH_INLINE_ATTACHMENT_BYTES, sendGraphMail } from '../../../../../core';
+import { attachmentsFromBinary } from '../../../../shared/binaryAttachments';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { fetchMessageRecord, toRecipients } from '../../helpers/records';
-import { microsoftConnection } from '../../transport';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
 
 const show = { resource: ['message'], operation: ['send'] };
-
-/** Graph takes attachments inline up to a 4 MB request; larger ones need an upload session. */
-const MAX_INLINE_ATTACHMENT_BYTES = 3 * 1024 * 1024;
 
 export const description: INodeProperties[] = [
 	{
@@ -29,7 +15,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'ada@example.com, Bob <bob@example.com>',
-		description: 'Comma-separated recipients',
+		description:
+			'Recipients separated by commas or semicolons; quote a name that has a comma ("Doe, Bob" &lt;bob@example.com&gt;)',
 		displayOptions: { show },
 	},
 	{
@@ -80,21 +67,21 @@ export const description: INodeProperties[] = [
 				name: 'bccRecipients',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated blind-copy recipients',
+				description: 'Blind-copy recipients, separated by commas or semicolons',
 			},
 			{
 				displayName: 'CC',
 				name: 'ccRecipients',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated copy recipients',
+				description: 'Copy recipients, separated by commas or semicolons',
 			},
 			{
 				displayName: 'Reply To',
 				name: 'replyTo',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated addresses replies should go to',
+				description: 'Addresses replies should go to, separated by commas or semicolons',
 			},
 			{
 				displayName: 'Save to Sent Items',
@@ -116,35 +103,6 @@ interface SendOptions {
 	saveToSentItems?: boolean;
 }
 
-async function fileAttachments(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	propertyNames: string,
-): Promise<IDataObject[]> {
-	const attachments: IDataObject[] = [];
-	for (const propertyName of propertyNames
-		.split(',')
-		.map((name) => name.trim())
-		.filter(Boolean)) {
-		const binary = context.helpers.assertBinaryData(itemIndex, propertyName);
-		const content = await context.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-		if (content.length > MAX_INLINE_ATTACHMENT_BYTES) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`The attachment "${binary.fileName ?? propertyName}" is larger than 3 MB, the most Microsoft Graph accepts in one request`,
-				{ itemIndex },
-			);
-		}
-		attachments.push({
-			'@odata.type': '#microsoft.graph.fileAttachment',
-			name: binary.fileName ?? propertyName,
-			contentType: binary.mimeType || 'application/octet-stream',
-			contentBytes: content.toString('base64'),
-		});
-	}
-	return attachments;
-}
-
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
@@ -152,41 +110,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		{ provider: 'Microsoft 365', permission: 'Mail.Send' },
 		async (itemIndex) => {
 			const options = this.getNodeParameter('options', itemIndex, {}) as SendOptions;
-			const message: IDataObject = {
-				subject: this.getNodeParameter('subject', itemIndex) as string,
-				body: {
-					contentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
-					content: this.getNodeParameter('bodyContent', itemIndex) as string,
+			const record = await sendGraphMail(
+				connection.graph,
+				{
+					to: this.getNodeParameter('toRecipients', itemIndex) as string,
+					cc: options.ccRecipients,
+					bcc: options.bccRecipients,
+					replyTo: options.replyTo,
+					subject: this.getNodeParameter('subject', itemIndex) as string,
+					bodyContentType: this.getNodeParameter('bodyContentType', itemIndex) as string,
+					body: this.getNodeParameter('bodyContent', itemIndex) as string,
+					attachments: await attachmentsFromBinary(this, itemIndex, options.attachments, {
+						maxBytes: GRAPH_INLINE_ATTACHMENT_BYTES,
+						reason: '3 MB, the most Microsoft Graph accepts in one request',
+					}),
 				},
-				toRecipients: toRecipients(this.getNodeParameter('toRecipients', itemIndex) as string),
-				ccRecipients: toRecipients(options.ccRecipients ?? ''),
-				bccRecipients: toRecipients(options.bccRecipients ?? ''),
-				replyTo: toRecipients(options.replyTo ?? ''),
-			};
-			if (options.attachments) {
-				message.attachments = await fileAttachments(this, itemIndex, options.attachments);
-			}
-			if (options.saveToSentItems === false) {
-				// sendMail leaves no copy: describe what was sent.
-				await connection.graph.post('/me/sendMail', { message, saveToSentItems: false });
-				const owner = await connection.ownerEmail();
-				const record = graphMessageToRecord(
-					{
-						...(message as Partial<GraphMessage>),
-						id: '',
-						from: { emailAddress: { address: owner } },
-						isRead: true,
-						isDraft: false,
-						sentDateTime: new Date().toISOString(),
-					},
-					{ ownerEmail: owner },
-				);
-				return { json: record };
-			}
-			// A draft sent by id: its immutable id is the id of the copy in Sent Items.
-			const draft = await connection.graph.post<GraphMessage>('/me/messages', message);
-			await connection.graph.post(`/me/messages/${graphPathSegment(draft.id)}/send`, undefined);
-			const record = await retryWhileNotFound(() => fetchMessageRecord(connection, draft.id));
+				{
+					saveToSentItems: options.saveToSentItems,
+					context: await connection.messageContext(),
+				},
+			);
 			return { json: record };
 		},
 	);

@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { microsoftNotFound } from '../../../../shared/microsoftConnection';
 
 /** The message id parameter of the operations that act on one message. */
 export function messageIdProperty(operations: string[]): INodeProperties {
@@ -12,4 +14,10 @@ export function messageIdProperty(operations: string[]): INodeProperties {
 		description: 'Immutable Graph ID of the message (the providerMessageId of a record)',
 		displayOptions: { show: { resource: ['message'], operation: operations } },
 	};
+}
+
+/** The 404 sentence of an operation on the item's message. */
+export function messageNotFound(context: IExecuteFunctions) {
+	return (itemIndex: number) =>
+		microsoftNotFound('message', context.getNodeParameter('messageId', itemIndex) as string);
 }

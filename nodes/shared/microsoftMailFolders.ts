@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { graphPathSegment } from '../../../../core';
-import { microsoftConnection } from '../transport';
+import { graphPathSegment } from '../../core';
+import { microsoftConnection } from './microsoftConnection';
 
 interface GraphMailFolder {
 	id: string;
@@ -9,7 +9,10 @@ interface GraphMailFolder {
 	childFolderCount?: number;
 }
 
-/** Every mail folder, children under their parents' paths ("Inbox/Clients"). */
+/**
+ * Every mail folder, children under their parents' paths ("Inbox/Clients"), for the Microsoft 365
+ * CRM node's folder pickers and its trigger's.
+ */
 export async function listMailFolders(
 	context: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
@@ -34,4 +37,8 @@ export async function listMailFolders(
 	};
 	await visit('/me/mailFolders', '', 0);
 	return options.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function getMailFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await listMailFolders(this);
 }

@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { GRAPH_MESSAGE_SELECT, graphPathSegment, type GraphMessage } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
+import { microsoftConnection, microsoftNotFound } from '../../../../shared/microsoftConnection';
+import { readLimit, returnAllLimitProperties } from '../../../../shared/returnAllLimit';
 import { toRecord } from '../../helpers/records';
-import { microsoftConnection } from '../../transport';
 
-const show = { resource: ['message'], operation: ['getAll'] };
+const show = { resource: ['message'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
 	{
@@ -37,23 +38,7 @@ export const description: INodeProperties[] = [
 		description: 'An OData $filter on messages',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllLimitProperties(show),
 ];
 
 /** Graph wants the $search value in double quotes, inner quotes escaped. */
@@ -67,15 +52,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Mail.ReadWrite' },
+		{
+			provider: 'Microsoft 365',
+			permission: 'Mail.ReadWrite',
+			notFound: (itemIndex) => {
+				const folder = this.getNodeParameter('folder', itemIndex, '') as string;
+				return folder
+					? microsoftNotFound('mail folder', folder)
+					: 'Microsoft 365 has no mailbox for this account (or the account cannot see it)';
+			},
+		},
 		async (itemIndex) => {
 			const folder = this.getNodeParameter('folder', itemIndex, '') as string;
 			const search = (this.getNodeParameter('search', itemIndex, '') as string).trim();
 			const filter = (this.getNodeParameter('filter', itemIndex, '') as string).trim();
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const limit = returnAll
-				? undefined
-				: (this.getNodeParameter('limit', itemIndex, 50) as number);
+			const limit = readLimit(this, itemIndex);
 			const path = folder ? `/me/mailFolders/${graphPathSegment(folder)}/messages` : '/me/messages';
 			const messages = await connection.graph.collect<GraphMessage>(
 				path,

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { graphPathSegment } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { microsoftConnection } from '../../transport';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
 
-const show = { resource: ['folder'], operation: ['getAll'] };
+const show = { resource: ['folder'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
 	{

@@ -3,14 +3,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { graphEventToRecord, graphPathSegment, type GraphEvent } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { microsoftConnection } from '../../transport';
-import { calendarProperty } from './shared';
+import { microsoftConnection } from '../../../../shared/microsoftConnection';
+import { readLimit, returnAllLimitProperties } from '../../../../shared/returnAllLimit';
+import { calendarNotFound, calendarProperty } from './shared';
 
-const show = { resource: ['event'], operation: ['getAll'] };
+const show = { resource: ['event'], operation: ['getMany'] };
 const DAY_MS = 86_400_000;
 
 export const description: INodeProperties[] = [
-	calendarProperty(['getAll'], 'Calendar to list (default: your calendar)'),
+	calendarProperty(['getMany'], 'Calendar to list (default: your calendar)'),
 	{
 		displayName: 'After',
 		name: 'timeMin',
@@ -27,23 +28,7 @@ export const description: INodeProperties[] = [
 		description: 'End of the time range (default: 30 days after its start)',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllLimitProperties(show),
 ];
 
 function instant(value: string, fallback: number): string {
@@ -58,7 +43,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await microsoftConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Microsoft 365', permission: 'Calendars.ReadWrite' },
+		{
+			provider: 'Microsoft 365',
+			permission: 'Calendars.ReadWrite',
+			notFound: calendarNotFound(this),
+		},
 		async (itemIndex) => {
 			const calendar = this.getNodeParameter('calendar', itemIndex, '') as string;
 			const start = instant(this.getNodeParameter('timeMin', itemIndex, '') as string, Date.now());
@@ -71,10 +60,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					itemIndex,
 				});
 			}
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const limit = returnAll
-				? undefined
-				: (this.getNodeParameter('limit', itemIndex, 50) as number);
+			const limit = readLimit(this, itemIndex);
 			// calendarView expands recurring series into their occurrences within the range.
 			const path = calendar
 				? `/me/calendars/${graphPathSegment(calendar)}/calendarView`
