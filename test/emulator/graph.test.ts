@@ -297,6 +297,51 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 		expect(deletedItems.value.map((m) => m.id)).toContain(toDelete);
 	});
 
+	test('control over HTTP: POST /_emulator/graph/deliver adds mail that the folder delta reports', async () => {
+		const graph = client();
+		const prefer = `odata.maxpagesize=50, ${IMMUTABLE}`;
+		const inbox = await deltaRound(graph, '/me/mailFolders/inbox/messages/delta', prefer, 'id');
+		const archive = await deltaRound(graph, '/me/mailFolders/archive/messages/delta', prefer, 'id');
+		const deliver = (body: unknown) =>
+			fetch(`${emu.baseUrl}/_emulator/graph/deliver`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+
+		const response = await deliver({
+			email: EMAIL,
+			count: 2,
+			subject: 'Delivered over HTTP',
+			from: { email: 'carla@customer.example', name: 'Carla Customer' },
+		});
+		expect(response.status).toBe(200);
+		const { messages } = (await response.json()) as { messages: Array<{ id: string }> };
+		expect(messages).toHaveLength(2);
+		const changes = await deltaRound(graph, inbox.deltaLink, prefer);
+		expect(changes.items.map((m) => m.id)).toEqual(messages.map((m) => m.id));
+		const message = await graph
+			.api(`/me/messages/${messages[0].id}`)
+			.header('Prefer', IMMUTABLE)
+			.get();
+		expect(message).toMatchObject({
+			subject: 'Delivered over HTTP',
+			isRead: false,
+			from: { emailAddress: { address: 'carla@customer.example', name: 'Carla Customer' } },
+		});
+
+		// Into another folder; one message when no count is given.
+		const archived = (await (await deliver({ email: EMAIL, folder: 'archive' })).json()) as {
+			messages: Array<{ id: string }>;
+		};
+		const archiveChanges = await deltaRound(graph, archive.deltaLink, prefer);
+		expect(archiveChanges.items.map((m) => m.id)).toEqual(archived.messages.map((m) => m.id));
+
+		expect((await deliver({ email: 'nobody@example.com', count: 1 })).status).toBe(400);
+		expect((await deliver({ email: EMAIL, count: 0 })).status).toBe(400);
+		expect((await deliver({ email: EMAIL, folder: 'AAMkNoSuchFolder' })).status).toBe(404);
+	});
+
 	test('regular ids change when a message moves; immutable ones do not', async () => {
 		const graph = client();
 		const [message] = (

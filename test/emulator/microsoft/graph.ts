@@ -5,7 +5,12 @@
  * lives in graphMail.ts / graphCalendar.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { graphError, type EmulatorRequest, type EmulatorResponse } from '../core/http';
+import {
+	EmulatorHttpError,
+	graphError,
+	type EmulatorRequest,
+	type EmulatorResponse,
+} from '../core/http';
 import type { Router, RouteOptions } from '../core/router';
 import type { Account, EmulatorState } from '../core/state';
 import type { GeneratedAddress } from '../generator';
@@ -57,6 +62,8 @@ import {
 	type GraphPreferences,
 } from './graphOData';
 import { parseDateTime } from './graphTime';
+
+import { deliverGraphMessages } from './graphMail';
 
 export { deliverGraphMessages, setGraphCursorExpiryCode } from './graphMail';
 
@@ -1149,6 +1156,42 @@ export function registerGraph(router: Router, state: EmulatorState): void {
 				);
 			deleteEvent(state, account, rec, true);
 			return respond(req, 202);
+		},
+	);
+
+	// Control (standalone emulator): POST /_emulator/graph/deliver {email, count?, folder?, from?,
+	// subject?} makes mail arrive as deliverGraphMessages does; answers the new immutable ids.
+	router.add(
+		'POST',
+		'/_emulator/graph/deliver',
+		{ name: 'control.graphDeliver', surface: 'control' },
+		(req) => {
+			const body = (req.body.length ? req.json<Record<string, unknown>>() : {}) ?? {};
+			const email = typeof body.email === 'string' ? body.email : '';
+			if (state.getAccount(email)?.provider !== 'microsoft') {
+				return { status: 400, body: { error: 'email of a known Microsoft account required' } };
+			}
+			const count = body.count === undefined ? 1 : Number(body.count);
+			if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+				return { status: 400, body: { error: '"count" must be a whole number from 1 to 10000' } };
+			}
+			const from = body.from as GeneratedAddress | undefined;
+			if (from !== undefined && (typeof from !== 'object' || typeof from?.email !== 'string')) {
+				return { status: 400, body: { error: '"from" must be {"email", "name"}' } };
+			}
+			try {
+				const ids = deliverGraphMessages(state, email, count, {
+					folder: typeof body.folder === 'string' ? body.folder : undefined,
+					from: from ? { email: from.email, name: from.name } : undefined,
+					subject: typeof body.subject === 'string' ? body.subject : undefined,
+				});
+				return { status: 200, body: { messages: ids.map((id) => ({ id })) } };
+			} catch (error) {
+				if (error instanceof EmulatorHttpError) {
+					return { status: 404, body: { error: `no folder "${String(body.folder)}"` } };
+				}
+				throw error;
+			}
 		},
 	);
 
