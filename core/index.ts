@@ -90,14 +90,21 @@ export {
 	type MailAttachmentInput,
 } from './mail/composeMime';
 export { AddressListError } from './mail/addressList';
+export { replyRecipients, type RepliedMessage } from './mail/replyRecipients';
+export type { MailItem } from './providers/changeSources';
+export { fetchGmailMessages, listGmailMessageIds } from './providers/google/gmailMessages';
+export { gmailAccount, type GmailAccount, type GmailOwner } from './providers/google/gmailAccount';
 export {
-	fetchGmailMessages,
-	listGmailMessageIds,
-	parseGmailBatchResponse,
-	GMAIL_BATCH_SIZE,
-	type FetchGmailMessagesOptions,
-	type ListGmailMessagesOptions,
-} from './providers/google/gmailMessages';
+	createGmailChangeSource,
+	type GmailChangeSource,
+	type GmailCursor,
+} from './providers/google/gmailChangeSource';
+export {
+	pollGmailNewMail,
+	startGmailNewMail,
+	toGmailNewMailState,
+	type GmailNewMailState,
+} from './providers/google/gmailNewMail';
 export {
 	listGmailAddedMessages,
 	GmailHistoryExpiredError,

@@ -14,6 +14,12 @@ export interface FetchGmailMessagesOptions {
 	format?: 'raw' | 'full' | 'metadata' | 'minimal';
 	batchSize?: number;
 	policy?: RetryPolicy;
+	/**
+	 * Has the credential's access token refreshed. Gmail answers a batch 200 even when every part
+	 * was refused 401 (the token expired meanwhile), so the transport's own refresh-on-401 never
+	 * runs; parts refused 401 are retried once after this.
+	 */
+	refreshAuthorization?: () => Promise<void>;
 }
 
 interface BatchPartResponse {
@@ -105,8 +111,9 @@ async function sendBatch(
 
 /**
  * Fetches many messages through Gmail's batch endpoint, `batchSize` per HTTP call. A part that
- * was throttled or failed temporarily is retried alone (after Retry-After, or backoff); a message
- * deleted meanwhile maps to null; any other failure throws, as the single call would have.
+ * was throttled or failed temporarily is retried alone (after Retry-After, or backoff); parts
+ * refused 401 are retried once after `refreshAuthorization`; a message deleted meanwhile maps to
+ * null; any other failure throws, as the single call would have.
  */
 export async function fetchGmailMessages(
 	requester: ProviderRequester,
@@ -121,11 +128,13 @@ export async function fetchGmailMessages(
 		policy.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 	const unique = [...new Set(ids)];
 	const results = new Map<string, gmail_v1.Schema$Message | null>();
+	let refreshed = false;
 	for (let start = 0; start < unique.length; start += batchSize) {
 		let pending = unique.slice(start, start + batchSize);
-		for (let attempt = 1; pending.length > 0; attempt++) {
+		for (let attempt = 1; pending.length > 0; ) {
 			const answers = await sendBatch(requester, apiBaseUrl, pending, format);
 			const retry: string[] = [];
+			const unauthorized: string[] = [];
 			let retryError: ProviderHttpError | undefined;
 			for (const id of pending) {
 				const answer = answers.get(id);
@@ -144,15 +153,26 @@ export async function fetchGmailMessages(
 					answer?.body,
 					{ method: 'GET', url: `gmail/v1/users/me/messages/${id}` },
 				);
+				if (error.status === 401 && options.refreshAuthorization && !refreshed) {
+					unauthorized.push(id);
+					continue;
+				}
 				if (!isRetryable(error)) throw error;
 				retry.push(id);
 				retryError = error;
 			}
-			if (retry.length === 0 || !retryError) break;
-			const delay = retryDelayMs(retryError, attempt, policy);
-			if (attempt >= policy.maxAttempts || delay > policy.maxRetryAfterMs) throw retryError;
-			await sleep(delay);
-			pending = retry;
+			if (unauthorized.length > 0) {
+				// Once per call: a token refused again right after its refresh is not coming back.
+				await options.refreshAuthorization?.();
+				refreshed = true;
+			}
+			if (retryError) {
+				const delay = retryDelayMs(retryError, attempt, policy);
+				if (attempt >= policy.maxAttempts || delay > policy.maxRetryAfterMs) throw retryError;
+				await sleep(delay);
+				attempt++;
+			}
+			pending = [...unauthorized, ...retry];
 		}
 	}
 	return results;
