@@ -194,9 +194,21 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 			.api('/me/mailFolders/inbox/messages')
 			.filter('isRead eq false')
 			.top(1000)
-			.select('isRead')
+			.select('isRead,from')
 			.get()) as Page;
 		expect(unread.value.every((m) => m.isRead === false)).toBe(true);
+		const addressOf = (m: Record<string, unknown>) =>
+			(m.from as { emailAddress: { address: string } }).emailAddress.address;
+		const sender = addressOf(unread.value[0]);
+		const fromSender = (await graph
+			.api('/me/mailFolders/inbox/messages')
+			.filter(`isRead eq false and from/emailAddress/address eq '${sender.toUpperCase()}'`)
+			.top(1000)
+			.select('isRead,from')
+			.get()) as Page;
+		expect(fromSender.value.length).toBeGreaterThan(0);
+		expect(fromSender.value.every((m) => m.isRead === false && addressOf(m) === sender)).toBe(true);
+		expect(fromSender.value.length).toBeLessThan(unread.value.length);
 		await expectGraphError(
 			graph.api('/me/messages').filter("subject eq 'x'").get(),
 			400,

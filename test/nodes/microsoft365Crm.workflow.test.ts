@@ -13,6 +13,7 @@ import {
 	connectMicrosoftCredential,
 	GMAIL_SCOPES,
 } from '../support/providerCredentials';
+import { publishedWorkflow, resolveCredentialsByName } from '../support/publishedWorkflow';
 
 let emu: Emulator;
 let credential: StoredCredential;
@@ -718,5 +719,42 @@ describe('Microsoft 365 CRM node — new mail', () => {
 			subject: 'Fresh delivery',
 			isRead: false,
 		});
+	});
+});
+
+describe('Microsoft 365 CRM node — documented example', () => {
+	it('runs the example of docs/nodes/microsoft-365-crm.md as published: run twice, it replies once', async () => {
+		// The user's own credential, named as the example names it.
+		const account = await connectMicrosoftCredential(emu, {
+			id: 'users-microsoft-credential',
+			name: 'Microsoft 365 account',
+		});
+		const workflow = () =>
+			resolveCredentialsByName(publishedWorkflow('microsoft-365-crm.md'), [account]);
+		const owner = emu.sandbox.microsoftEmail;
+		const customer = { email: 'customer@example.com', name: 'Carla Customer' };
+		const unanswered = deliverGraphMessages(emu.state, owner, 2, { from: customer });
+		deliverGraphMessages(emu.state, owner, 1, { from: { email: 'someone@example.com' } });
+
+		const first = await runWorkflow(workflow(), { credentials: [account] });
+		expect(first.error).toBeUndefined();
+		expect(first.json('Customer Mail').map((r) => r.providerMessageId)).toEqual(
+			expect.arrayContaining(unanswered),
+		);
+		const replies = first.json('Reply') as unknown as EmailRecord[];
+		expect(replies.length).toBe(first.json('Customer Mail').length);
+		for (const reply of replies) {
+			expect(reply).toMatchObject({ direction: 'outgoing', to: [{ email: customer.email }] });
+			expect(reply.bodyText).toContain('we are on it');
+		}
+		expect(first.json('Mark Read').every((r) => r.isRead === true)).toBe(true);
+
+		emu.control.resetCalls();
+		const second = await runWorkflow(workflow(), { credentials: [account] });
+		expect(second.error).toBeUndefined();
+		expect(second.json('Customer Mail')).toEqual([]);
+		expect(second.json('Reply')).toEqual([]);
+		expect(emu.control.calls().byOperation['graph.messages.createReply']).toBeUndefined();
+		expect(emu.control.calls().byOperation['graph.messages.send']).toBeUndefined();
 	});
 });

@@ -10,6 +10,7 @@ import type { StoredCredential } from '../harness/credentialsHelper';
 import { crmNode, runWorkflow } from '../harness/runWorkflow';
 import { runActivePoll } from '../support/activePolling';
 import { connectMicrosoftCredential } from '../support/providerCredentials';
+import { publishedWorkflow, resolveCredentialsByName } from '../support/publishedWorkflow';
 
 let emu: Emulator;
 let credential: StoredCredential;
@@ -292,5 +293,28 @@ describe('Microsoft 365 CRM Trigger', () => {
 		await expect(trigger.poll()).rejects.toThrow(
 			/needs to be reconnected|reconnect the credential/,
 		);
+	});
+});
+
+describe('Microsoft 365 CRM Trigger — documented example', () => {
+	it('polls with the trigger of docs/nodes/microsoft-365-crm-trigger.md as published', async () => {
+		const account = await connectMicrosoftCredential(emu, {
+			id: 'users-microsoft-credential',
+			name: 'Microsoft 365 account',
+		});
+		const workflow = resolveCredentialsByName(publishedWorkflow('microsoft-365-crm-trigger.md'), [
+			account,
+		]);
+		// The If and HTTP Request nodes after it are n8n's own; the trigger is what the page documents.
+		const trigger = workflow.nodes.find((node) => node.type.endsWith('.microsoft365CrmTrigger'))!;
+		const staticData: IDataObject = {};
+		const poll = () => runActivePoll(trigger, { credentials: [account], staticData });
+		expect((await poll()).response).toBeNull();
+		const delivered = deliver(2, { subject: 'For the CRM' });
+		const emitted = await poll();
+		expect(emitted.error).toBeUndefined();
+		expect(emitted.items.map((item) => item.json.providerMessageId)).toEqual(delivered);
+		expect(emitted.items[0].json).toMatchObject({ isBulk: expect.any(Boolean) });
+		expect((await poll()).response).toBeNull();
 	});
 });

@@ -475,6 +475,8 @@ export function matchesFilter(account: Account, view: MessageView, filter: Messa
 		return false;
 	if (filter.internetMessageId !== undefined && view.internetMessageId !== filter.internetMessageId)
 		return false;
+	if (filter.fromAddress !== undefined && view.from?.email.toLowerCase() !== filter.fromAddress)
+		return false;
 	if (
 		filter.conversationId !== undefined &&
 		conversationId(account.id, view.threadKey) !== filter.conversationId

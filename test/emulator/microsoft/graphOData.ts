@@ -98,6 +98,8 @@ export interface MessageFilter {
 	isDraft?: boolean;
 	conversationId?: string;
 	internetMessageId?: string;
+	/** `from/emailAddress/address eq '…'` (compared without case, as Exchange does). */
+	fromAddress?: string;
 	/** $search terms: every one must match (property: subject, from, to, body, or any). */
 	search?: SearchTerm[];
 }
@@ -169,13 +171,15 @@ function parseString(raw: string): string {
 	return match[1].replace(/''/g, "'");
 }
 
-/** `receivedDateTime ge/gt/le/lt`, `isRead eq`, `hasAttachments eq`, `isDraft eq`, `conversationId eq`, `internetMessageId eq`, joined by `and`. */
+/** `receivedDateTime ge/gt/le/lt`, `isRead eq`, `hasAttachments eq`, `isDraft eq`, `conversationId eq`, `internetMessageId eq`, `from/emailAddress/address eq`, joined by `and`. */
 export function parseMessageFilter(raw: string | null): MessageFilter {
 	const filter: MessageFilter = {};
 	if (!raw || !raw.trim()) return filter;
 	const clauses = raw.trim().split(/\s+and\s+/i);
 	for (const clause of clauses) {
-		const match = /^\(?\s*([A-Za-z]+)\s+(eq|ne|ge|gt|le|lt)\s+(.+?)\s*\)?$/i.exec(clause.trim());
+		const match = /^\(?\s*([A-Za-z]+(?:\/[A-Za-z]+)*)\s+(eq|ne|ge|gt|le|lt)\s+(.+?)\s*\)?$/i.exec(
+			clause.trim(),
+		);
 		if (!match) throw badRequest(`Invalid filter clause: ${clause}`, 'BadRequest');
 		const property = match[1].toLowerCase();
 		const op = match[2].toLowerCase();
@@ -196,6 +200,9 @@ export function parseMessageFilter(raw: string | null): MessageFilter {
 			if (property === 'isread') filter.isRead = value;
 			else if (property === 'hasattachments') filter.hasAttachments = value;
 			else filter.isDraft = value;
+		} else if (property === 'from/emailaddress/address') {
+			if (op !== 'eq') throw badRequest(`Unsupported operator '${op}' for ${match[1]}.`);
+			filter.fromAddress = parseString(literal).toLowerCase();
 		} else if (property === 'conversationid' || property === 'internetmessageid') {
 			if (op !== 'eq') throw badRequest(`Unsupported operator '${op}' for ${match[1]}.`);
 			if (property === 'conversationid') filter.conversationId = parseString(literal);
