@@ -105,12 +105,6 @@ export {
 	toGmailNewMailState,
 	type GmailNewMailState,
 } from './providers/google/gmailNewMail';
-export {
-	listGmailAddedMessages,
-	GmailHistoryExpiredError,
-	type GmailAddedMessage,
-	type GmailHistoryChanges,
-} from './providers/google/gmailHistory';
 export { GraphSession, graphPathSegment, type GraphPage } from './providers/microsoft/graphSession';
 export {
 	GRAPH_MESSAGE_SELECT,

@@ -6,7 +6,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { getLabels } from '../GmailCrm/v1/methods/loadOptions';
+import { getLabels } from '../shared/gmailLabels';
 import { googleAuthenticationProperty, googleCredentials } from '../shared/googleAuthentication';
 import { pollGmail, type GmailTriggerSettings } from './gmailTriggerPoll';
 

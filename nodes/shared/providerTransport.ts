@@ -10,6 +10,7 @@ import {
 	ProviderHttpError,
 	normalizeHeaders,
 	retryingRequester,
+	type ProviderRequest,
 	type ProviderRequester,
 	type RetryPolicy,
 } from '../../core';
@@ -35,18 +36,9 @@ function parseErrorBody(data: unknown): unknown {
 	return data;
 }
 
-/**
- * The provider requester of a node: every request goes through n8n's
- * httpRequestWithAuthentication, so n8n signs it with the credential and — for OAuth2 — refreshes
- * an expired token and saves the new one. Error answers become ProviderHttpError; temporary and
- * throttling failures are retried (honouring Retry-After) under the policy.
- */
-export function n8nRequester(
-	context: RequestContext,
-	credentialType: string,
-	policy?: RetryPolicy,
-): ProviderRequester {
-	const send: ProviderRequester = async (request) => {
+/** One request through n8n's httpRequestWithAuthentication, without retries. */
+function n8nSender(context: RequestContext, credentialType: string): ProviderRequester {
+	return async (request) => {
 		const headers: IDataObject = { ...request.headers };
 		let body = request.body as IHttpRequestOptions['body'];
 		const isJsonBody = body !== undefined && !Buffer.isBuffer(body) && typeof body === 'object';
@@ -117,5 +109,44 @@ export function n8nRequester(
 			throw error;
 		}
 	};
-	return retryingRequester(send, policy);
+}
+
+/**
+ * The provider requester of a node: every request goes through n8n's
+ * httpRequestWithAuthentication, so n8n signs it with the credential and — for OAuth2 — refreshes
+ * an expired token and saves the new one. Error answers become ProviderHttpError; temporary and
+ * throttling failures are retried (honouring Retry-After) under the policy.
+ */
+export function n8nRequester(
+	context: RequestContext,
+	credentialType: string,
+	policy?: RetryPolicy,
+): ProviderRequester {
+	return retryingRequester(n8nSender(context, credentialType), policy);
+}
+
+/**
+ * Has n8n refresh the credential's access token when a provider refused it inside an answer that
+ * was itself a success (a batch whose parts came back 401), which n8n cannot see. It sends `probe`
+ * — one cheap authenticated call — through n8n: an expired token gets its 401 there, so n8n
+ * refreshes and saves the token exactly as for any request, and the caller retries with the new
+ * one. A refresh that fails (the grant was revoked) throws n8n's "reconnect" error.
+ */
+export function n8nAuthorizationRefresher(
+	context: RequestContext,
+	credentialType: string,
+	probe: ProviderRequest,
+): () => Promise<void> {
+	const send = n8nSender(context, credentialType);
+	return async () => {
+		try {
+			await send(probe);
+		} catch (error) {
+			// The probe itself failing otherwise (throttled, …) leaves the token as it is: the
+			// retried calls then tell what is wrong.
+			if (error instanceof ProviderHttpError) return;
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
+		}
+	};
 }

@@ -10,7 +10,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import type { GeneratedMessage } from '../emulator/generator';
 import { deliverGmailMessages } from '../emulator/google/gmail';
 import { GmailMailboxState } from '../emulator/google/gmailMailbox';
-import type { StoredCredential } from '../harness/credentialsHelper';
+import { TestCredentialsHelper, type StoredCredential } from '../harness/credentialsHelper';
 import { chain, crmNode, runWorkflow, type WorkflowDefinition } from '../harness/runWorkflow';
 import { connectGoogleCredential, GMAIL_SCOPES } from '../support/providerCredentials';
 
@@ -110,6 +110,23 @@ describe('Gmail CRM node — message: send', () => {
 		const stored = await parseMime(mailboxState().view(record.providerMessageId)!.raw());
 		const original = await parseMime(mailboxState().view(withAttachment.id)!.raw());
 		expect(stored.attachments[0].content.equals(original.attachments[0].content)).toBe(true);
+	});
+
+	it("names the sender with the account's display name from its send-as settings", async () => {
+		emu.control.resetCalls();
+		const result = await run(
+			gmailNode(
+				{ resource: 'message', operation: 'send', to: 'a@example.com', text: 'One' },
+				'First',
+			),
+			gmailNode({ resource: 'message', operation: 'send', to: 'b@example.com', text: 'Two' }),
+		);
+		expect(result.error).toBeUndefined();
+		const sandboxName = emu.state.accounts.get(owner)!.name;
+		for (const name of ['First', 'Gmail CRM'])
+			expect(result.json(name)[0].from).toEqual({ name: sandboxName, email: owner });
+		// Read once per node execution, not once per message.
+		expect(emu.control.calls().byOperation['gmail.users.settings.sendAs.list']).toBe(2);
 	});
 
 	it('tells the user which permission is missing when the credential may only read', async () => {
@@ -247,6 +264,26 @@ describe('Gmail CRM node — message: get many', () => {
 	});
 });
 
+describe('Gmail CRM node — access token expiring during an execution', () => {
+	it('refreshes the token once when the batched fetch is refused with it, and returns every message', async () => {
+		emu.control.inject({
+			operation: 'gmail.users.messages.list',
+			afterAnswer: () => {
+				emu.control.advanceClock(2 * 3600 * 1000); // every token issued so far expires
+			},
+		});
+		const helper = new TestCredentialsHelper();
+		const result = await runWorkflow(
+			chain(gmailNode({ resource: 'message', operation: 'getMany', limit: 60 })),
+			{ credentials: [credential], credentialsHelper: helper },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Gmail CRM')).toHaveLength(60);
+		expect(helper.tokenUpdates).toHaveLength(1);
+		credential = helper.credentials.get(credential.id)!; // what n8n saved
+	});
+});
+
 describe('Gmail CRM node — labels and read state', () => {
 	it('adds and removes labels and marks read and unread, outputting the record afterwards', async () => {
 		const target = sandboxMessage(
@@ -267,6 +304,41 @@ describe('Gmail CRM node — labels and read state', () => {
 		expect((await step({ operation: 'markAsRead' })).isRead).toBe(true);
 		expect(mailboxState().view(target.id)!.labelIds).not.toContain('UNREAD');
 		expect((await step({ operation: 'markAsUnread' })).isRead).toBe(false);
+	});
+
+	it('refuses labels Gmail does not have, naming them, with one label list per execution', async () => {
+		emu.control.resetCalls();
+		const adding = await run(
+			gmailNode({ resource: 'message', operation: 'getMany', limit: 2 }, 'List'),
+			gmailNode(
+				{
+					resource: 'message',
+					operation: 'addLabels',
+					messageId: '={{ $json.providerMessageId }}',
+					labelIds: ['STARRED', 'Label_404'],
+				},
+				'Gmail CRM',
+				{ onError: 'continueRegularOutput' },
+			),
+		);
+		expect(adding.error).toBeUndefined();
+		expect(adding.json('Gmail CRM')).toEqual([
+			{ error: "Gmail has no label 'Label_404' — choose one from the list" },
+			{ error: "Gmail has no label 'Label_404' — choose one from the list" },
+		]);
+		expect(emu.control.calls().byOperation['gmail.users.labels.list']).toBe(1);
+		expect(emu.control.calls().byOperation['gmail.users.messages.modify']).toBeUndefined();
+
+		const searching = await run(
+			gmailNode({
+				resource: 'message',
+				operation: 'getMany',
+				filters: { labelIds: ['Label_gone', 'INBOX', 'Label_9'] },
+			}),
+		);
+		expect(searching.error?.message).toBe(
+			"Gmail has no labels 'Label_gone', 'Label_9' — choose them from the list",
+		);
 	});
 
 	it('lists the labels of the mailbox', async () => {
@@ -305,6 +377,33 @@ describe('Gmail CRM node — thread: get', () => {
 	});
 });
 
+describe('Gmail CRM node — what was not found', () => {
+	it('names the message or thread Gmail does not have', async () => {
+		const missing = 'ffffffffffff0000';
+		const message = `Gmail has no message '${missing}' (or the account cannot see it)`;
+		for (const parameters of [
+			{ resource: 'message', operation: 'get', messageId: missing },
+			{ resource: 'message', operation: 'reply', messageId: missing, text: 'Hi' },
+			{ resource: 'message', operation: 'addLabels', messageId: missing, labelIds: ['STARRED'] },
+			{ resource: 'message', operation: 'removeLabels', messageId: missing, labelIds: ['STARRED'] },
+			{ resource: 'message', operation: 'markAsRead', messageId: missing },
+			{ resource: 'message', operation: 'markAsUnread', messageId: missing },
+		]) {
+			const result = await run(gmailNode(parameters));
+			expect([parameters.operation, result.error?.message]).toEqual([
+				parameters.operation,
+				message,
+			]);
+		}
+		const thread = await run(
+			gmailNode({ resource: 'thread', operation: 'get', threadId: missing }),
+		);
+		expect(thread.error?.message).toBe(
+			`Gmail has no thread '${missing}' (or the account cannot see it)`,
+		);
+	});
+});
+
 describe('Gmail CRM node — continue on fail', () => {
 	it('keeps every item paired with its input when one item fails', async () => {
 		const result = await run(
@@ -324,7 +423,9 @@ describe('Gmail CRM node — continue on fail', () => {
 		const output = result.output('Gmail CRM');
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[0].json.providerMessageId).toBe(listed[0]);
-		expect(output[1].json.error).toMatch(/Google found no such item/);
+		expect(output[1].json.error).toBe(
+			"Gmail has no message 'ffffffffffff0000' (or the account cannot see it)",
+		);
 		expect(output[2].json.providerMessageId).toBe(listed[2]);
 	});
 });

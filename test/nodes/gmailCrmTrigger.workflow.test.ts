@@ -6,7 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { composeMime, emailRecordSchema } from '../../core';
 import { startEmulator, type Emulator } from '../emulator';
 import { deliverGmailMessages } from '../emulator/google/gmail';
-import type { StoredCredential } from '../harness/credentialsHelper';
+import { GmailMailboxState } from '../emulator/google/gmailMailbox';
+import { TestCredentialsHelper, type StoredCredential } from '../harness/credentialsHelper';
 import { chain, crmNode, runWorkflow } from '../harness/runWorkflow';
 import { runActivePoll } from '../support/activePolling';
 import { connectGoogleCredential, GMAIL_SCOPES } from '../support/providerCredentials';
@@ -261,5 +262,111 @@ describe('Gmail CRM Trigger', () => {
 		expect(copy(staticData)).toEqual(before);
 		credential = await connectGoogleCredential(emu, 'gmailCrmOAuth2Api', GMAIL_SCOPES);
 		expect(ids((await poll(staticData)).items)).toHaveLength(2);
+	});
+	it('emits a message that arrives while the activation poll runs, once, on the next poll', async () => {
+		const staticData: IDataObject = {};
+		let arrived: string | undefined;
+		// Delivered right after the mailbox's historyId was read: newer than the stored cursor.
+		emu.control.inject({
+			operation: 'gmail.users.getProfile',
+			afterAnswer: () => {
+				arrived = deliverRaw('Arrived during activation', ['INBOX', 'UNREAD']);
+			},
+		});
+		expect((await poll(staticData)).response).toBeNull();
+		expect(arrived).toBeDefined();
+		expect(ids((await poll(staticData)).items)).toEqual([arrived]);
+		expect((await poll(staticData)).response).toBeNull();
+	});
+
+	it('refreshes an access token that expires in the middle of a batch once, and still emits everything', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData);
+		const delivered = deliver(20);
+		emu.control.inject({
+			operation: 'gmail.users.messages.get',
+			after: 10,
+			afterAnswer: () => {
+				emu.control.advanceClock(2 * 3600 * 1000); // every token issued so far expires
+			},
+		});
+		const helper = new TestCredentialsHelper();
+		const result = await runActivePoll(triggerNode(), {
+			credentials: [credential],
+			staticData,
+			credentialsHelper: helper,
+		});
+		expect(result.error).toBeUndefined();
+		expect(ids(result.items)).toEqual(delivered);
+		expect(helper.tokenUpdates).toHaveLength(1);
+		credential = helper.credentials.get(credential.id)!; // what n8n saved
+		expect((await poll(staticData)).response).toBeNull();
+	});
+
+	it('says reconnect when the grant is revoked in the middle of a poll, and keeps the cursor', async () => {
+		const staticData: IDataObject = {};
+		await poll(staticData);
+		deliver(3);
+		const before = copy(staticData);
+		emu.control.inject({
+			operation: 'gmail.users.history.list',
+			afterAnswer: () => {
+				emu.control.revokeGrants(owner);
+			},
+		});
+		const result = await runActivePoll(triggerNode(), { credentials: [credential], staticData });
+		expect(result.error?.message).toMatch(/reconnect/i);
+		expect(copy(staticData)).toEqual(before);
+		credential = await connectGoogleCredential(emu, 'gmailCrmOAuth2Api', GMAIL_SCOPES);
+		expect(ids((await poll(staticData)).items)).toHaveLength(3);
+	});
+
+	it('refuses a label Gmail does not have, on activation and on every later poll', async () => {
+		const fresh: IDataObject = {};
+		const refused = await runActivePoll(triggerNode({ labelIds: ['INBOX', 'Label_404'] }), {
+			credentials: [credential],
+			staticData: fresh,
+		});
+		expect(refused.error?.message).toBe(
+			"Gmail has no label 'Label_404' — choose one from the list",
+		);
+		expect(copy(fresh)).toEqual({});
+
+		const staticData: IDataObject = {};
+		await poll(staticData, { labelIds: ['INBOX'] });
+		const before = copy(staticData);
+		deliver(2);
+		emu.control.resetCalls();
+		const later = await runActivePoll(
+			triggerNode({ labelIds: ['Label_9', 'INBOX', 'Label_gone'] }),
+			{
+				credentials: [credential],
+				staticData,
+			},
+		);
+		expect(later.error?.message).toBe(
+			"Gmail has no labels 'Label_9', 'Label_gone' — choose them from the list",
+		);
+		expect(emu.control.calls().byOperation['gmail.users.labels.list']).toBe(1);
+		expect(copy(staticData)).toEqual(before);
+		expect(ids((await poll(staticData, { labelIds: ['INBOX'] })).items)).toHaveLength(2);
+	});
+	it('carries on from the state an earlier version of the trigger kept', async () => {
+		const mailboxState = GmailMailboxState.of(emu.state.accounts.get(owner)!);
+		const staticData: IDataObject = {
+			'node:Gmail CRM Trigger': {
+				historyId: String(mailboxState.historyId),
+				lastInternalDate: emu.control.now(),
+				recentIds: [],
+			},
+		};
+		const delivered = deliver(3);
+		expect(ids((await poll(staticData)).items)).toEqual(delivered);
+		expect(Object.keys(staticData['node:Gmail CRM Trigger'] as IDataObject).sort()).toEqual([
+			'cursor',
+			'recentIds',
+			'watermark',
+		]);
+		expect((await poll(staticData)).response).toBeNull();
 	});
 });

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../shared/forEachItem';
-import { gmailConnection } from '../../transport';
+import { gmailConnection } from '../../../../shared/gmailConnection';
 
 export const description: INodeProperties[] = [];
 

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../shared/forEachItem';
-import { fetchMessageItem } from '../../helpers/records';
-import { gmailConnection } from '../../transport';
+import { gmailConnection, messageNotFound } from '../../../../shared/gmailConnection';
+import { fetchMessageItem } from '../../../../shared/gmailItems';
 
 export const description: INodeProperties[] = [
 	{
@@ -19,7 +19,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await gmailConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'gmail.readonly' },
+		{
+			provider: 'Google',
+			permission: 'gmail.readonly',
+			notFound: (itemIndex) =>
+				messageNotFound(this.getNodeParameter('messageId', itemIndex) as string),
+		},
 		async (itemIndex) => [
 			await fetchMessageItem(
 				this,

@@ -2,29 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { listGmailMessageIds } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { fetchMessageItems } from '../../helpers/records';
-import { gmailConnection } from '../../transport';
+import { gmailConnection } from '../../../../shared/gmailConnection';
+import { fetchMessageItems } from '../../../../shared/gmailItems';
+import { assertGmailLabels } from '../../../../shared/gmailLabels';
+import { readLimit, returnAllLimitProperties } from '../../../../shared/returnAllLimit';
 
 const show = { resource: ['message'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllLimitProperties(show),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -76,17 +62,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		this,
 		{ provider: 'Google', permission: 'gmail.readonly' },
 		async (itemIndex) => {
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const filters = this.getNodeParameter('filters', itemIndex, {}) as {
 				includeSpamTrash?: boolean;
 				labelIds?: string[];
 				q?: string;
 			};
+			await assertGmailLabels(this.getNode(), connection, filters.labelIds ?? [], itemIndex);
 			const ids = await listGmailMessageIds(connection.gmail, {
 				q: filters.q,
 				labelIds: filters.labelIds,
 				includeSpamTrash: filters.includeSpamTrash,
-				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+				limit: readLimit(this, itemIndex),
 			});
 			return await fetchMessageItems(
 				this,

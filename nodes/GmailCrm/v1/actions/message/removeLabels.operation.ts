@@ -17,8 +17,12 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await modifyLabels(this, (itemIndex) => {
-		const labelIds = this.getNodeParameter('labelIds', itemIndex, []) as string[];
-		return { add: [], remove: labelIds };
-	});
+	return await modifyLabels(
+		this,
+		(itemIndex) => {
+			const labelIds = this.getNodeParameter('labelIds', itemIndex, []) as string[];
+			return { add: [], remove: labelIds };
+		},
+		true,
+	);
 }

@@ -3,15 +3,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import {
 	composeMime,
 	parseAddressList,
+	replyRecipients,
 	replyReferences,
 	replySubject,
-	type EmailAddress,
 } from '../../../../../core';
-import { toNodeError } from '../../../../shared/providerErrors';
-import { attachmentsFromBinary, messageBodies } from '../../helpers/compose';
+import { attachmentsFromBinary } from '../../../../shared/binaryAttachments';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { sentMessageItem } from '../../helpers/records';
-import { gmailConnection } from '../../transport';
+import { gmailConnection, messageNotFound } from '../../../../shared/gmailConnection';
+import { sentMessageItem } from '../../../../shared/gmailItems';
+import { toNodeError } from '../../../../shared/providerErrors';
+import { messageBodies } from '../../helpers/compose';
 import type { SendOptions } from './send.operation';
 
 const show = { resource: ['message'], operation: ['reply'] };
@@ -76,16 +77,6 @@ const REPLY_HEADERS = [
 	'In-Reply-To',
 ];
 
-function withoutAddresses(list: EmailAddress[], excluded: string[]): EmailAddress[] {
-	const seen = new Set(excluded.map((email) => email.toLowerCase()));
-	return list.filter((address) => {
-		const key = address.email.toLowerCase();
-		if (seen.has(key)) return false;
-		seen.add(key);
-		return true;
-	});
-}
-
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
 	return await forEachItem(
@@ -108,26 +99,28 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				throw toNodeError(this.getNode(), error, {
 					provider: 'Google',
 					permission: 'gmail.readonly',
+					notFound: messageNotFound(messageId),
 					itemIndex,
 				});
 			}
 			const header = (name: string) =>
 				original.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())
 					?.value ?? null;
-			const owner = await connection.ownerEmail();
-			const from = parseAddressList(header('From'));
-			const originalTo = parseAddressList(header('To'));
-			// Answering one's own message continues the conversation with its recipients.
-			const ownMessage =
-				(original.labelIds ?? []).includes('SENT') || from[0]?.email.toLowerCase() === owner;
-			const replyTo = parseAddressList(header('Reply-To'));
-			const to = ownMessage ? originalTo : replyTo.length ? replyTo : from;
-			const cc = withoutAddresses(
-				[
-					...(options.replyToAll ? [...originalTo, ...parseAddressList(header('Cc'))] : []),
-					...parseAddressList(options.cc),
-				],
-				[owner, ...to.map((address) => address.email)],
+			const { email: owner, senderNames } = await connection.account.owner();
+			const { to, cc } = replyRecipients(
+				{
+					from: parseAddressList(header('From')),
+					to: parseAddressList(header('To')),
+					cc: parseAddressList(header('Cc')),
+					replyTo: parseAddressList(header('Reply-To')),
+					sentByAccount: (original.labelIds ?? []).includes('SENT'),
+				},
+				{
+					// The addresses the account sends as are its own too.
+					ownAddresses: [owner, ...Object.keys(senderNames ?? {})],
+					replyToAll: options.replyToAll,
+					cc: parseAddressList(options.cc),
+				},
 			);
 			const originalMessageId = header('Message-ID');
 			const { raw } = composeMime({

@@ -6,10 +6,11 @@ import {
 } from 'n8n-workflow';
 
 import { composeMime, parseAddressList } from '../../../../../core';
-import { attachmentsFromBinary, messageBodies } from '../../helpers/compose';
+import { attachmentsFromBinary } from '../../../../shared/binaryAttachments';
 import { forEachItem } from '../../../../shared/forEachItem';
-import { sentMessageItem } from '../../helpers/records';
-import { gmailConnection } from '../../transport';
+import { gmailConnection } from '../../../../shared/gmailConnection';
+import { sentMessageItem } from '../../../../shared/gmailItems';
+import { messageBodies } from '../../helpers/compose';
 import { bodyProperties } from './common.descriptions';
 
 const show = { resource: ['message'], operation: ['send'] };

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../../shared/forEachItem';
-import { fetchMessageItems } from '../../helpers/records';
-import { gmailConnection } from '../../transport';
+import { gmailConnection, threadNotFound } from '../../../../shared/gmailConnection';
+import { fetchMessageItems } from '../../../../shared/gmailItems';
 
 const show = { resource: ['thread'], operation: ['get'] };
 
@@ -31,7 +31,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const connection = await gmailConnection(this);
 	return await forEachItem(
 		this,
-		{ provider: 'Google', permission: 'gmail.readonly' },
+		{
+			provider: 'Google',
+			permission: 'gmail.readonly',
+			notFound: (itemIndex) =>
+				threadNotFound(this.getNodeParameter('threadId', itemIndex) as string),
+		},
 		async (itemIndex) => {
 			// threads.get has no raw format: list the ids, then fetch the raw messages in batches.
 			const { data } = await connection.gmail.users.threads.get({

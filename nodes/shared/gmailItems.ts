@@ -4,23 +4,25 @@ import {
 	classifyProviderError,
 	fetchGmailMessages,
 	gmailRawMessageToRecord,
-} from '../../../../core';
-import { toNodeError } from '../../../shared/providerErrors';
-import type { GmailConnection } from '../transport';
+	type EmailRecord,
+	type GmailOwner,
+	type ParsedAttachment,
+} from '../../core';
+import type { GmailConnection } from './gmailConnection';
+import { toNodeError } from './providerErrors';
 
 /** A Gmail API message resource. */
 type GmailMessage = Parameters<typeof gmailRawMessageToRecord>[0];
 
-/** A Gmail message fetched with format=raw as an output item: the email record, attachments as binary. */
-export async function messageToItem(
+/** An email record as an output item, its attachments as binary data when asked. */
+export async function recordToItem(
 	context: IExecuteFunctions | IPollFunctions,
-	message: GmailMessage,
-	ownerEmail: string,
+	record: EmailRecord,
+	attachments: ParsedAttachment[] | undefined,
 	downloadAttachments: boolean,
 ): Promise<INodeExecutionData> {
-	const { record, attachments } = await gmailRawMessageToRecord(message, ownerEmail);
 	const item: INodeExecutionData = { json: record };
-	if (downloadAttachments && attachments.length) {
+	if (downloadAttachments && attachments?.length) {
 		item.binary = {};
 		for (const [index, attachment] of attachments.entries()) {
 			item.binary[`attachment_${index}`] = await context.helpers.prepareBinaryData(
@@ -31,6 +33,17 @@ export async function messageToItem(
 		}
 	}
 	return item;
+}
+
+/** A Gmail message fetched with format=raw as an output item: the email record, attachments as binary. */
+export async function messageToItem(
+	context: IExecuteFunctions | IPollFunctions,
+	message: GmailMessage,
+	owner: GmailOwner,
+	downloadAttachments: boolean,
+): Promise<INodeExecutionData> {
+	const { record, attachments } = await gmailRawMessageToRecord(message, owner);
+	return await recordToItem(context, record, attachments, downloadAttachments);
 }
 
 /**
@@ -44,8 +57,10 @@ export async function fetchMessageItems(
 	downloadAttachments: boolean,
 ): Promise<INodeExecutionData[]> {
 	if (ids.length === 0) return [];
-	const fetched = await fetchGmailMessages(connection.requester, connection.apiBaseUrl, ids);
-	const owner = await connection.ownerEmail();
+	const fetched = await fetchGmailMessages(connection.requester, connection.apiBaseUrl, ids, {
+		refreshAuthorization: connection.refreshAuthorization,
+	});
+	const owner = await connection.account.owner();
 	const items: INodeExecutionData[] = [];
 	for (const id of ids) {
 		const message = fetched.get(id);
@@ -66,7 +81,7 @@ export async function fetchMessageItem(
 		id,
 		format: 'raw',
 	});
-	return await messageToItem(context, data, await connection.ownerEmail(), downloadAttachments);
+	return await messageToItem(context, data, await connection.account.owner(), downloadAttachments);
 }
 
 /**
