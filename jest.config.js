@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-	testEnvironment: 'node',
+	// Node's environment, failing a test file that leaves a server, socket, child or timer running.
+	testEnvironment: '<rootDir>/test/setup/handleCheckingEnvironment.cjs',
 	roots: ['<rootDir>/test', '<rootDir>/core'],
 	testMatch: ['**/*.test.ts'],
 	transform: {

@@ -1,10 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /** The Return All / Limit pair every list operation shows (the n8n convention), for `show`. */
-export function returnAllLimitProperties(
-	show: Record<string, string[]>,
-	defaultLimit = 50,
-): INodeProperties[] {
+export function returnAllLimitProperties(show: Record<string, string[]>): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -19,7 +16,7 @@ export function returnAllLimitProperties(
 			name: 'limit',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: defaultLimit,
+			default: 50,
 			description: 'Max number of results to return',
 			displayOptions: { show: { ...show, returnAll: [false] } },
 		},
@@ -27,11 +24,7 @@ export function returnAllLimitProperties(
 }
 
 /** The limit the item asks for: undefined when it wants every result. */
-export function readLimit(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	defaultLimit = 50,
-): number | undefined {
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
-	return context.getNodeParameter('limit', itemIndex, defaultLimit) as number;
+	return context.getNodeParameter('limit', itemIndex, 50) as number;
 }

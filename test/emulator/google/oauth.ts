@@ -63,6 +63,7 @@ export const GOOGLE_SCOPES: string[] = [
 		'calendars',
 	].map((s) => `${AUTH}calendar.${s}`),
 	`${AUTH}adwords`,
+	`${AUTH}datamanager`,
 	`${AUTH}youtube`,
 	`${AUTH}youtube.readonly`,
 	`${AUTH}youtube.force-ssl`,
