@@ -1,6 +1,7 @@
 // Builds the package into dist/: nodes and credentials through TypeScript, the engine (core/ with
 // knex, pg, zod and the provider clients) as one esbuild bundle that every node requires, icons and
-// codex files, the widget bundle, and the workflow templates.
+// codex files, the widget bundle, the workflow templates, and THIRD_PARTY_NOTICES for the packages
+// the bundles carry.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,6 +25,27 @@ const UNUSED_DRIVERS = [
 	'pg-query-stream',
 ];
 
+/** The bundles' esbuild metafiles by output file, read by writeThirdPartyNotices. */
+const bundleMetafiles = new Map();
+
+/** The engine bundle's esbuild options (the licences test bundles with these too). */
+function engineBundleOptions() {
+	return {
+		entryPoints: [path.join(root, 'core/index.ts')],
+		outfile: path.join(dist, 'core/index.js'),
+		bundle: true,
+		platform: 'node',
+		target: 'node24',
+		format: 'cjs',
+		external: UNUSED_DRIVERS,
+		// The bundled packages' licence comments stay in the file; their full texts are in
+		// THIRD_PARTY_NOTICES.
+		legalComments: 'eof',
+		metafile: true,
+		logLevel: 'warning',
+	};
+}
+
 function clean(done) {
 	fs.rmSync(dist, { recursive: true, force: true });
 	done();
@@ -45,17 +67,8 @@ async function bundleEngine() {
 	// tsc emitted core/ file by file as the nodes import it; replace that with one bundle.
 	fs.rmSync(path.join(dist, 'core'), { recursive: true, force: true });
 	const esbuild = require('esbuild');
-	await esbuild.build({
-		entryPoints: [path.join(root, 'core/index.ts')],
-		outfile: path.join(dist, 'core/index.js'),
-		bundle: true,
-		platform: 'node',
-		target: 'node24',
-		format: 'cjs',
-		external: UNUSED_DRIVERS,
-		legalComments: 'none',
-		logLevel: 'warning',
-	});
+	const engine = await esbuild.build(engineBundleOptions());
+	bundleMetafiles.set('dist/core/index.js', engine.metafile);
 	// The provider base URLs, alone: credentials import them without loading the engine.
 	await esbuild.build({
 		entryPoints: [path.join(root, 'core/providers/endpoints.ts')],
@@ -71,7 +84,7 @@ async function bundleWidgets() {
 	const entry = path.join(root, 'widgets/index.ts');
 	if (!fs.existsSync(entry)) return;
 	const esbuild = require('esbuild');
-	await esbuild.build({
+	const widgets = await esbuild.build({
 		entryPoints: [entry],
 		outfile: path.join(dist, 'widgets/crm-connect.js'),
 		bundle: true,
@@ -79,8 +92,11 @@ async function bundleWidgets() {
 		format: 'esm',
 		target: 'es2022',
 		tsconfig: path.join(root, 'widgets/tsconfig.json'),
+		legalComments: 'eof',
+		metafile: true,
 		logLevel: 'warning',
 	});
+	bundleMetafiles.set('dist/widgets/crm-connect.js', widgets.metafile);
 }
 
 function copyIcons() {
@@ -101,10 +117,142 @@ function copyWorkflows() {
 	return src('workflows/**/*.json', { base: root, cwd: root, allowEmpty: true }).pipe(dest(dist));
 }
 
+function recordInputs(done) {
+	// `npm start` rebuilds only when a source changed since this build.
+	require('./scripts/buildFingerprint.cjs').writeBuildStamp();
+	done();
+}
+
+/**
+ * The package folders whose code a metafile shows in a bundle (a nested copy of a package at
+ * another version counts apart).
+ */
+function bundledPackageFolders(metafile) {
+	const folders = new Set();
+	for (const input of Object.keys(metafile.inputs)) {
+		const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replaceAll('\\', '/'));
+		if (match) folders.add(path.resolve(root, match[1]));
+	}
+	return [...folders];
+}
+
+const LICENCE_FILE = /^(licen[cs]e|copying)([-.].*)?$/i;
+const NOTICE_FILE = /^notice([-.].*)?$/i;
+
+/** A README's licence section (its heading to the next heading), for packages with no licence file. */
+function readmeLicence(folder) {
+	const readme = fs.readdirSync(folder).find((file) => /^readme(\..*)?$/i.test(file));
+	if (!readme) return undefined;
+	const lines = fs.readFileSync(path.join(folder, readme), 'utf8').split(/\r?\n/);
+	const isHeading = (index) =>
+		/^#{1,6}\s/.test(lines[index]) || /^(=+|-+)\s*$/.test(lines[index + 1] ?? '');
+	const start = lines.findIndex(
+		(line, index) => isHeading(index) && /licen[cs]e/i.test(line.replace(/^#+\s*/, '')),
+	);
+	if (start < 0) return undefined;
+	const bodyStart = /^#/.test(lines[start]) ? start + 1 : start + 2;
+	let end = bodyStart;
+	while (end < lines.length && !isHeading(end)) end++;
+	return lines.slice(bodyStart, end).join('\n').trim() || undefined;
+}
+
+function licenceOf(manifest) {
+	const declared = manifest.license ?? manifest.licenses;
+	if (typeof declared === 'string') return declared;
+	if (Array.isArray(declared)) return declared.map((entry) => entry.type ?? entry).join(' OR ');
+	return declared?.type;
+}
+
+/**
+ * dist/THIRD_PARTY_NOTICES: every package the bundles carry (from their metafiles) with its
+ * version, licence, and licence text and notices as the package ships them (its LICENSE and NOTICE
+ * files, else the licence section of its README). A package with neither fails the build.
+ */
+function writeThirdPartyNotices(done) {
+	const byFolder = new Map();
+	for (const [bundle, metafile] of bundleMetafiles) {
+		for (const folder of bundledPackageFolders(metafile)) {
+			const entry = byFolder.get(folder) ?? { folder, bundles: [] };
+			entry.bundles.push(bundle);
+			byFolder.set(folder, entry);
+		}
+	}
+	const entries = [...byFolder.values()].map((entry) => {
+		const manifest = JSON.parse(fs.readFileSync(path.join(entry.folder, 'package.json'), 'utf8'));
+		const texts = fs
+			.readdirSync(entry.folder)
+			.sort()
+			.filter((file) => LICENCE_FILE.test(file) || NOTICE_FILE.test(file))
+			.filter((file) => fs.statSync(path.join(entry.folder, file)).isFile())
+			.map((file) => ({
+				source: file,
+				text: fs.readFileSync(path.join(entry.folder, file), 'utf8').trim(),
+			}));
+		const hasLicenceFile = texts.some(({ source }) => LICENCE_FILE.test(source));
+		const readme = hasLicenceFile ? undefined : readmeLicence(entry.folder);
+		if (readme) texts.unshift({ source: 'licence section of its README', text: readme });
+		const { repository } = manifest;
+		return {
+			...entry,
+			name: manifest.name,
+			version: manifest.version,
+			licence: licenceOf(manifest),
+			repository: typeof repository === 'string' ? repository : repository?.url,
+			texts,
+			hasLicenceFile,
+		};
+	});
+	const unusable = entries.filter((entry) => !entry.licence || entry.texts.length === 0);
+	if (unusable.length > 0) {
+		const names = unusable.map((entry) => `${entry.name}@${entry.version}`).join(', ');
+		throw new Error(`No licence or licence text found for bundled ${names}`);
+	}
+	entries.sort(
+		(a, b) => a.name.localeCompare(b.name, 'en') || a.version.localeCompare(b.version, 'en'),
+	);
+	const rule = '='.repeat(80);
+	const sections = entries.map((entry) => {
+		// A README that only names its licence: point at the same licence's full text in this file.
+		const fullText = entry.hasLicenceFile
+			? undefined
+			: entries.find((other) => other.hasLicenceFile && other.licence === entry.licence);
+		return [
+			rule,
+			`${entry.name} ${entry.version}`,
+			`Licence: ${entry.licence}`,
+			`Bundled in: ${entry.bundles.join(', ')}`,
+			...(entry.repository ? [`Source: ${entry.repository}`] : []),
+			rule,
+			...entry.texts.flatMap(({ source, text }) => ['', `[${source}]`, '', text]),
+			...(fullText
+				? [
+						'',
+						`The full ${entry.licence} text is in this file, under ${fullText.name} ${fullText.version}.`,
+					]
+				: []),
+		].join('\n');
+	});
+	const header = [
+		`${require('./package.json').name}: third-party software`,
+		'',
+		`${[...bundleMetafiles.keys()].join(' and ')} bundle the ${entries.length} packages below,`,
+		"as the bundles' esbuild metafiles list them at build time: each with its version and licence,",
+		'then its licence text and notices as the package ships them.',
+	].join('\n');
+	fs.writeFileSync(
+		path.join(dist, 'THIRD_PARTY_NOTICES'),
+		`${header}\n\n${sections.join('\n\n')}\n`,
+	);
+	done();
+}
+
 exports.clean = clean;
+exports.engineBundleOptions = engineBundleOptions;
 exports.build = series(
 	clean,
 	compileTypeScript,
 	parallel(bundleEngine, bundleWidgets, copyIcons, copyCodex, copyWorkflows),
+	writeThirdPartyNotices,
+	recordInputs,
 );
 exports.default = exports.build;
