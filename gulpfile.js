@@ -1,7 +1,8 @@
 // Builds the package into dist/: nodes and credentials through TypeScript, the engine (core/ with
-// knex, pg, zod and the provider clients) as one esbuild bundle that every node requires, icons and
-// codex files, the widget bundle, the workflow templates, and THIRD_PARTY_NOTICES for the packages
-// the bundles carry.
+// knex, pg, zod and the provider clients) as one esbuild bundle dist/core/engine.js behind the stub
+// dist/core/index.js that every node requires (it loads the bundle on first use, so n8n's boot,
+// which requires every node file, does not parse the engine), icons and codex files, the widget
+// bundle, the workflow templates, and THIRD_PARTY_NOTICES for the packages the bundles carry.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -32,7 +33,7 @@ const bundleMetafiles = new Map();
 function engineBundleOptions() {
 	return {
 		entryPoints: [path.join(root, 'core/index.ts')],
-		outfile: path.join(dist, 'core/index.js'),
+		outfile: path.join(dist, 'core/engine.js'),
 		bundle: true,
 		platform: 'node',
 		target: 'node24',
@@ -68,7 +69,9 @@ async function bundleEngine() {
 	fs.rmSync(path.join(dist, 'core'), { recursive: true, force: true });
 	const esbuild = require('esbuild');
 	const engine = await esbuild.build(engineBundleOptions());
-	bundleMetafiles.set('dist/core/index.js', engine.metafile);
+	bundleMetafiles.set('dist/core/engine.js', engine.metafile);
+	// What the nodes require as "core": a stub that requires engine.js on first use of an export.
+	fs.copyFileSync(path.join(root, 'core/lazyEngine.cjs'), path.join(dist, 'core/index.js'));
 	// The provider base URLs, alone: credentials import them without loading the engine.
 	await esbuild.build({
 		entryPoints: [path.join(root, 'core/providers/endpoints.ts')],

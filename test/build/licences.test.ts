@@ -92,8 +92,13 @@ describe('third-party licences', () => {
 		expect(problems).toEqual([]);
 	});
 
+	it('names the engine bundle dist/core/engine.js, not its loader stub dist/core/index.js', () => {
+		expect(notices).toContain('\nBundled in: dist/core/engine.js');
+		expect(notices).not.toContain('dist/core/index.js');
+	});
+
 	it('keeps the licence comments of bundled code in the engine bundle', () => {
-		expect(readFileSync(path.join(dist, 'core/index.js'), 'utf8')).toContain(
+		expect(readFileSync(path.join(dist, 'core/engine.js'), 'utf8')).toContain(
 			'Bundled license information:',
 		);
 	});
