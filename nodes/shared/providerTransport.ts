@@ -4,7 +4,9 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	JsonObject,
 } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import {
 	ProviderHttpError,
@@ -34,6 +36,39 @@ function parseErrorBody(data: unknown): unknown {
 		}
 	}
 	return data;
+}
+
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'refused the connection',
+	ENOTFOUND: 'has no such host name',
+	EAI_AGAIN: 'could not be looked up (DNS)',
+	ETIMEDOUT: 'did not answer in time',
+	ECONNRESET: 'closed the connection',
+	EHOSTUNREACH: 'cannot be reached from here',
+	CERT_HAS_EXPIRED: 'has an expired TLS certificate',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'has a self-signed TLS certificate',
+};
+
+/**
+ * The network failure (ECONNREFUSED, ENOTFOUND …) behind an error: n8n wraps the HTTP client's
+ * error as `cause` (or `errorResponse` when it is no Error) and keeps its message in `messages`.
+ */
+function networkFailure(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	const pending = [error];
+	while (pending.length > 0 && seen.size < 10) {
+		const current = pending.shift() as Record<string, unknown> | undefined;
+		if (!current || typeof current !== 'object' || seen.has(current)) continue;
+		seen.add(current);
+		if (typeof current.code === 'string' && current.code in NETWORK_FAILURES) return current.code;
+		const texts = [current.message, ...(Array.isArray(current.messages) ? current.messages : [])];
+		for (const text of texts) {
+			const code = typeof text === 'string' ? /\b([A-Z_]{5,})\b/.exec(text)?.[1] : undefined;
+			if (code && code in NETWORK_FAILURES) return code;
+		}
+		pending.push(current.cause, current.errorResponse);
+	}
+	return undefined;
 }
 
 /** One request through n8n's httpRequestWithAuthentication, without retries. */
@@ -103,6 +138,15 @@ function n8nSender(context: RequestContext, credentialType: string): ProviderReq
 					parseErrorBody(response.data),
 					request,
 				);
+			}
+			const failure = networkFailure(error);
+			if (failure) {
+				// n8n alone says "The service refused the connection - perhaps it is offline", naming no
+				// host: say which address, so a wrong base URL in the credential is found at once.
+				const { origin } = new URL(request.url);
+				throw new NodeApiError(context.getNode(), {} as JsonObject, {
+					message: `${origin} ${NETWORK_FAILURES[failure]} (${failure}) — check the credential's base URLs, or whether the service is up`,
+				});
 			}
 			// Already an n8n error (e.g. "needs to be reconnected" from n8n's OAuth2 refresh).
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error

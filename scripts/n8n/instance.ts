@@ -63,6 +63,8 @@ export function n8nEnvironment(options: N8nProcessOptions): NodeJS.ProcessEnv {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
+		// Fetches a public catalogue of MCP servers from api.n8n.io at boot: an error offline.
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		// Fast webhook answers for custom nodes (an expression sandbox only when one is needed).
 		N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
@@ -132,6 +134,17 @@ export async function startN8nProcess(options: N8nProcessOptions): Promise<N8nPr
 	child.stdout?.pipe(log, { end: false });
 	child.stderr?.pipe(log, { end: false });
 	const url = `http://127.0.0.1:${options.port}`;
+	// n8n runs in a process group of its own, so it would outlive a caller that exits without
+	// stopping it (a test run that fails or is killed): take the group down on the way out.
+	const killOnExit = () => {
+		try {
+			process.kill(-(child.pid as number), 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	};
+	process.once('exit', killOnExit);
+	child.once('exit', () => process.removeListener('exit', killOnExit));
 	const stop = async (timeoutMs = 15_000) => {
 		if (child.exitCode !== null || child.signalCode !== null) return;
 		const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));

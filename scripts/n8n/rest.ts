@@ -178,13 +178,45 @@ export class N8nRest {
 			throw new Error('n8n stored no OAuth tokens after the callback');
 	}
 
-	/** The credential's own test (the editor's "Retest"), with the stored secrets. */
+	/**
+	 * A dropdown of a node's parameter as the editor fills it (`loadOptionsMethod`), run with a
+	 * stored credential: the node's own code with the credential's tokens, so a revoked grant or an
+	 * unreachable host shows here as the editor shows it.
+	 */
+	async loadOptions(options: {
+		nodeType: string;
+		version: number;
+		methodName: string;
+		credentials: Record<string, { id: string; name: string }>;
+		parameters?: Record<string, unknown>;
+	}): Promise<Array<{ name: string; value: string | number }>> {
+		// n8n looks the credential up in the project the editor is working in.
+		const project = await this.request<{ id: string }>('GET', '/rest/projects/personal');
+		return await this.request('POST', '/rest/dynamic-node-parameters/options', {
+			projectId: project.id,
+			nodeTypeAndVersion: { name: options.nodeType, version: options.version },
+			path: 'parameters.options',
+			methodName: options.methodName,
+			credentials: options.credentials,
+			currentNodeParameters: options.parameters ?? {},
+		});
+	}
+
+	/**
+	 * The credential test as the editor runs it (Save, Retest): the stored secrets merged in by n8n.
+	 * For an OAuth2 credential the editor sends no tokens: n8n 2.x tests the connection itself only
+	 * before it is connected, and shows a connected one as working without a test.
+	 */
 	async testCredential(credentialId: string): Promise<{ status: 'OK' | 'Error'; message: string }> {
 		const stored = await this.request<N8nCredential & { data: Record<string, unknown> }>(
 			'GET',
 			`/rest/credentials/${credentialId}?includeData=true`,
 		);
-		return await this.request('POST', '/rest/credentials/test', { credentials: stored });
+		const data = { ...stored.data };
+		delete data.oauthTokenData;
+		return await this.request('POST', '/rest/credentials/test', {
+			credentials: { ...stored, data },
+		});
 	}
 
 	/** Imports a workflow as published (inactive), credentials resolved by type and name. */
@@ -241,7 +273,7 @@ export class N8nRest {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const page = await this.request<{ results: ExecutionSummary[] }>(
 			'GET',
-			`/rest/executions?filter=${filter}&limit=250`,
+			`/rest/executions?filter=${filter}&limit=100`,
 		);
 		return page.results;
 	}

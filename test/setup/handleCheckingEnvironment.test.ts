@@ -15,7 +15,14 @@ function runFixture(name: string): { status: string; message: string } {
 	};
 	const run = spawnSync(
 		process.execPath,
-		[require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--json', '--runInBand', '--forceExit'],
+		[
+			require.resolve('jest/bin/jest'),
+			'--config',
+			JSON.stringify(config),
+			'--json',
+			'--runInBand',
+			'--forceExit',
+		],
 		{ cwd: root, encoding: 'utf8' },
 	);
 	const [result] = (

@@ -1,0 +1,257 @@
+// A real n8n (the pinned release `npm start` runs) with this package installed as a community
+// package, for the end-to-end suite: its own PostgreSQL database on the test server, the provider
+// emulator in this process as the sandbox, an owner signed in and every sandbox credential
+// connected through n8n's OAuth flow. Optionally in queue mode with `n8n worker` processes and
+// Redis. Driven only through n8n's REST API and CLI; `stop()` leaves nothing running.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { Client } from 'pg';
+
+import { findFreePort } from '../../../core/store/embeddedPostgres';
+import {
+	n8nEnvironment,
+	startN8nProcess,
+	type N8nProcess,
+	type N8nProcessOptions,
+} from '../../../scripts/n8n/instance';
+import { installPackageInto } from '../../../scripts/n8n/packageInstall';
+import { N8nRest, type N8nCredential } from '../../../scripts/n8n/rest';
+import { ensureN8n } from '../../../scripts/n8n/runtime';
+import {
+	connectSandboxCredential,
+	saveDatabaseCredential,
+	SANDBOX_CREDENTIALS,
+	type SandboxCredentialKey,
+} from '../../../scripts/n8n/sandbox';
+import { startEmulator, type Emulator } from '../../emulator';
+import { RESOLVED_URL_VARIABLE } from '../../setup/testDatabaseServer';
+
+export const E2E_OWNER = {
+	email: 'owner@crm-connect.test',
+	password: 'E2e-crm-connect-1',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+
+export const OAUTH_CREDENTIALS = [
+	'gmail',
+	'calendar',
+	'microsoft',
+	'ads',
+	'youtube',
+	'signIn',
+] as const satisfies ReadonlyArray<Exclude<SandboxCredentialKey, 'database'>>;
+
+export interface CrmN8nOptions {
+	/** Names the database and folders, so a failed run's leftovers say which test they were. */
+	name: string;
+	/** Queue mode: this many `n8n worker` processes beside the main one, Redis as the queue. */
+	workers?: number;
+	messages?: number;
+}
+
+export interface CliResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	output: string;
+}
+
+export interface CrmN8n {
+	rest: N8nRest;
+	emulator: Emulator;
+	main: N8nProcess;
+	workers: N8nProcess[];
+	credentials: Record<SandboxCredentialKey, N8nCredential>;
+	/** The database URL and schema the CRM Database credential points at. */
+	crmDatabase: { url: string; schema: string };
+	/** Everything the main process (and workers) logged so far. */
+	mainLog(): string;
+	workerLogs(): string[];
+	/**
+	 * Stops the main process and starts it again on the same data, as an operator's restart does;
+	 * `whileStopped` runs in between.
+	 */
+	restartMain(whileStopped?: () => Promise<void>): Promise<void>;
+	/** An n8n CLI command (`n8n execute …`) with the instance's environment. */
+	cli(args: string[], timeoutMs?: number): Promise<CliResult>;
+	stop(): Promise<void>;
+}
+
+const REDIS = { host: process.env.CRM_REDIS_HOST ?? '127.0.0.1', port: 6379 };
+
+async function withClient<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
+	const client = new Client({ connectionString: url });
+	await client.connect();
+	try {
+		return await run(client);
+	} finally {
+		await client.end();
+	}
+}
+
+function databaseUrl(serverUrl: string, database: string): string {
+	const url = new URL(serverUrl);
+	url.pathname = `/${database}`;
+	return url.toString();
+}
+
+export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
+	const serverUrl = process.env[RESOLVED_URL_VARIABLE];
+	if (!serverUrl) throw new Error('the jest global setup has not resolved a PostgreSQL server');
+	const runtime = await ensureN8n(() => undefined);
+	const stoppers: Array<() => Promise<void>> = [];
+	const stopAll = async () => {
+		for (const stop of stoppers.splice(0).reverse()) await stop().catch(() => undefined);
+	};
+	try {
+		const slug = options.name.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+		const database = `crm_e2e_${slug}_${process.pid}`;
+		await withClient(serverUrl, async (client) => {
+			await client.query(`drop database if exists "${database}" with (force)`);
+			await client.query(`create database "${database}"`);
+		});
+		stoppers.push(() =>
+			withClient(serverUrl, async (client) => {
+				await client.query(`drop database if exists "${database}" with (force)`);
+			}),
+		);
+		const userFolder = mkdtempSync(path.join(os.tmpdir(), `crm-e2e-${slug}-`));
+		stoppers.push(async () => rmSync(userFolder, { recursive: true, force: true }));
+		installPackageInto(userFolder);
+
+		const emulator = await startEmulator({ seed: `e2e-${slug}`, messages: options.messages ?? 40 });
+		stoppers.push(() => emulator.stop());
+
+		const server = new URL(serverUrl);
+		const processOptions: N8nProcessOptions = {
+			runtime,
+			userFolder,
+			database: {
+				host: server.hostname,
+				port: Number(server.port || 5432),
+				database,
+				user: decodeURIComponent(server.username),
+				password: decodeURIComponent(server.password),
+			},
+			encryptionKey: `e2e-${slug}-encryption-key`,
+			port: await findFreePort(),
+			brokerPort: await findFreePort(),
+			queue: options.workers ? REDIS : undefined,
+			// The queue's keys are per instance, so parallel runs on one Redis do not share jobs.
+			env: {
+				// Debug: n8n says which packages it loaded, and what it did with each poll.
+				N8N_LOG_LEVEL: 'debug',
+				...(options.workers ? { QUEUE_BULL_PREFIX: `crm-e2e-${slug}-${process.pid}` } : {}),
+			},
+			logFile: path.join(userFolder, 'main.log'),
+		};
+		let main = await startN8nProcess(processOptions);
+		stoppers.push(() => main.stop());
+
+		const workers: N8nProcess[] = [];
+		for (let index = 0; index < (options.workers ?? 0); index++) {
+			const worker = await startN8nProcess({
+				...processOptions,
+				role: 'worker',
+				port: await findFreePort(),
+				brokerPort: await findFreePort(),
+				logFile: path.join(userFolder, `worker-${index + 1}.log`),
+			});
+			workers.push(worker);
+			stoppers.push(() => worker.stop());
+		}
+
+		const rest = new N8nRest(main.url);
+		await rest.signIn(E2E_OWNER);
+		const crmDatabase = { url: databaseUrl(serverUrl, database), schema: 'crm' };
+		const credentials = {
+			database: await saveDatabaseCredential(rest, crmDatabase),
+		} as Record<SandboxCredentialKey, N8nCredential>;
+		const sandbox = { baseUrl: emulator.baseUrl, sandbox: emulator.sandbox };
+		for (const key of OAUTH_CREDENTIALS) {
+			credentials[key] = await connectSandboxCredential(rest, sandbox, key);
+		}
+
+		const read = (file: string) => {
+			try {
+				return readFileSync(file, 'utf8');
+			} catch {
+				return '';
+			}
+		};
+		return {
+			rest,
+			emulator,
+			get main() {
+				return main;
+			},
+			workers,
+			credentials,
+			crmDatabase,
+			mainLog: () => read(processOptions.logFile),
+			workerLogs: () => workers.map((worker) => read(worker.logFile)),
+			async restartMain(whileStopped) {
+				await main.stop();
+				await whileStopped?.();
+				main = await startN8nProcess(processOptions);
+				await rest.signIn(E2E_OWNER);
+			},
+			cli: async (args, timeoutMs = 120_000) => {
+				// A CLI process starts a task-runner broker of its own: it needs its own port.
+				const brokerPort = await findFreePort();
+				return await new Promise<CliResult>((resolve) => {
+					const child = spawn(runtime.bin, args, {
+						env: n8nEnvironment({ ...processOptions, brokerPort, role: 'main' }),
+						cwd: userFolder,
+						stdio: ['ignore', 'pipe', 'pipe'],
+					});
+					let output = '';
+					child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+					child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+					const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+					child.on('close', (code, signal) => {
+						clearTimeout(timer);
+						resolve({ code, signal, output });
+					});
+				});
+			},
+			stop: stopAll,
+		};
+	} catch (error) {
+		await stopAll();
+		throw error;
+	}
+}
+
+/** The credential names the published examples refer to, by key. */
+export const CREDENTIAL_NAMES = Object.fromEntries(
+	Object.entries(SANDBOX_CREDENTIALS).map(([key, { name }]) => [key, name]),
+) as Record<SandboxCredentialKey, string>;
+
+/** Polls `check` until it returns a value (not undefined), or fails with what it last saw. */
+export async function eventually<T>(
+	what: string,
+	check: () => Promise<T | undefined>,
+	timeoutMs = 150_000,
+	intervalMs = 1_000,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let last: unknown;
+	for (;;) {
+		try {
+			const value = await check();
+			if (value !== undefined) return value;
+		} catch (error) {
+			last = error;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(
+				`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+}
