@@ -25,8 +25,6 @@ export { DatabaseConnectionError } from './store/databaseErrors';
 export {
 	getServiceAccountAccessToken,
 	parseServiceAccountKey,
-	signServiceAccountAssertion,
-	clearServiceAccountTokens,
 	ServiceAccountError,
 	type ServiceAccountKey,
 } from './providers/google/serviceAccount';
@@ -44,7 +42,6 @@ export {
 	type ProviderErrorClass,
 } from './providers/providerErrors';
 export {
-	withRetries,
 	retryingRequester,
 	retryDelayMs,
 	DEFAULT_RETRY_POLICY,
@@ -80,7 +77,6 @@ export {
 } from './records/calendarEventRecord';
 export {
 	composeMime,
-	encodeWords,
 	parseAddressList,
 	replySubject,
 	replyReferences,
@@ -148,7 +144,6 @@ export {
 } from './providers/newMailTracker';
 export {
 	googleEventToRecord,
-	meetingLinkOf,
 	type GoogleCalendarEvent,
 	type GoogleEventContext,
 } from './providers/google/calendarRecords';

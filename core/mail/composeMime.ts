@@ -46,7 +46,7 @@ const ENCODED_WORD_BYTES = 45;
 const isPrintableAscii = (text: string) => /^[\x20-\x7e]*$/.test(text);
 
 /** RFC 2047 B-encoded words, split on code points so every word is valid UTF-8 on its own. */
-export function encodeWords(text: string): string {
+function encodeWords(text: string): string {
 	const words: string[] = [];
 	let chunk = '';
 	let chunkBytes = 0;

@@ -33,7 +33,7 @@ export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolic
 }
 
 /** Runs `call`, retrying temporary and throttling failures under the policy. */
-export async function withRetries<T>(
+async function withRetries<T>(
 	call: () => Promise<T>,
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<T> {

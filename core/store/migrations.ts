@@ -10,7 +10,7 @@ const { CrmMigrationSource, migrationNames } = require('../../migrations/index.j
 	migrationNames: string[];
 };
 
-export const MIGRATIONS_TABLE = 'knex_migrations';
+const MIGRATIONS_TABLE = 'knex_migrations';
 
 export interface MigrationReport {
 	/** Migrations applied by this call (empty when the schema was already current). */

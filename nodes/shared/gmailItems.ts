@@ -36,7 +36,7 @@ export async function recordToItem(
 }
 
 /** A Gmail message fetched with format=raw as an output item: the email record, attachments as binary. */
-export async function messageToItem(
+async function messageToItem(
 	context: IExecuteFunctions | IPollFunctions,
 	message: GmailMessage,
 	owner: GmailOwner,

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n
 import { DEFAULT_GRAPH_BASE_URL, GraphSession } from '../../core';
 import { n8nRequester } from './providerTransport';
 
-export const MICROSOFT_CREDENTIAL = 'microsoft365CrmOAuth2Api';
+const MICROSOFT_CREDENTIAL = 'microsoft365CrmOAuth2Api';
 
 /** Well-known folders a record's folder id is named after (labels: inbox, sentitems, …). */
 const WELL_KNOWN_FOLDERS = [

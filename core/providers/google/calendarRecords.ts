@@ -48,7 +48,7 @@ function toEventTime(
 }
 
 /** The video link: Google Meet's hangoutLink, else the conference's video entry point. */
-export function meetingLinkOf(event: GoogleCalendarEvent): string | null {
+function meetingLinkOf(event: GoogleCalendarEvent): string | null {
 	if (event.hangoutLink) return event.hangoutLink;
 	const video = event.conferenceData?.entryPoints?.find(
 		(entryPoint) => entryPoint.entryPointType === 'video' && entryPoint.uri,

@@ -8,7 +8,7 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '../retry';
 import { DEFAULT_GOOGLE_API_BASE_URL } from './googleClients';
 
 /** Gmail allows 100 calls a batch but throttles bursts; 50 is what Google recommends. */
-export const GMAIL_BATCH_SIZE = 50;
+const GMAIL_BATCH_SIZE = 50;
 
 export interface FetchGmailMessagesOptions {
 	format?: 'raw' | 'full' | 'metadata' | 'minimal';
@@ -46,7 +46,7 @@ function headerLines(head: string): Record<string, string> {
 }
 
 /** Parses Google's batch answer: a multipart/mixed body of `application/http` responses. */
-export function parseGmailBatchResponse(body: string, contentType: string): BatchPartResponse[] {
+function parseGmailBatchResponse(body: string, contentType: string): BatchPartResponse[] {
 	const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
 	if (!boundary) throw new Error(`Gmail batch answer is not multipart (${contentType})`);
 	const parts: BatchPartResponse[] = [];

@@ -68,7 +68,7 @@ function base64url(input: Buffer | string): string {
 }
 
 /** A signed RS256 assertion for Google's JWT-bearer grant (RFC 7523). */
-export function signServiceAccountAssertion(
+function signServiceAccountAssertion(
 	request: ServiceAccountTokenRequest,
 	nowSeconds = Math.floor(Date.now() / 1000),
 ): string {
@@ -154,9 +154,4 @@ async function requestToken(
 		accessToken: payload.access_token,
 		expiresAt: Date.now() + (payload.expires_in ?? 3600) * 1000,
 	};
-}
-
-/** Forget cached tokens (after a key is rotated, and in tests). */
-export function clearServiceAccountTokens(): void {
-	cache.clear();
 }

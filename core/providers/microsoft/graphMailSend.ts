@@ -45,7 +45,7 @@ export interface GraphOutgoingMail {
 }
 
 /** Graph's message body for a new message (`fileAttachment`s inline). */
-export function toGraphMessageWrite(mail: GraphOutgoingMail): Record<string, unknown> {
+function toGraphMessageWrite(mail: GraphOutgoingMail): Record<string, unknown> {
 	const message: Record<string, unknown> = {
 		subject: mail.subject,
 		body: { contentType: mail.bodyContentType, content: mail.body },

@@ -48,7 +48,7 @@ function listingQuery(since: string | null): Record<string, string> | undefined 
 }
 
 /** The received time of a Graph message (epoch ms), or null when it has none. */
-export function graphReceivedAt(message: GraphMessage): number | null {
+function graphReceivedAt(message: GraphMessage): number | null {
 	const ms = message.receivedDateTime ? Date.parse(message.receivedDateTime) : NaN;
 	return Number.isNaN(ms) ? null : ms;
 }

@@ -38,7 +38,7 @@ export interface GraphNewMail {
  * the first shape (a deltaLink per folder) carried over so an upgrade neither re-baselines nor
  * loses mail. Anything else starts afresh.
  */
-export function restoreGraphNewMailState(stored: unknown): GraphNewMailState | undefined {
+function restoreGraphNewMailState(stored: unknown): GraphNewMailState | undefined {
 	if (!stored || typeof stored !== 'object') return undefined;
 	const copy = JSON.parse(JSON.stringify(stored)) as {
 		v?: number;

@@ -4,7 +4,7 @@ import { ProviderHttpError, normalizeHeaders, type ProviderRequester } from '../
 import { createGraphClient } from './graphClient';
 
 /** Every request asks for immutable ids: they survive moves, so cursors and records stay valid. */
-export const IMMUTABLE_ID_PREFERENCE = 'IdType="ImmutableId"';
+const IMMUTABLE_ID_PREFERENCE = 'IdType="ImmutableId"';
 
 export interface GraphRequestOptions {
 	/** Query parameters; values are URL-encoded here (the client joins them as given). */
