@@ -26,7 +26,9 @@ export function toNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof ProviderHttpError)) {
-		return new NodeOperationError(node, error as Error, { itemIndex: context.itemIndex });
+		// A thrown string or plain object would otherwise become an error with an empty message.
+		const cause = error instanceof Error ? error : new Error(String(error));
+		return new NodeOperationError(node, cause, { itemIndex: context.itemIndex });
 	}
 	const classified = classifyProviderError(error);
 	const { provider, permission, itemIndex } = context;

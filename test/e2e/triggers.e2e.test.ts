@@ -126,8 +126,19 @@ async function activateAll(): Promise<void> {
 
 test('activated, the examples emit nothing of what was there before, then each new item once', async () => {
 	await activateAll();
-	// Activation returns after each trigger's first poll has taken its starting point.
-	for (const id of Object.values(workflowIds)) expect(await crm.rest.executions(id)).toEqual([]);
+	// n8n answers the activation before the trigger's first poll has taken its starting point:
+	// wait until each has stored one in the workflow's static data.
+	for (const [source, id] of Object.entries(workflowIds)) {
+		await eventually(`the first poll of the ${source} example`, async () => {
+			const stored = await crm.rest.request<{ staticData?: Record<string, unknown> | null }>(
+				'GET',
+				`/rest/workflows/${id}`,
+			);
+			const nodes = Object.keys(stored.staticData ?? {}).filter((key) => key.startsWith('node:'));
+			return nodes.length > 0 ? true : undefined;
+		});
+		expect(await crm.rest.executions(id)).toEqual([]);
+	}
 	await deliverOneOfEach('running');
 	await expectEachEmittedOnce('while running');
 });

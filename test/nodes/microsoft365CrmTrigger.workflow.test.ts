@@ -122,6 +122,26 @@ describe('Microsoft 365 CRM Trigger', () => {
 		for (let i = 0; i < 3; i++) expect(await trigger.poll()).toEqual([]);
 	});
 
+	it('emits mail that arrives while the activation poll pages through the baseline, once, by the next poll', async () => {
+		deliver(12, { subject: 'There before activation' });
+		const trigger = activeTrigger({ options: { pageSize: 5 } });
+		let arrived: string[] = [];
+		// Delivered after the first page of the Inbox's first delta round was answered: the round
+		// may or may not list it, but it is newer than the activation and must be emitted.
+		emu.control.inject({
+			operation: 'graph.mailFolders.messages.delta',
+			afterAnswer: () => {
+				arrived = deliver(1, { subject: 'Arrived during activation' });
+			},
+		});
+		const first = await trigger.poll();
+		expect(arrived).toHaveLength(1);
+		const second = await trigger.poll();
+		const emitted = [...first, ...second].map((record) => record.providerMessageId);
+		expect(emitted).toEqual(arrived);
+		expect(await trigger.poll()).toEqual([]);
+	});
+
 	it('does not emit a message twice when it moves between two watched folders, nor old mail that changes', async () => {
 		const archive = await graph('GET', '/me/mailFolders/archive');
 		const trigger = activeTrigger({ additionalFolders: [archive.id] });
