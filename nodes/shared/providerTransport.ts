@@ -142,10 +142,11 @@ function n8nSender(context: RequestContext, credentialType: string): ProviderReq
 			const failure = networkFailure(error);
 			if (failure) {
 				// n8n alone says "The service refused the connection - perhaps it is offline", naming no
-				// host: say which address, so a wrong base URL in the credential is found at once.
+				// host: say which address, so a wrong base URL in the credential is found at once. (The
+				// code itself stays out of the message: n8n would swap such a message for its own.)
 				const { origin } = new URL(request.url);
 				throw new NodeApiError(context.getNode(), {} as JsonObject, {
-					message: `${origin} ${NETWORK_FAILURES[failure]} (${failure}) — check the credential's base URLs, or whether the service is up`,
+					message: `${origin} ${NETWORK_FAILURES[failure]} — check the credential's base URLs, or whether the service is up`,
 				});
 			}
 			// Already an n8n error (e.g. "needs to be reconnected" from n8n's OAuth2 refresh).

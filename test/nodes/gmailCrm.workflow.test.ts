@@ -1,3 +1,4 @@
+import { findFreePort } from '../../core/store/embeddedPostgres';
 import { startEmulator, type Emulator } from '../emulator';
 import type { GeneratedMessage } from '../emulator/generator';
 import type { StoredCredential } from '../harness/credentialsHelper';
@@ -196,5 +197,22 @@ describe('Gmail CRM node — service account refused', () => {
 			{ credentials: [serviceAccount] },
 		);
 		expect(result.error?.message).toMatch(/Google refused the service account token/);
+	});
+});
+
+describe('Gmail CRM node — API host unreachable', () => {
+	it('names the address it could not reach and where to fix it', async () => {
+		const closed = await findFreePort();
+		const unreachable = {
+			...credential,
+			data: { ...credential.data, apiBaseUrl: `http://127.0.0.1:${closed}` },
+		};
+		const result = await runWorkflow(
+			chain(gmailNode({ resource: 'label', operation: 'getMany' })),
+			{ credentials: [unreachable] },
+		);
+		expect(result.error?.message).toBe(
+			`http://127.0.0.1:${closed} refused the connection — check the credential's base URLs, or whether the service is up`,
+		);
 	});
 });
