@@ -170,6 +170,9 @@ describe('npm start', () => {
 		expect(again.output()).toContain('Build: dist/ is up to date.');
 		expect(again.ready()).toMatchObject({ status: 'ready', build: 'up to date' });
 		expect(again.ready().n8n.workflowsImported).toBe(0);
+		console.log(
+			`npm start ready in ${first.ready().startedInMs} ms on new data ${JSON.stringify(first.ready().timings)}, ${again.ready().startedInMs} ms again ${JSON.stringify(again.ready().timings)}`,
+		);
 		process.kill(again.child.pid as number, 'SIGINT');
 		expect((await again.exited).code).toBe(0);
 		expect(processesUsing(dataDir)).toEqual([]);
