@@ -197,6 +197,37 @@ describe('credentials', () => {
 		await crm.rest.deleteCredential(wrongHost.id);
 	});
 
+	test('the service account credential passes its test with delegation, and says why when Google refuses it', async () => {
+		const { googleEmail } = crm.emulator.sandbox;
+		const serviceAccount = (domain: string) => ({
+			serviceAccountKey: JSON.stringify(crm.emulator.control.createServiceAccount(domain)),
+			delegatedEmail: googleEmail,
+			scopes: 'https://www.googleapis.com/auth/gmail.readonly',
+			customEndpoints: true,
+			tokenUrl: crm.emulator.urls.googleToken,
+			apiBaseUrl: crm.emulator.baseUrl,
+		});
+		const delegated = await crm.rest.saveCredential(
+			'Workspace service account',
+			'googleServiceAccountCrmApi',
+			serviceAccount(googleEmail.split('@')[1]),
+		);
+		const undelegated = await crm.rest.saveCredential(
+			'Service account of another domain',
+			'googleServiceAccountCrmApi',
+			serviceAccount('elsewhere.example'),
+		);
+		try {
+			expect(await crm.rest.testCredential(delegated.id)).toMatchObject({ status: 'OK' });
+			const refused = await crm.rest.testCredential(undelegated.id);
+			expect(refused.status).toBe('Error');
+			expect(refused.message).toMatch(/delegat/i);
+		} finally {
+			await crm.rest.deleteCredential(delegated.id);
+			await crm.rest.deleteCredential(undelegated.id);
+		}
+	});
+
 	test('an OAuth credential that is not connected yet fails its test; a wrong API host is named where it is used', async () => {
 		const closedPort = await findFreePort();
 		const credential = await crm.rest.saveCredential('Gmail (wrong host)', 'gmailCrmOAuth2Api', {
