@@ -178,3 +178,44 @@ export {
 	type EventVersion,
 } from './providers/google/calendarSync';
 export { formatInstantInZone, isTimeZone, toRfc3339, wallTimeToInstant } from './time/zonedTime';
+export {
+	createTokenCipher,
+	parseTokenKey,
+	integrationTokenAad,
+	pkceVerifierAad,
+	TokenCipherError,
+	TokenKeyError,
+	UnknownTokenKeyError,
+	TokenDecryptionError,
+	MalformedTokenEnvelopeError,
+	type TokenCipher,
+	type TokenCipherOptions,
+	type TokenKeyMaterial,
+} from './security/tokenCipher';
+export {
+	signOAuthState,
+	verifyOAuthState,
+	deriveOAuthStateSecret,
+	OAuthStateError,
+	OAUTH_STATE_DEFAULT_TTL_MS,
+	OAUTH_STATE_MAX_TTL_MS,
+	type OAuthStateInput,
+	type OAuthStatePayload,
+	type OAuthStateRefusal,
+	type SignedOAuthState,
+} from './security/oauthState';
+export {
+	createCodeVerifier,
+	codeChallengeS256,
+	createPkcePair,
+	isCodeVerifier,
+	PkceError,
+	type PkcePair,
+} from './security/pkce';
+export {
+	recordOAuthState,
+	consumeOAuthState,
+	purgeExpiredOAuthStates,
+	type ConsumedOAuthState,
+	type OAuthStateRecordInput,
+} from './store/oauthStates';
