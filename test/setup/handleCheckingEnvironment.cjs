@@ -15,8 +15,9 @@ const KEEPS_ALIVE = new Set([
 	'PipeWrap',
 	'Timeout',
 ]);
-// Sockets closed by the other side need a few turns of the event loop to go.
-const GRACE_MS = 2000;
+// Sockets and child-process pipes closed by the other side need a few turns of the event loop to
+// go, more when the machine is busy; the wait ends as soon as they are gone.
+const GRACE_MS = 5000;
 
 function aliveCounts() {
 	const counts = new Map();

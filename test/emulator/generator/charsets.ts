@@ -16,14 +16,40 @@ export const charsetLabel: Record<Charset, string> = {
 let windows1252: Map<number, number> | undefined;
 let shiftJis: Map<number, number> | undefined;
 
+// Windows-1252's bytes 0x80–0x9F (the rest is Latin-1), written out rather than read from a
+// TextDecoder: the table must not depend on the runtime's ICU or the test realm's globals.
+const WINDOWS_1252_HIGH: Array<[number, number]> = [
+	[0x80, 0x20ac],
+	[0x82, 0x201a],
+	[0x83, 0x0192],
+	[0x84, 0x201e],
+	[0x85, 0x2026],
+	[0x86, 0x2020],
+	[0x87, 0x2021],
+	[0x88, 0x02c6],
+	[0x89, 0x2030],
+	[0x8a, 0x0160],
+	[0x8b, 0x2039],
+	[0x8c, 0x0152],
+	[0x8e, 0x017d],
+	[0x91, 0x2018],
+	[0x92, 0x2019],
+	[0x93, 0x201c],
+	[0x94, 0x201d],
+	[0x95, 0x2022],
+	[0x96, 0x2013],
+	[0x97, 0x2014],
+	[0x98, 0x02dc],
+	[0x99, 0x2122],
+	[0x9a, 0x0161],
+	[0x9b, 0x203a],
+	[0x9c, 0x0153],
+	[0x9e, 0x017e],
+	[0x9f, 0x0178],
+];
+
 function buildWindows1252(): Map<number, number> {
-	const map = new Map<number, number>();
-	const decoder = new TextDecoder('windows-1252');
-	for (let b = 0x80; b <= 0x9f; b++) {
-		const ch = decoder.decode(Uint8Array.of(b));
-		if (ch !== '\ufffd') map.set(ch.codePointAt(0)!, b);
-	}
-	return map;
+	return new Map(WINDOWS_1252_HIGH.map(([byte, codePoint]) => [codePoint, byte]));
 }
 
 function buildShiftJis(): Map<number, number> {
