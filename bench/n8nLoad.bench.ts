@@ -15,12 +15,12 @@
 // Needs a build (`npm run build`). Runs under `npm run bench n8nLoad`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
-import { startN8nProcess } from '../scripts/n8n/instance';
+import { findFreePort } from '../core/store/embeddedPostgres';
+import { n8nDatabaseFromUrl, startN8nProcess } from '../scripts/n8n/instance';
 import { installPackageInto } from '../scripts/n8n/packageInstall';
 import { N8nRest } from '../scripts/n8n/rest';
 import { ensureN8n } from '../scripts/n8n/runtime';
@@ -99,17 +99,6 @@ function requireCosts(report: BenchContext['report']) {
 	}
 }
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 const OWNER = {
 	email: 'bench@crm-connect.dev',
 	password: 'Bench-password-1',
@@ -121,7 +110,6 @@ type Layout = 'without the package' | 'with the package' | 'with the package, en
 
 async function n8nBoots(databaseUrl: string, report: BenchContext['report']) {
 	const runtime = await ensureN8n((line) => console.log(`  ${line}`));
-	const server = new URL(databaseUrl);
 	const database = `crm_n8n_load_bench_${process.pid}`;
 	const admin = new Client({ connectionString: databaseUrl });
 	await admin.connect();
@@ -147,16 +135,10 @@ async function n8nBoots(databaseUrl: string, report: BenchContext['report']) {
 			const n8n = await startN8nProcess({
 				runtime,
 				userFolder,
-				database: {
-					host: server.hostname,
-					port: Number(server.port || 5432),
-					database,
-					user: decodeURIComponent(server.username) || 'postgres',
-					password: decodeURIComponent(server.password) || undefined,
-				},
+				database: n8nDatabaseFromUrl(databaseUrl, database),
 				encryptionKey: 'crm-connect-n8n-load-bench',
-				port: await freePort(),
-				brokerPort: await freePort(),
+				port: await findFreePort(),
+				brokerPort: await findFreePort(),
 				logFile: path.join(userFolder, 'n8n.log'),
 				env: { N8N_LOG_LEVEL: 'warn' },
 			});

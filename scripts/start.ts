@@ -20,7 +20,7 @@ import {
 } from '../core/store/embeddedPostgres';
 import { getMigrationStatus } from '../core/store/migrations';
 import { buildIfChanged } from './buildIfChanged';
-import { startN8nProcess, type N8nProcess } from './n8n/instance';
+import { n8nDatabaseFromUrl, startN8nProcess, type N8nProcess } from './n8n/instance';
 import { installPackageInto } from './n8n/packageInstall';
 import { N8nRest } from './n8n/rest';
 import { ensureN8n } from './n8n/runtime';
@@ -204,18 +204,11 @@ async function main() {
 			installPackageInto(userFolder);
 			const n8nSchema = process.env.CRM_N8N_SCHEMA ?? 'n8n';
 			await ensureSchema(url, n8nSchema);
-			const parsed = new URL(url);
 			log(`Starting n8n ${runtime.version} …`);
 			const process_ = await startN8nProcess({
 				runtime,
 				userFolder,
-				database: {
-					host: parsed.hostname,
-					port: Number(parsed.port || 5432),
-					database: decodeURIComponent(parsed.pathname.slice(1)),
-					user: decodeURIComponent(parsed.username),
-					password: decodeURIComponent(parsed.password),
-				},
+				database: n8nDatabaseFromUrl(url),
 				env: { DB_POSTGRESDB_SCHEMA: n8nSchema },
 				encryptionKey: readOrCreateKey(path.join(dataDir, 'n8n-encryption-key')),
 				port: await pickPort(Number(process.env.CRM_N8N_PORT ?? 5678)),

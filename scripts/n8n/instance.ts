@@ -16,6 +16,18 @@ export interface N8nDatabase {
 	password?: string;
 }
 
+/** n8n's database settings from a PostgreSQL URL; `database` names another database on its server. */
+export function n8nDatabaseFromUrl(url: string, database?: string): N8nDatabase {
+	const parsed = new URL(url);
+	return {
+		host: parsed.hostname,
+		port: Number(parsed.port || 5432),
+		database: database ?? decodeURIComponent(parsed.pathname.slice(1)),
+		user: decodeURIComponent(parsed.username) || 'postgres',
+		password: decodeURIComponent(parsed.password) || undefined,
+	};
+}
+
 export interface N8nProcessOptions {
 	runtime: N8nRuntime;
 	/** n8n's user folder: n8n keeps `.n8n/` (config, nodes/) in it. */

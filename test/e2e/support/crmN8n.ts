@@ -12,6 +12,7 @@ import { Client } from 'pg';
 
 import { findFreePort } from '../../../core/store/embeddedPostgres';
 import {
+	n8nDatabaseFromUrl,
 	n8nEnvironment,
 	startN8nProcess,
 	type N8nProcess,
@@ -125,17 +126,10 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 		const emulator = await startEmulator({ seed: `e2e-${slug}`, messages: options.messages ?? 40 });
 		stoppers.push(() => emulator.stop());
 
-		const server = new URL(serverUrl);
 		const processOptions: N8nProcessOptions = {
 			runtime,
 			userFolder,
-			database: {
-				host: server.hostname,
-				port: Number(server.port || 5432),
-				database,
-				user: decodeURIComponent(server.username),
-				password: decodeURIComponent(server.password),
-			},
+			database: n8nDatabaseFromUrl(serverUrl, database),
 			encryptionKey: `e2e-${slug}-encryption-key`,
 			port: await findFreePort(),
 			brokerPort: await findFreePort(),
