@@ -7,7 +7,10 @@ module.exports = {
 	transform: {
 		// tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run lint`'s job (tsc).
 		'^.+\\.ts$': 'ts-jest',
+		// jose is ES modules only (test/setup/esmToCjs.cjs).
+		'/node_modules/jose/.+\\.js$': '<rootDir>/test/setup/esmToCjs.cjs',
 	},
+	transformIgnorePatterns: ['/node_modules/(?!jose/)'],
 	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
 	testTimeout: 60000,

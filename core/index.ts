@@ -219,3 +219,38 @@ export {
 	type ConsumedOAuthState,
 	type OAuthStateRecordInput,
 } from './store/oauthStates';
+// Workspace connect flow and the CRM API (helper B): provider apps, API tokens, integrations.
+export {
+	handleApiRequest,
+	apiRoutes,
+	ApiError,
+	type ApiContext,
+	type ApiRequest,
+	type ApiResponse,
+} from './api/handleApiRequest';
+export {
+	parseProviderApps,
+	callbackUrl,
+	ProviderAppsError,
+	type ProviderApps,
+	type ProviderEndpoints,
+	type ConnectProvider,
+} from './sync/providerApps';
+export {
+	verifyApiToken,
+	signApiToken,
+	bearerToken,
+	requireScope,
+	ApiAuthError,
+	API_TOKEN_MAX_LIFETIME_SECONDS,
+	type ApiPrincipal,
+	type ApiScope,
+	type ApiTokenClaims,
+} from './security/apiToken';
+export {
+	getIntegration,
+	listIntegrations,
+	reencryptIntegrationTokens,
+	type IntegrationView,
+	type IntegrationStatus,
+} from './store/integrations';

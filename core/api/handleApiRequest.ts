@@ -1,0 +1,118 @@
+// One entry point for every API route, with no HTTP framework: authenticate (API token, or the
+// signed state for the OAuth callback), check the route's scope, scope every query by the
+// token's workspace, and answer JSON. Never throws; never returns or logs a token.
+import {
+	ApiAuthError,
+	bearerToken,
+	requireScope,
+	verifyApiToken,
+	type ApiPrincipal,
+	type ApiScope,
+} from '../security/apiToken';
+import { statusRoute } from './statusRoute';
+import { ApiError, type ApiContext, type ApiRequest, type ApiResponse } from './types';
+
+export type { ApiContext, ApiRequest, ApiResponse } from './types';
+export { ApiError } from './types';
+
+type AuthenticatedHandler = (
+	context: ApiContext,
+	principal: ApiPrincipal,
+	request: ApiRequest,
+) => Promise<ApiResponse>;
+
+interface RouteSpec {
+	method: 'GET' | 'POST' | 'PATCH';
+	scope: ApiScope;
+	handler: AuthenticatedHandler;
+}
+
+const ROUTES: Record<string, RouteSpec[]> = {
+	status: [{ method: 'GET', scope: 'integrations:read', handler: statusRoute }],
+};
+
+/** The routes and methods served, for the node's description and docs. */
+export function apiRoutes(): Array<{ route: string; method: string; scope: string | null }> {
+	return Object.entries(ROUTES).flatMap(([route, specs]) =>
+		specs.map((spec) => ({ route, method: spec.method, scope: spec.scope })),
+	);
+}
+
+export async function handleApiRequest(
+	context: ApiContext,
+	request: ApiRequest,
+): Promise<ApiResponse> {
+	const cors = corsHeaders(context, request);
+	try {
+		const method = (request.method ?? 'GET').toUpperCase();
+		const route = normalizeRoute(request.route);
+		if (method === 'OPTIONS') return { status: 204, headers: cors };
+		const specs = ROUTES[route];
+		if (!specs) throw new ApiError(404, 'not_found', `Unknown route '${route.slice(0, 64)}'`);
+		const spec = specs.find((candidate) => candidate.method === method);
+		if (!spec) {
+			throw new ApiError(
+				405,
+				'method_not_allowed',
+				`${route} answers ${specs.map((candidate) => candidate.method).join(', ')}`,
+			);
+		}
+		const principal = await verifyApiToken(
+			bearerToken(header(request, 'authorization')),
+			context.apps.apiSigningSecret,
+			{ now: context.now?.() },
+		);
+		requireScope(principal, spec.scope);
+		const response = await spec.handler(context, principal, request);
+		return withHeaders(response, cors);
+	} catch (error) {
+		return withHeaders(errorResponse(error), cors);
+	}
+}
+
+function normalizeRoute(route: string | undefined): string {
+	return String(route ?? '')
+		.replace(/^\/+|\/+$/g, '')
+		.toLowerCase();
+}
+
+function header(request: ApiRequest, name: string): string | undefined {
+	const headers = request.headers ?? {};
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() === name) return value;
+	}
+	return undefined;
+}
+
+function corsHeaders(context: ApiContext, request: ApiRequest): Record<string, string> {
+	const origin = header(request, 'origin');
+	if (!origin || !context.apps?.allowedReturnOrigins?.includes(origin)) return {};
+	return {
+		'access-control-allow-origin': origin,
+		'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
+		'access-control-allow-headers': 'authorization, content-type',
+		'access-control-max-age': '600',
+		vary: 'Origin',
+	};
+}
+
+function withHeaders(response: ApiResponse, extra: Record<string, string>): ApiResponse {
+	const headers: Record<string, string> = {
+		'cache-control': 'no-store',
+		...extra,
+		...(response.headers ?? {}),
+	};
+	if (response.body !== undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
+	return { ...response, headers };
+}
+
+/** Known errors keep their message; anything else is a generic 500 (its text may hold anything). */
+export function errorResponse(error: unknown): ApiResponse {
+	if (error instanceof ApiError || error instanceof ApiAuthError) {
+		return { status: error.status, body: { error: { code: error.code, message: error.message } } };
+	}
+	return {
+		status: 500,
+		body: { error: { code: 'internal', message: 'The request failed; try again later' } },
+	};
+}

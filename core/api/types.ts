@@ -1,0 +1,55 @@
+// The framework-free HTTP contract of the CRM API: the n8n webhook node (nodes/CrmApi) turns its
+// request into an ApiRequest and writes the ApiResponse back; tests call the handler directly.
+import type { CrmDatabase } from '../store/database';
+import type { ProviderApps } from '../sync/providerApps';
+
+export interface ApiRequest {
+	method: string;
+	/** 'connect-url', 'oauth/callback', 'status', 'settings', 'disconnect', 'resync' */
+	route: string;
+	query: Record<string, string | undefined>;
+	headers: Record<string, string | undefined>;
+	body: unknown;
+}
+
+export interface ApiResponse {
+	status: number;
+	headers?: Record<string, string>;
+	body?: unknown;
+	/** Set for 302 answers (the OAuth callback): where the browser goes next. */
+	redirect?: string;
+}
+
+export interface ApiContext {
+	database: CrmDatabase;
+	apps: ProviderApps;
+	now?: () => Date;
+	/** Test hook: the fetch used to reach the providers (default: global fetch). */
+	fetch?: typeof fetch;
+}
+
+export type ApiErrorCode =
+	| 'bad_request'
+	| 'unauthenticated'
+	| 'forbidden'
+	| 'not_found'
+	| 'method_not_allowed'
+	| 'conflict'
+	| 'not_configured'
+	| 'provider_error'
+	| 'internal';
+
+/** An answer other than success; its message is shown to the user, so it never holds a secret. */
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ApiErrorCode,
+		message: string,
+	) {
+		super(message);
+		this.name = 'ApiError';
+	}
+}
+
+export const notFound = (what = 'Integration') =>
+	new ApiError(404, 'not_found', `${what} not found`);
