@@ -1,0 +1,555 @@
+// The read side of synced mail: pages of emails (newest first, keyset on sent_at and id) with
+// filters, and one email with its participants, mailbox copies and links. Every query is scoped by
+// the workspace, and masked text (per the email's visibility) never leaves the database.
+import type { Knex } from 'knex';
+
+import type { CrmDatabase } from './database';
+
+/** What the read queries need of a database: its knex (or a transaction's). */
+export type ReadDatabase = Pick<CrmDatabase, 'knex'>;
+
+export type Visibility = 'metadata' | 'subject' | 'everything';
+export type MailDirection = 'incoming' | 'outgoing';
+
+/** A filter or paging value the caller gave that cannot be used (worded for the user). */
+export class QueryInputError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'QueryInputError';
+	}
+}
+
+export interface Page<T> {
+	items: T[];
+	/** Pass back as `cursor` for the next page; null on the last page. */
+	nextCursor: string | null;
+}
+
+export interface EmailFilters {
+	/** Emails linked to this person (record links, or a participant matched to the person). */
+	personId?: string;
+	/** Emails linked to this company (record links, or a participant of one of its people). */
+	companyId?: string;
+	/** A mailbox holds it under this label (Gmail label id or Graph folder), exact match. */
+	label?: string;
+	direction?: MailDirection;
+	/** A mailbox of this integration holds it. */
+	integrationId?: string;
+	/** Sent at or after this instant (a date alone: from its start, UTC). */
+	from?: Date | string;
+	/** Sent before this instant (a date alone: up to its end, UTC). */
+	to?: Date | string;
+}
+
+export interface PageOptions {
+	/** Rows per page, 1 to 200 (default 50). */
+	limit?: number;
+	/** nextCursor of the previous page. */
+	cursor?: string | null;
+}
+
+export type ListEmailsOptions = EmailFilters & PageOptions;
+
+export interface EmailAddressJson {
+	name: string | null;
+	email: string;
+}
+
+export interface MailboxCopy {
+	integrationId: string;
+	providerMessageId: string;
+	providerThreadId: string | null;
+	labels: string[];
+	isRead: boolean;
+	direction: MailDirection;
+	deletedAt: string | null;
+}
+
+export interface RecordLink {
+	recordType: 'person' | 'company';
+	recordId: string;
+	linkSource: 'auto' | 'manual';
+	/** Person's full name or company name. */
+	name: string | null;
+	/** Person's address (people only). */
+	email: string | null;
+	/** Company's domain (companies only). */
+	domain: string | null;
+}
+
+export interface EmailSummary {
+	id: string;
+	internetMessageId: string;
+	/** Null when the visibility is `metadata`. */
+	subject: string | null;
+	/** Null unless the visibility is `everything`. */
+	snippet: string | null;
+	from: EmailAddressJson | null;
+	to: EmailAddressJson[];
+	cc: EmailAddressJson[];
+	sentAt: string | null;
+	hasAttachments: boolean;
+	isBulk: boolean;
+	visibility: Visibility;
+	/** Labels of the mailbox copies that are not deleted, sorted. */
+	labels: string[];
+	/** outgoing when a mailbox of the workspace sent it. */
+	direction: MailDirection;
+	/** Read in every mailbox that holds it. */
+	isRead: boolean;
+	mailboxes: MailboxCopy[];
+	links: RecordLink[];
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface EmailParticipant {
+	role: 'from' | 'to' | 'cc' | 'bcc' | 'reply_to';
+	address: string;
+	displayName: string | null;
+	personId: string | null;
+}
+
+export interface EmailDetail extends EmailSummary {
+	bcc: EmailAddressJson[];
+	inReplyTo: string | null;
+	references: string[];
+	/** Null unless the visibility is `everything`. */
+	bodyText: string | null;
+	/** Null unless the visibility is `everything`; never render it unsanitized. */
+	bodyHtml: string | null;
+	listHeaders: Record<string, unknown>;
+	participants: EmailParticipant[];
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// PostgreSQL's ISO output of a timestamptz (what ::text gives under DateStyle ISO), or -infinity.
+const KEY_TEXT =
+	/^(-?infinity|\d{4,}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d){0,2}|Z)?( BC)?)$/;
+const DATE_ONLY = /^\d{4}-\d\d-\d\d$/;
+
+export function isUuid(value: unknown): value is string {
+	return typeof value === 'string' && UUID.test(value);
+}
+
+export function requireUuid(value: unknown, name: string): string {
+	if (!isUuid(value)) throw new QueryInputError(`${name} must be a UUID`);
+	return value;
+}
+
+export function pageLimit(limit: number | undefined): number {
+	if (limit === undefined || limit === null) return DEFAULT_LIMIT;
+	if (typeof limit !== 'number' || !Number.isFinite(limit)) {
+		throw new QueryInputError(`limit must be a number from 1 to ${MAX_LIMIT}`);
+	}
+	return Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+/**
+ * An opaque cursor: the sort key of the last row as PostgreSQL prints it (microseconds kept, which
+ * a JS Date would lose and so repeat or skip rows) and its id.
+ */
+export function encodeCursor(key: string, id: string): string {
+	return Buffer.from(JSON.stringify([key, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { key: string; id: string } {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+	} catch {
+		parsed = undefined;
+	}
+	if (
+		!Array.isArray(parsed) ||
+		parsed.length !== 2 ||
+		typeof parsed[0] !== 'string' ||
+		!KEY_TEXT.test(parsed[0]) ||
+		!isUuid(parsed[1])
+	) {
+		throw new QueryInputError('cursor is not one this query returned');
+	}
+	return { key: parsed[0], id: parsed[1] };
+}
+
+/** An instant for a range bound; a date alone is its start (from) or the next day's start (to). */
+export function rangeBound(value: Date | string, name: string, end: boolean): Date {
+	let instant: Date;
+	if (value instanceof Date) instant = new Date(value.getTime());
+	else if (typeof value === 'string' && DATE_ONLY.test(value.trim())) {
+		instant = new Date(`${value.trim()}T00:00:00.000Z`);
+		if (end) instant = new Date(instant.getTime() + 86_400_000);
+	} else if (typeof value === 'string') instant = new Date(value.trim());
+	else instant = new Date(Number.NaN);
+	if (Number.isNaN(instant.getTime())) {
+		throw new QueryInputError(`${name} must be a date or an ISO 8601 date and time`);
+	}
+	return instant;
+}
+
+export function iso(value: Date | string | null | undefined): string | null {
+	if (value === null || value === undefined) return null;
+	const date = value instanceof Date ? value : new Date(value);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** A SQL condition with its bindings, combined by the page query. */
+export interface Condition {
+	sql: string;
+	bindings: Knex.RawBinding[];
+}
+
+/** Conditions on `e` (emails) for the filters; validates every value first. */
+function filterConditions(workspaceId: string, filters: EmailFilters): Condition[] {
+	const conditions: Condition[] = [];
+	// Listed while a mailbox still holds it; label, direction and integration are of that copy.
+	const copy: Condition = {
+		sql: 'm.workspace_id = e.workspace_id and m.email_id = e.id and m.deleted_at is null',
+		bindings: [],
+	};
+	if (filters.integrationId !== undefined) {
+		copy.sql += ' and m.integration_id = ?';
+		copy.bindings.push(requireUuid(filters.integrationId, 'integrationId'));
+	}
+	if (filters.label !== undefined) {
+		if (typeof filters.label !== 'string' || filters.label === '') {
+			throw new QueryInputError('label must be a non-empty text');
+		}
+		copy.sql += ' and m.labels @> ?::jsonb';
+		copy.bindings.push(JSON.stringify([filters.label.replaceAll('\u0000', '')]));
+	}
+	if (filters.direction !== undefined) {
+		if (filters.direction !== 'incoming' && filters.direction !== 'outgoing') {
+			throw new QueryInputError('direction must be incoming or outgoing');
+		}
+		copy.sql += ' and m.direction = ?';
+		copy.bindings.push(filters.direction);
+	}
+	conditions.push({
+		sql: `exists (select 1 from mailbox_messages as m where ${copy.sql})`,
+		bindings: copy.bindings,
+	});
+
+	if (filters.personId !== undefined) {
+		const personId = requireUuid(filters.personId, 'personId');
+		// A set of email ids, so the planner can start from the person's mail instead of scanning.
+		conditions.push({
+			sql: `e.id in (
+				select l.subject_id from record_links as l
+				where l.workspace_id = ? and l.subject_type = 'email' and l.record_type = 'person'
+				  and l.record_id = ? and l.link_source in ('auto', 'manual')
+				union all
+				select p.email_id from email_participants as p
+				where p.workspace_id = ? and p.person_id = ?
+				  and not exists (select 1 from record_links as s
+				    where s.workspace_id = p.workspace_id and s.subject_type = 'email' and s.subject_id = p.email_id
+				      and s.record_type = 'person' and s.record_id = p.person_id and s.link_source = 'suppressed'))`,
+			bindings: [workspaceId, personId, workspaceId, personId],
+		});
+	}
+	if (filters.companyId !== undefined) {
+		const companyId = requireUuid(filters.companyId, 'companyId');
+		conditions.push({
+			sql: `e.id in (
+				select l.subject_id from record_links as l
+				where l.workspace_id = ? and l.subject_type = 'email' and l.record_type = 'company'
+				  and l.record_id = ? and l.link_source in ('auto', 'manual')
+				union all
+				select p.email_id from email_participants as p
+				join people as pe on pe.id = p.person_id and pe.workspace_id = p.workspace_id
+				where p.workspace_id = ? and pe.company_id = ?
+				  and not exists (select 1 from record_links as s
+				    where s.workspace_id = p.workspace_id and s.subject_type = 'email' and s.subject_id = p.email_id
+				      and s.record_type = 'company' and s.record_id = pe.company_id and s.link_source = 'suppressed'))`,
+			bindings: [workspaceId, companyId, workspaceId, companyId],
+		});
+	}
+	if (filters.from !== undefined && filters.from !== null && filters.from !== '') {
+		conditions.push({
+			sql: 'e.sent_at_key >= ?',
+			bindings: [rangeBound(filters.from, 'from', false)],
+		});
+	}
+	if (filters.to !== undefined && filters.to !== null && filters.to !== '') {
+		conditions.push({
+			sql: "e.sent_at_key < ? and e.sent_at_key > '-infinity'",
+			bindings: [rangeBound(filters.to, 'to', true)],
+		});
+	}
+	return conditions;
+}
+
+// Masking happens in the SELECT: what a reader may not see is never read out of the table.
+const SUMMARY_COLUMNS = `
+	e.id, e.internet_message_id,
+	case when e.visibility = 'metadata' then null else e.subject end as subject,
+	case when e.visibility = 'everything' then e.snippet end as snippet,
+	e.from_email, e.from_name, e.to_recipients, e.cc_recipients, e.sent_at, e.has_attachments,
+	e.is_bulk, e.visibility, e.created_at, e.updated_at, e.sent_at_key::text as sort_key`;
+
+const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
+	e.bcc_recipients, e.in_reply_to, e."references", e.list_headers,
+	case when e.visibility = 'everything' then e.body_text end as body_text,
+	case when e.visibility = 'everything' then e.body_html end as body_html`;
+
+interface SummaryRow {
+	id: string;
+	internet_message_id: string;
+	subject: string | null;
+	snippet: string | null;
+	from_email: string | null;
+	from_name: string | null;
+	to_recipients: unknown;
+	cc_recipients: unknown;
+	sent_at: Date | null;
+	has_attachments: boolean;
+	is_bulk: boolean;
+	visibility: Visibility;
+	created_at: Date;
+	updated_at: Date;
+	sort_key: string;
+}
+
+interface DetailRow extends SummaryRow {
+	bcc_recipients: unknown;
+	in_reply_to: string | null;
+	references: unknown;
+	list_headers: Record<string, unknown> | null;
+	body_text: string | null;
+	body_html: string | null;
+}
+
+interface CopyRow {
+	email_id: string;
+	integration_id: string;
+	provider_message_id: string;
+	provider_thread_id: string | null;
+	labels: unknown;
+	is_read: boolean;
+	direction: MailDirection;
+	deleted_at: Date | null;
+}
+
+interface LinkRow {
+	subject_id: string;
+	record_type: 'person' | 'company';
+	record_id: string;
+	link_source: 'auto' | 'manual';
+	name: string | null;
+	email: string | null;
+	domain: string | null;
+}
+
+function addresses(value: unknown): EmailAddressJson[] {
+	if (!Array.isArray(value)) return [];
+	return value
+		.filter(
+			(entry): entry is { email?: unknown; name?: unknown } => !!entry && typeof entry === 'object',
+		)
+		.filter((entry) => typeof entry.email === 'string')
+		.map((entry) => ({
+			name: typeof entry.name === 'string' && entry.name !== '' ? entry.name : null,
+			email: entry.email as string,
+		}));
+}
+
+function strings(value: unknown): string[] {
+	return Array.isArray(value)
+		? value.filter((entry): entry is string => typeof entry === 'string')
+		: [];
+}
+
+/**
+ * Reads one page: `extra` adds conditions (the word search), the keyset continues after the
+ * cursor, and each row comes back with its mailbox copies and links (one query each per page).
+ */
+export async function selectEmailPage(
+	database: ReadDatabase,
+	workspaceId: string,
+	options: ListEmailsOptions,
+	extra: Condition[] = [],
+): Promise<Page<EmailSummary>> {
+	requireUuid(workspaceId, 'workspaceId');
+	const limit = pageLimit(options.limit);
+	const conditions = [...filterConditions(workspaceId, options), ...extra];
+	if (options.cursor) {
+		const { key, id } = decodeCursor(options.cursor);
+		conditions.push({
+			sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)',
+			bindings: [key, id],
+		});
+	}
+	const sql = `select ${SUMMARY_COLUMNS} from emails as e
+		where e.workspace_id = ? ${conditions.map((condition) => `and (${condition.sql})`).join(' ')}
+		order by e.sent_at_key desc, e.id desc
+		limit ?`;
+	const bindings = [
+		workspaceId,
+		...conditions.flatMap((condition) => condition.bindings),
+		limit + 1,
+	];
+	const result = await database.knex.raw<{ rows: SummaryRow[] }>(sql, bindings);
+	const rows = result.rows.slice(0, limit);
+	const items = await decorate(database, workspaceId, rows);
+	const last = rows[rows.length - 1];
+	return {
+		items,
+		nextCursor: result.rows.length > limit && last ? encodeCursor(last.sort_key, last.id) : null,
+	};
+}
+
+async function decorate(
+	database: ReadDatabase,
+	workspaceId: string,
+	rows: SummaryRow[],
+): Promise<EmailSummary[]> {
+	if (rows.length === 0) return [];
+	const ids = rows.map((row) => row.id);
+	const [copies, links] = await Promise.all([
+		database.knex
+			.raw<{ rows: CopyRow[] }>(
+				`select email_id, integration_id, provider_message_id, provider_thread_id, labels, is_read,
+				        direction, deleted_at
+				 from mailbox_messages where workspace_id = ? and email_id = any(?::uuid[])
+				 order by email_id, created_at, id`,
+				[workspaceId, ids],
+			)
+			.then((result) => result.rows),
+		readLinks(database, workspaceId, 'email', ids),
+	]);
+	return rows.map((row) =>
+		summaryOf(
+			row,
+			copies.filter((copy) => copy.email_id === row.id),
+			links,
+		),
+	);
+}
+
+/** Links (not suppressed) of the given emails or events, with the linked record's name. */
+export async function readLinks(
+	database: ReadDatabase,
+	workspaceId: string,
+	subjectType: 'email' | 'calendar_event',
+	ids: string[],
+): Promise<LinkRow[]> {
+	if (ids.length === 0) return [];
+	const result = await database.knex.raw<{ rows: LinkRow[] }>(
+		`select l.subject_id, l.record_type, l.record_id, l.link_source,
+		        coalesce(p.full_name, c.name) as name, p.email, c.domain
+		 from record_links as l
+		 left join people as p on l.record_type = 'person' and p.id = l.record_id and p.workspace_id = l.workspace_id
+		 left join companies as c on l.record_type = 'company' and c.id = l.record_id and c.workspace_id = l.workspace_id
+		 where l.workspace_id = ? and l.subject_type = ? and l.subject_id = any(?::uuid[])
+		   and l.link_source in ('auto', 'manual')
+		 order by l.record_type desc, l.created_at, l.record_id`,
+		[workspaceId, subjectType, ids],
+	);
+	return result.rows;
+}
+
+export function linkOf(row: LinkRow): RecordLink {
+	return {
+		recordType: row.record_type,
+		recordId: row.record_id,
+		linkSource: row.link_source,
+		name: row.name,
+		email: row.record_type === 'person' ? row.email : null,
+		domain: row.record_type === 'company' ? row.domain : null,
+	};
+}
+
+function summaryOf(row: SummaryRow, copies: CopyRow[], links: LinkRow[]): EmailSummary {
+	const live = copies.filter((copy) => copy.deleted_at === null);
+	const labels = [...new Set(live.flatMap((copy) => strings(copy.labels)))].sort();
+	return {
+		id: row.id,
+		internetMessageId: row.internet_message_id,
+		subject: row.subject,
+		snippet: row.snippet,
+		from: row.from_email ? { name: row.from_name || null, email: row.from_email } : null,
+		to: addresses(row.to_recipients),
+		cc: addresses(row.cc_recipients),
+		sentAt: iso(row.sent_at),
+		hasAttachments: row.has_attachments,
+		isBulk: row.is_bulk,
+		visibility: row.visibility,
+		labels,
+		direction: live.some((copy) => copy.direction === 'outgoing') ? 'outgoing' : 'incoming',
+		isRead: live.length > 0 && live.every((copy) => copy.is_read),
+		mailboxes: copies.map((copy) => ({
+			integrationId: copy.integration_id,
+			providerMessageId: copy.provider_message_id,
+			providerThreadId: copy.provider_thread_id,
+			labels: strings(copy.labels),
+			isRead: copy.is_read,
+			direction: copy.direction,
+			deletedAt: iso(copy.deleted_at),
+		})),
+		links: links.filter((link) => link.subject_id === row.id).map(linkOf),
+		createdAt: iso(row.created_at) as string,
+		updatedAt: iso(row.updated_at) as string,
+	};
+}
+
+/**
+ * A page of the workspace's emails, newest first, filtered; only emails a mailbox still holds
+ * (not deleted) are listed.
+ */
+export async function listEmails(
+	database: ReadDatabase,
+	workspaceId: string,
+	options: ListEmailsOptions = {},
+): Promise<Page<EmailSummary>> {
+	return selectEmailPage(database, workspaceId, options);
+}
+
+/**
+ * One email of the workspace with its participants, every mailbox copy (deleted ones carry
+ * deletedAt) and its links; null when the workspace has no email with this id.
+ */
+export async function getEmail(
+	database: ReadDatabase,
+	workspaceId: string,
+	emailId: string,
+): Promise<EmailDetail | null> {
+	requireUuid(workspaceId, 'workspaceId');
+	if (!isUuid(emailId)) return null;
+	const result = await database.knex.raw<{ rows: DetailRow[] }>(
+		`select ${DETAIL_COLUMNS} from emails as e where e.workspace_id = ? and e.id = ?`,
+		[workspaceId, emailId],
+	);
+	const row = result.rows[0];
+	if (!row) return null;
+	const [summary] = await decorate(database, workspaceId, [row]);
+	const participants = await database.knex.raw<{
+		rows: Array<{
+			role: EmailParticipant['role'];
+			address: string;
+			display_name: string | null;
+			person_id: string | null;
+		}>;
+	}>(
+		`select role, address, display_name, person_id from email_participants
+		 where workspace_id = ? and email_id = ?
+		 order by array_position(array['from', 'reply_to', 'to', 'cc', 'bcc'], role), address`,
+		[workspaceId, emailId],
+	);
+	return {
+		...summary,
+		bcc: addresses(row.bcc_recipients),
+		inReplyTo: row.in_reply_to,
+		references: strings(row.references),
+		bodyText: row.body_text,
+		bodyHtml: row.body_html,
+		listHeaders: row.list_headers ?? {},
+		participants: participants.rows.map((participant) => ({
+			role: participant.role,
+			address: participant.address,
+			displayName: participant.display_name,
+			personId: participant.person_id,
+		})),
+	};
+}
