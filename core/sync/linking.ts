@@ -1,0 +1,249 @@
+// Record linking: participants and attendees to people by address (primary or additional, case
+// insensitive), emails and events to people and companies, and contact creation per the policy
+// (contactPolicy.ts). A handful of set-based statements in one transaction, whatever the number of
+// emails: no query per row. Running it twice changes nothing; it never touches manual links and
+// never re-adds what a user unlinked (record_links 'suppressed' rows hold the pair).
+
+import type { CrmDatabase } from '../store/database';
+import { isUuid, CrmArgumentError } from '../store/recordLinks';
+import { contactCandidatesSql, contactPolicyBindings } from './contactPolicy';
+import { FREE_MAIL_DOMAIN_LIST } from './freeMailDomains';
+
+export {
+	linkManually,
+	unlinkManually,
+	listLinks,
+	CrmRecordNotFoundError,
+	type LinkTarget,
+	type RecordLink,
+} from '../store/recordLinks';
+
+export interface LinkScope {
+	/** Emails to link (e.g. those a sync page wrote). Omitted with a scope: none. */
+	emailIds?: readonly string[];
+	/** Calendar events to link. Omitted with a scope: none. */
+	eventIds?: readonly string[];
+}
+
+export interface LinkResult {
+	/** People created from participant addresses, per the contact creation policy. */
+	peopleCreated: number;
+	/** Companies created from their domains. */
+	companiesCreated: number;
+	/** Automatic email → person / company links added. */
+	emailLinks: number;
+	/** Automatic event → person / company links added. */
+	eventLinks: number;
+	/** Participant and attendee rows whose person changed. */
+	participantsMatched: number;
+	/** Automatic links removed because their address or domain no longer matches. */
+	linksRemoved: number;
+}
+
+/** Memory for the hash joins of one linking run (a session default of 4 MB would spill to disk). */
+const LINKING_WORK_MEM = '128MB';
+
+/**
+ * Links a workspace's emails and events (all of them, or those of `scope`) to people and
+ * companies, creating people and companies as the contact creation policy allows.
+ */
+export async function linkRecords(
+	database: CrmDatabase,
+	workspaceId: string,
+	scope?: LinkScope,
+): Promise<LinkResult> {
+	if (!isUuid(workspaceId)) throw new CrmArgumentError('workspaceId must be a UUID');
+	const emailIds = scope ? (scope.emailIds ?? []).filter(isUuid) : null;
+	const eventIds = scope ? (scope.eventIds ?? []).filter(isUuid) : null;
+	const result: LinkResult = {
+		peopleCreated: 0,
+		companiesCreated: 0,
+		emailLinks: 0,
+		eventLinks: 0,
+		participantsMatched: 0,
+		linksRemoved: 0,
+	};
+	if (emailIds?.length === 0 && eventIds?.length === 0) return result;
+
+	await database.knex.transaction(async (trx) => {
+		// One linking run per workspace at a time: two runs would race on the same new addresses.
+		await trx.raw(
+			`select pg_advisory_xact_lock(hashtextextended('crm-connect:linking:' || ?, 0))`,
+			[workspaceId],
+		);
+		await trx.raw(`set local work_mem = '${LINKING_WORK_MEM}'`);
+		const bindings = {
+			...contactPolicyBindings(workspaceId, emailIds),
+			eventIds: JSON.stringify(eventIds ?? []),
+			freeDomains: JSON.stringify(FREE_MAIL_DOMAIN_LIST),
+		};
+		const run = async (sql: string) => (await trx.raw(sql, bindings)) as { rowCount: number };
+
+		await createAddressMap(run);
+		if (emailIds === null || emailIds.length > 0) {
+			const created = await createContacts(run, emailIds !== null);
+			result.peopleCreated = created.people;
+			result.companiesCreated = created.companies;
+		}
+		await run(`create temp table link_companies on commit drop as
+		  select c.id, c.domain from companies c
+		   where c.workspace_id = :workspaceId
+		     and c.domain not in (select value from jsonb_array_elements_text(:freeDomains::jsonb))
+		     and not exists (select 1 from workspace_settings o, jsonb_array_elements_text(o.own_domains) d(own)
+		                      where o.workspace_id = :workspaceId and c.domain = lower(ltrim(d.own, '@')))`);
+		await run('create unique index on link_companies (domain)');
+		await run('analyze link_companies');
+
+		if (emailIds === null || emailIds.length > 0) {
+			const scoped = emailIds !== null;
+			const emailScope = (column: string) =>
+				scoped
+					? `and ${column} in (select value::uuid from jsonb_array_elements_text(:emailIds::jsonb))`
+					: '';
+			result.participantsMatched += await matchAddresses(
+				run,
+				'email_participants',
+				emailScope('p.email_id'),
+			);
+			const links = await linkSubjects(run, {
+				subjectType: 'email',
+				rows: 'email_participants',
+				subjectColumn: 'email_id',
+				scope: emailScope,
+			});
+			result.emailLinks = links.added;
+			result.linksRemoved += links.removed;
+		}
+		if (eventIds === null || eventIds.length > 0) {
+			const scoped = eventIds !== null;
+			const eventScope = (column: string) =>
+				scoped
+					? `and ${column} in (select value::uuid from jsonb_array_elements_text(:eventIds::jsonb))`
+					: '';
+			result.participantsMatched += await matchAddresses(
+				run,
+				'calendar_event_attendees',
+				eventScope('p.event_id'),
+			);
+			const links = await linkSubjects(run, {
+				subjectType: 'calendar_event',
+				rows: 'calendar_event_attendees',
+				subjectColumn: 'event_id',
+				scope: eventScope,
+			});
+			result.eventLinks = links.added;
+			result.linksRemoved += links.removed;
+		}
+	});
+	return result;
+}
+
+type Run = (sql: string) => Promise<{ rowCount: number }>;
+
+/**
+ * link_addresses: every address of the workspace's people → one person. A primary address wins
+ * over an additional one; between two people claiming the same address, the older one.
+ */
+async function createAddressMap(run: Run): Promise<void> {
+	await run(`create temp table link_addresses on commit drop as
+	  select distinct on (address) address, person_id from (
+	    select lower(p.email) as address, p.id as person_id, 0 as rank, p.created_at
+	      from people p where p.workspace_id = :workspaceId
+	    union all
+	    select lower(a.address), p.id, 1, p.created_at
+	      from people p, unnest(p.additional_emails) as a(address)
+	     where p.workspace_id = :workspaceId
+	  ) addresses
+	  order by address, rank, created_at, person_id`);
+	await run('create unique index on link_addresses (address)');
+}
+
+/** People for candidate addresses nobody has, companies for their domains (never free mail). */
+async function createContacts(
+	run: Run,
+	scoped: boolean,
+): Promise<{ people: number; companies: number }> {
+	await run(`create temp table link_candidates on commit drop as ${contactCandidatesSql(scoped)}`);
+	const companies = await run(`insert into companies (workspace_id, domain, source)
+	  select distinct :workspaceId::uuid, split_part(c.address, '@', 2), 'sync' from link_candidates c
+	   where split_part(c.address, '@', 2) not in (select value from jsonb_array_elements_text(:freeDomains::jsonb))
+	     and not exists (select 1 from companies x where x.workspace_id = :workspaceId and x.domain = split_part(c.address, '@', 2))
+	  on conflict (workspace_id, domain) do nothing`);
+	const people = await run(`with created as (
+	    insert into people (workspace_id, email, full_name, company_id, source)
+	    select :workspaceId::uuid, c.address, nullif(btrim(c.display_name, ' "'''), ''), x.id, 'sync'
+	      from link_candidates c
+	      left join companies x on x.workspace_id = :workspaceId and x.domain = split_part(c.address, '@', 2)
+	           and x.domain not in (select value from jsonb_array_elements_text(:freeDomains::jsonb))
+	     where not exists (select 1 from link_addresses a where a.address = c.address)
+	    on conflict (workspace_id, email) do nothing
+	    returning id, email
+	  )
+	  insert into link_addresses (address, person_id) select email, id from created
+	  on conflict (address) do nothing`);
+	// People without a company get the one of their domain (unless a user set it by hand).
+	await run(`update people p set company_id = x.id, updated_at = now()
+	    from companies x
+	   where p.workspace_id = :workspaceId and p.company_id is null
+	     and not ('company_id' = any(p.manual_fields))
+	     and x.workspace_id = :workspaceId and x.domain = split_part(lower(p.email), '@', 2)
+	     and x.domain not in (select value from jsonb_array_elements_text(:freeDomains::jsonb))
+	     ${scoped ? 'and lower(p.email) in (select address from link_candidates)' : ''}`);
+	return { people: people.rowCount, companies: companies.rowCount };
+}
+
+/**
+ * Sets person_id of participant (or attendee) rows from their address; clears it where the address
+ * no longer belongs to anyone. Rows already right are not written.
+ */
+async function matchAddresses(run: Run, table: string, scope: string): Promise<number> {
+	const matched = await run(`update ${table} p set person_id = a.person_id
+	    from link_addresses a
+	   where p.workspace_id = :workspaceId ${scope}
+	     and a.address = lower(p.address)
+	     and p.person_id is distinct from a.person_id`);
+	const cleared = await run(`update ${table} p set person_id = null
+	   where p.workspace_id = :workspaceId ${scope}
+	     and p.person_id is not null
+	     and not exists (select 1 from link_addresses a where a.address = lower(p.address))`);
+	return matched.rowCount + cleared.rowCount;
+}
+
+/**
+ * Automatic links of emails or events to the people of their rows and to the companies of their
+ * domains: adds the missing ones, removes automatic ones that no longer follow from an address.
+ * Manual and suppressed pairs are never written: they hold the unique key.
+ */
+async function linkSubjects(
+	run: Run,
+	options: {
+		subjectType: 'email' | 'calendar_event';
+		rows: string;
+		subjectColumn: string;
+		scope: (column: string) => string;
+	},
+): Promise<{ added: number; removed: number }> {
+	const { subjectType, rows, subjectColumn, scope } = options;
+	await run(`create temp table link_wanted on commit drop as
+	  select p.${subjectColumn} as subject_id, 'person'::text as record_type, p.person_id as record_id
+	    from ${rows} p where p.workspace_id = :workspaceId ${scope(`p.${subjectColumn}`)} and p.person_id is not null
+	  union
+	  select p.${subjectColumn}, 'company', c.id
+	    from ${rows} p join link_companies c on c.domain = split_part(lower(p.address), '@', 2)
+	   where p.workspace_id = :workspaceId ${scope(`p.${subjectColumn}`)}`);
+	await run('analyze link_wanted');
+	const removed = await run(`delete from record_links l
+	   where l.workspace_id = :workspaceId and l.subject_type = '${subjectType}' and l.link_source = 'auto'
+	     ${scope('l.subject_id')}
+	     and not exists (select 1 from link_wanted w
+	                      where w.subject_id = l.subject_id and w.record_type = l.record_type and w.record_id = l.record_id)`);
+	const added =
+		await run(`insert into record_links (workspace_id, subject_type, subject_id, record_type, record_id, link_source)
+	  select :workspaceId::uuid, '${subjectType}', w.subject_id, w.record_type, w.record_id, 'auto' from link_wanted w
+	   where not exists (select 1 from record_links l
+	                      where l.workspace_id = :workspaceId and l.subject_type = '${subjectType}'
+	                        and l.subject_id = w.subject_id and l.record_type = w.record_type and l.record_id = w.record_id)
+	  on conflict (workspace_id, subject_type, subject_id, record_type, record_id) do nothing`);
+	await run('drop table link_wanted');
+	return { added: added.rowCount, removed: removed.rowCount };
+}
