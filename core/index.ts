@@ -254,3 +254,26 @@ export {
 	type IntegrationView,
 	type IntegrationStatus,
 } from './store/integrations';
+// Calendar sync into the CRM tables (A2): the per-integration calendar sources, their store and the Graph calendar change source.
+export {
+	syncCalendarSources,
+	calendarHorizonSince,
+	DEFAULT_CALENDAR_HORIZON_DAYS,
+	GRAPH_WINDOW_DAYS_AHEAD,
+	type CalendarSyncOptions,
+} from './sync/calendarSync';
+export {
+	writeCalendarEventPage,
+	cancelUnlistedCalendarEvents,
+	applyCalendarVisibility,
+	type CalendarPageInput,
+	type CalendarWriteCounts,
+	type CalendarWriteResult,
+	type StoredCalendarChange,
+} from './store/events';
+export {
+	GraphCalendarSource,
+	GRAPH_CALENDAR_WINDOW_DAYS_AHEAD,
+	type GraphCalendarCursor,
+	type GraphCalendarSourceOptions,
+} from './providers/microsoft/graphCalendarSource';
