@@ -277,3 +277,58 @@ export {
 	type GraphCalendarCursor,
 	type GraphCalendarSourceOptions,
 } from './providers/microsoft/graphCalendarSource';
+// Record linking, people and companies, blocklist (helper C).
+export {
+	linkRecords,
+	linkManually,
+	unlinkManually,
+	listLinks,
+	type LinkScope,
+	type LinkResult,
+} from './sync/linking';
+export {
+	CrmRecordNotFoundError,
+	CrmArgumentError,
+	LIVE_LINK_SOURCES,
+	type RecordLink,
+	type LinkTarget,
+	type LinkSubjectType,
+	type LinkRecordType,
+} from './store/recordLinks';
+export {
+	upsertPersonByEmail,
+	upsertCompanyByDomain,
+	findPeople,
+	findCompanies,
+	getPerson,
+	getCompany,
+	type PersonFields,
+	type CompanyFields,
+	type PersonRecord,
+	type CompanyRecord,
+	type FindPeopleQuery,
+	type FindCompaniesQuery,
+	type UpsertOptions,
+	type UpsertResult,
+	type Page,
+} from './store/peopleAndCompanies';
+export {
+	addToBlocklist,
+	removeFromBlocklist,
+	listBlocklist,
+	type BlocklistEntry,
+	type BlocklistPurge,
+} from './store/blocklist';
+export {
+	loadBlocklist,
+	blocklistMatcher,
+	parseBlocklistPattern,
+	BlocklistPatternError,
+	type BlocklistMatcher,
+} from './sync/blocklistFilter';
+export {
+	effectiveContactPolicy,
+	isGroupAddress,
+	type ContactCreationPolicy,
+} from './sync/contactPolicy';
+export { isFreeMailDomain } from './sync/freeMailDomains';
