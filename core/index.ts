@@ -332,3 +332,36 @@ export {
 	type ContactCreationPolicy,
 } from './sync/contactPolicy';
 export { isFreeMailDomain } from './sync/freeMailDomains';
+// Email search and the read side of emails and events (helper D): keyset pages ({ items,
+// nextCursor }, the Page of peopleAndCompanies), scoped by workspace, masked per visibility.
+export {
+	listEmails,
+	getEmail,
+	QueryInputError,
+	type ReadDatabase,
+	type PageOptions,
+	type EmailFilters,
+	type ListEmailsOptions,
+	type EmailSummary,
+	type EmailDetail,
+	type EmailParticipant,
+	type EmailAddressJson,
+	type MailboxCopy,
+	type LinkedRecord,
+	type MailDirection,
+	type Visibility,
+} from './store/emailQueries';
+export {
+	searchEmails,
+	setWorkspaceSearchLanguage,
+	normalizeSearchQuery,
+	type SearchEmailsOptions,
+} from './store/emailSearch';
+export {
+	listEvents,
+	getEvent,
+	type EventFilters,
+	type ListEventsOptions,
+	type EventRecordJson,
+	type EventAttendeeJson,
+} from './store/eventQueries';

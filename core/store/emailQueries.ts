@@ -65,7 +65,7 @@ export interface MailboxCopy {
 	deletedAt: string | null;
 }
 
-export interface RecordLink {
+export interface LinkedRecord {
 	recordType: 'person' | 'company';
 	recordId: string;
 	linkSource: 'auto' | 'manual';
@@ -98,7 +98,7 @@ export interface EmailSummary {
 	/** Read in every mailbox that holds it. */
 	isRead: boolean;
 	mailboxes: MailboxCopy[];
-	links: RecordLink[];
+	links: LinkedRecord[];
 	createdAt: string;
 	updatedAt: string;
 }
@@ -450,7 +450,7 @@ export async function readLinks(
 	return result.rows;
 }
 
-export function linkOf(row: LinkRow): RecordLink {
+export function linkOf(row: LinkRow): LinkedRecord {
 	return {
 		recordType: row.record_type,
 		recordId: row.record_id,

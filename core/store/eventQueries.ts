@@ -17,7 +17,7 @@ import {
 	type Page,
 	type PageOptions,
 	type ReadDatabase,
-	type RecordLink,
+	type LinkedRecord,
 	type Visibility,
 } from './emailQueries';
 
@@ -75,7 +75,7 @@ export interface EventRecordJson {
 	visibility: Visibility;
 	providerUpdatedAt: string | null;
 	attendees: EventAttendeeJson[];
-	links: RecordLink[];
+	links: LinkedRecord[];
 	createdAt: string;
 	updatedAt: string;
 }
