@@ -70,12 +70,12 @@ function clean(value: string | null | undefined): string | null {
 }
 
 /** Indexed values must stay under btree's ~2,700-byte row limit: longer ones are dropped. */
-const MAX_KEY_CHARS = 900;
+const MAX_KEY_BYTES = 1000;
 const MAX_ADDRESS_CHARS = 320;
 
 function cleanKey(value: string | null | undefined): string | null {
 	const text = clean(value);
-	return text !== null && text.length <= MAX_KEY_CHARS ? text : null;
+	return text !== null && Buffer.byteLength(text) <= MAX_KEY_BYTES ? text : null;
 }
 
 // ---------------------------------------------------------------- records → rows
@@ -401,6 +401,12 @@ async function cancelRows(db: Knex, ids: string[]): Promise<string[]> {
 	return rows.map((row) => row.id);
 }
 
+/** SQLSTATE classes of a refused value: data exception, integrity violation, program limit. */
+function refusedValue(error: unknown): boolean {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
 /**
  * Upserts rows and their attendees in a savepoint; when PostgreSQL refuses the batch (a value the
  * checks above did not foresee), halves it until the refused event is alone, and leaves it out.
@@ -426,7 +432,10 @@ async function writeRows(
 			);
 			return written;
 		});
-	} catch {
+	} catch (error) {
+		// Only a value PostgreSQL refuses is the event's fault; a lost connection or a cancelled
+		// statement is thrown, or the page's events would be counted failed and skipped for good.
+		if (!refusedValue(error)) throw error;
 		if (rows.length === 1) {
 			failed.push(rows[0]);
 			return new Map();
