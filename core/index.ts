@@ -254,6 +254,26 @@ export {
 	type IntegrationView,
 	type IntegrationStatus,
 } from './store/integrations';
+export {
+	createIntegrationAccess,
+	IntegrationAuthError,
+	TokenRefreshError,
+	REAUTH_MESSAGE,
+	type IntegrationAccess,
+	type IntegrationAccessOptions,
+} from './sync/integrationAccess';
+export {
+	createConnectUrl,
+	completeConnect,
+	ConnectError,
+	ACCESS_DENIED_MESSAGE,
+	NOT_CONFIGURED_MESSAGE,
+	type ConnectUrl,
+	type ConnectUrlInput,
+	type CallbackResult,
+} from './sync/connectFlow';
+export { disconnectIntegration, type DisconnectResult } from './sync/disconnect';
+export { CONNECT_SCOPES } from './sync/providerOAuth';
 // Calendar sync into the CRM tables (A2): the per-integration calendar sources, their store and the Graph calendar change source.
 export {
 	syncCalendarSources,

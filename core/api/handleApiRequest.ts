@@ -9,6 +9,13 @@ import {
 	type ApiPrincipal,
 	type ApiScope,
 } from '../security/apiToken';
+import { connectUrlRoute, oauthCallbackRoute } from './connectRoutes';
+import {
+	disconnectRoute,
+	getSettingsRoute,
+	patchSettingsRoute,
+	resyncRoute,
+} from './integrationRoutes';
 import { statusRoute } from './statusRoute';
 import { ApiError, type ApiContext, type ApiRequest, type ApiResponse } from './types';
 
@@ -28,14 +35,27 @@ interface RouteSpec {
 }
 
 const ROUTES: Record<string, RouteSpec[]> = {
+	'connect-url': [{ method: 'GET', scope: 'integrations:write', handler: connectUrlRoute }],
 	status: [{ method: 'GET', scope: 'integrations:read', handler: statusRoute }],
+	settings: [
+		{ method: 'GET', scope: 'integrations:read', handler: getSettingsRoute },
+		{ method: 'PATCH', scope: 'integrations:write', handler: patchSettingsRoute },
+	],
+	disconnect: [{ method: 'POST', scope: 'integrations:write', handler: disconnectRoute }],
+	resync: [{ method: 'POST', scope: 'integrations:write', handler: resyncRoute }],
 };
+
+/** The OAuth callback is authenticated by its signed, single-use state, not by an API token. */
+const CALLBACK_ROUTE = 'oauth/callback';
 
 /** The routes and methods served, for the node's description and docs. */
 export function apiRoutes(): Array<{ route: string; method: string; scope: string | null }> {
-	return Object.entries(ROUTES).flatMap(([route, specs]) =>
-		specs.map((spec) => ({ route, method: spec.method, scope: spec.scope })),
-	);
+	return [
+		...Object.entries(ROUTES).flatMap(([route, specs]) =>
+			specs.map((spec) => ({ route, method: spec.method, scope: spec.scope as string | null })),
+		),
+		{ route: CALLBACK_ROUTE, method: 'GET', scope: null },
+	];
 }
 
 export async function handleApiRequest(
@@ -47,6 +67,11 @@ export async function handleApiRequest(
 		const method = (request.method ?? 'GET').toUpperCase();
 		const route = normalizeRoute(request.route);
 		if (method === 'OPTIONS') return { status: 204, headers: cors };
+		if (route === CALLBACK_ROUTE) {
+			if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', `${route} answers GET`);
+			// A browser navigation, not a widget call: no CORS headers.
+			return withHeaders(await oauthCallbackRoute(context, request), {});
+		}
 		const specs = ROUTES[route];
 		if (!specs) throw new ApiError(404, 'not_found', `Unknown route '${route.slice(0, 64)}'`);
 		const spec = specs.find((candidate) => candidate.method === method);

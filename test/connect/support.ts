@@ -1,5 +1,5 @@
-// Shared set-up of the connect tests: provider apps pointing at the emulator, API tokens, and the
-// API called as the CRM API node would.
+// Shared set-up of the connect tests: provider apps pointing at the emulator, API tokens, the API
+// called as the CRM API node would, and a whole consent round trip.
 import { randomBytes } from 'node:crypto';
 
 import {
@@ -83,4 +83,61 @@ export function apiCaller(database: CrmDatabase, apps: ProviderApps, now?: () =>
 		})) as ApiCaller;
 	call.context = context;
 	return call;
+}
+
+/** The query of a URL as a plain object. */
+export function queryOf(url: string): Record<string, string> {
+	return Object.fromEntries(new URL(url).searchParams);
+}
+
+export interface ConnectOptions {
+	workspaceId?: string;
+	userId?: string;
+	provider?: 'google' | 'microsoft';
+	email: string;
+	integrationId?: string;
+	decision?: 'approve' | 'deny';
+	/** Changes the authorization URL before consent (e.g. a scope the user unticked). */
+	editUrl?: (url: URL) => void;
+}
+
+/** connect-url → the emulator's consent page → oauth/callback, as a browser would go. */
+export async function connectThroughConsent(
+	api: ApiCaller,
+	emu: Emulator,
+	options: ConnectOptions,
+): Promise<{
+	connectUrl: string;
+	callbackQuery: Record<string, string>;
+	callback: ApiResponse;
+	result: Record<string, string>;
+}> {
+	const workspaceId = options.workspaceId ?? WORKSPACE_A;
+	const token = await tokenFor(workspaceId, options.userId ?? 'user-1');
+	const connect = await api(
+		{
+			route: 'connect-url',
+			query: {
+				provider: options.provider ?? 'google',
+				returnUrl: RETURN_URL,
+				integrationId: options.integrationId,
+			},
+		},
+		token,
+	);
+	if (connect.status !== 200) throw new Error(`connect-url: ${JSON.stringify(connect.body)}`);
+	const url = new URL((connect.body as { url: string }).url);
+	options.editUrl?.(url);
+	const consent =
+		options.decision === 'deny'
+			? await emu.control.denyConsent(url.href)
+			: await emu.control.approveConsent(url.href, { email: options.email });
+	const callbackQuery = queryOf(consent.location);
+	const callback = await api({ route: 'oauth/callback', query: callbackQuery });
+	return {
+		connectUrl: url.href,
+		callbackQuery,
+		callback,
+		result: callback.redirect ? queryOf(callback.redirect) : {},
+	};
 }
