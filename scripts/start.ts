@@ -26,6 +26,7 @@ import { N8nRest } from './n8n/rest';
 import { ensureN8n } from './n8n/runtime';
 import {
 	connectSandboxCredential,
+	saveConnectAppsCredential,
 	importPublishedWorkflows,
 	saveDatabaseCredential,
 	type SandboxEmulator,
@@ -101,6 +102,14 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
 function readOrCreateKey(file: string): string {
 	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
 	const key = randomBytes(24).toString('base64url');
+	writeFileSync(file, `${key}\n`, { mode: 0o600 });
+	return key;
+}
+
+/** A 32-byte AES key (base64), created once and kept in the data folder. */
+function readOrCreateTokenKey(file: string): string {
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	const key = randomBytes(32).toString('base64');
 	writeFileSync(file, `${key}\n`, { mode: 0o600 });
 	return key;
 }
@@ -228,6 +237,14 @@ async function main() {
 						async (key) => await connectSandboxCredential(rest, sandbox, key),
 					),
 				);
+				// The keys that seal stored tokens and sign API tokens stay in the data folder: a
+				// restart must still open what an earlier run stored.
+				await saveConnectAppsCredential(rest, sandbox, {
+					publicBaseUrl: `${process_.url}/webhook/crm-api`,
+					tokenKeys: `sandbox-1:${readOrCreateTokenKey(path.join(dataDir, 'token-key'))}`,
+					apiSigningSecret: readOrCreateKey(path.join(dataDir, 'api-signing-secret')),
+					allowedReturnOrigins: `${process_.url}, http://localhost, http://127.0.0.1`,
+				});
 				const existing = new Set(
 					(await rest.request<Array<{ name: string }>>('GET', '/rest/workflows')).map(
 						(w) => w.name,

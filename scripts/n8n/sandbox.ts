@@ -25,6 +25,7 @@ export const SANDBOX_CREDENTIALS = {
 	signIn: { name: 'Google Sign-In app', type: 'googleSignInCrmOAuth2Api' },
 	microsoft: { name: 'Microsoft 365 account', type: 'microsoft365CrmOAuth2Api' },
 	database: { name: 'CRM Database', type: 'crmDatabase' },
+	apps: { name: 'CRM Connect Apps', type: 'crmConnectAppsApi' },
 } as const;
 
 export type SandboxCredentialKey = keyof typeof SANDBOX_CREDENTIALS;
@@ -93,6 +94,42 @@ export async function saveDatabaseCredential(
 	});
 }
 
+/** What the CRM Connect Apps credential holds beside the sandbox's OAuth apps. */
+export interface ConnectAppsSecrets {
+	/** Where the CRM API node's routes answer (the OAuth callback comes back there). */
+	publicBaseUrl: string;
+	/** Keyring text, `keyId:base64key` per line. */
+	tokenKeys: string;
+	/** HS256 secret the CRM backend signs its API tokens with. */
+	apiSigningSecret: string;
+	/** Origins the connect flow may return to. */
+	allowedReturnOrigins: string;
+}
+
+/** The CRM Connect Apps credential of the sandbox: the emulator's Google and Microsoft apps. */
+export async function saveConnectAppsCredential(
+	rest: N8nRest,
+	emulator: SandboxEmulator,
+	secrets: ConnectAppsSecrets,
+): Promise<N8nCredential> {
+	const { name, type } = SANDBOX_CREDENTIALS.apps;
+	const { sandbox, baseUrl } = emulator;
+	return await rest.saveCredential(name, type, {
+		googleClientId: sandbox.clientId,
+		googleClientSecret: sandbox.clientSecret,
+		microsoftClientId: sandbox.microsoftClientId,
+		microsoftClientSecret: sandbox.microsoftClientSecret,
+		microsoftTenant: 'common',
+		...secrets,
+		customEndpoints: true,
+		googleAuthBaseUrl: baseUrl,
+		googleTokenBaseUrl: baseUrl,
+		googleApiBaseUrl: baseUrl,
+		microsoftLoginBaseUrl: baseUrl,
+		graphBaseUrl: baseUrl,
+	});
+}
+
 interface NodeTypeDescription {
 	name: string;
 	version: number | number[];
@@ -139,18 +176,74 @@ export async function withDefaultCredentials(
 	return { ...workflow, nodes };
 }
 
-/** Imports every published example and template, inactive, under a name that says what it is. */
+/** The sub-workflow a node calls by name (an Execute Workflow node's `cachedResultName`). */
+function calledWorkflowName(node: WorkflowJson['nodes'][number]): string | undefined {
+	const reference = (node.parameters as { workflowId?: unknown } | undefined)?.workflowId as
+		| { __rl?: boolean; value?: string; cachedResultName?: string }
+		| undefined;
+	return reference?.__rl && !reference.value ? reference.cachedResultName : undefined;
+}
+
+/**
+ * Imports every published example and template, inactive, under a name that says what it is. A
+ * template that calls a sub-workflow names it (ids differ between n8n instances): the sub-workflow
+ * is imported first and the call pointed at its id, as a user picking it from the list would.
+ */
 export async function importPublishedWorkflows(
 	rest: N8nRest,
 	adapt: (workflow: WorkflowJson, published: PublishedWorkflow) => WorkflowJson = (workflow) =>
 		workflow,
 	wanted: (name: string) => boolean = () => true,
 ): Promise<Array<PublishedWorkflow & { stored: StoredWorkflow }>> {
+	const published = publishedWorkflows();
+	const calls = (workflow: WorkflowJson) =>
+		workflow.nodes.map(calledWorkflowName).filter((name): name is string => Boolean(name));
+	const called = new Set(published.flatMap((entry) => calls(entry.workflow)));
+	// Sub-workflows first, then the rest, each group in publishing order.
+	const ordered = [
+		...published.filter((entry) => called.has(entry.workflow.name ?? '')),
+		...published.filter((entry) => !called.has(entry.workflow.name ?? '')),
+	];
 	const imported: Array<PublishedWorkflow & { stored: StoredWorkflow }> = [];
-	for (const published of publishedWorkflows()) {
-		if (!wanted(published.name)) continue;
-		const workflow = await withDefaultCredentials(rest, adapt(published.workflow, published));
-		imported.push({ ...published, stored: await rest.importWorkflow(workflow, published.name) });
+	const storedIds = new Map<string, { id: string; name: string }>();
+	let existing: Array<{ id: string; name: string }> | undefined;
+	for (const entry of ordered) {
+		if (!wanted(entry.name)) continue;
+		const adapted = adapt(entry.workflow, entry);
+		// A sub-workflow imported by an earlier run (npm start keeps what a user has) is used as is.
+		for (const target of calls(adapted)) {
+			if (storedIds.has(target)) continue;
+			existing ??= await rest.request<Array<{ id: string; name: string }>>(
+				'GET',
+				'/rest/workflows',
+			);
+			const source = published.find((one) => one.workflow.name === target);
+			const found = existing.find((one) => one.name === source?.name);
+			if (found) storedIds.set(target, found);
+		}
+		const nodes = adapted.nodes.map((node) => {
+			const target = calledWorkflowName(node);
+			const stored = target ? storedIds.get(target) : undefined;
+			if (!stored) return node;
+			const parameters = node.parameters as { workflowId: object };
+			return {
+				...node,
+				parameters: {
+					...parameters,
+					workflowId: {
+						...parameters.workflowId,
+						value: stored.id,
+						cachedResultName: stored.name,
+					},
+				},
+			};
+		});
+		const workflow = await withDefaultCredentials(rest, { ...adapted, nodes });
+		const stored = await rest.importWorkflow(workflow, entry.name);
+		if (entry.workflow.name)
+			storedIds.set(entry.workflow.name, { id: stored.id, name: entry.name });
+		imported.push({ ...entry, stored });
 	}
-	return imported;
+	// Callers read them in publishing order.
+	return published.flatMap((entry) => imported.filter((one) => one.name === entry.name));
 }

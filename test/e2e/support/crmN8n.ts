@@ -4,6 +4,7 @@
 // connected through n8n's OAuth flow. Optionally in queue mode with `n8n worker` processes and
 // Redis. Driven only through n8n's REST API and CLI; `stop()` leaves nothing running.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,9 @@ import { N8nRest, type N8nCredential } from '../../../scripts/n8n/rest';
 import { ensureN8n } from '../../../scripts/n8n/runtime';
 import {
 	connectSandboxCredential,
+	saveConnectAppsCredential,
 	saveDatabaseCredential,
+	type ConnectAppsSecrets,
 	SANDBOX_CREDENTIALS,
 	type SandboxCredentialKey,
 } from '../../../scripts/n8n/sandbox';
@@ -66,6 +69,8 @@ export interface CrmN8n {
 	main: N8nProcess;
 	workers: N8nProcess[];
 	credentials: Record<SandboxCredentialKey, N8nCredential>;
+	/** What the CRM Connect Apps credential holds beside the emulator's apps (keys, secrets). */
+	connectApps: ConnectAppsSecrets;
 	/** The database URL and schema the CRM Database credential points at. */
 	crmDatabase: { url: string; schema: string };
 	/** Everything the main process (and workers) logged so far. */
@@ -168,6 +173,13 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 		for (const key of OAUTH_CREDENTIALS) {
 			credentials[key] = await connectSandboxCredential(rest, sandbox, key);
 		}
+		const connectApps: ConnectAppsSecrets = {
+			publicBaseUrl: `${main.url}/webhook/crm-api`,
+			tokenKeys: `e2e-1:${randomBytes(32).toString('base64')}`,
+			apiSigningSecret: randomBytes(32).toString('base64url'),
+			allowedReturnOrigins: 'http://127.0.0.1, http://localhost',
+		};
+		credentials.apps = await saveConnectAppsCredential(rest, sandbox, connectApps);
 
 		const read = (file: string) => {
 			try {
@@ -184,6 +196,7 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 			},
 			workers,
 			credentials,
+			connectApps,
 			crmDatabase,
 			mainLog: () => read(processOptions.logFile),
 			workerLogs: () => workers.map((worker) => read(worker.logFile)),
