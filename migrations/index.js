@@ -15,6 +15,7 @@ const migrations = {
 	'20261123120900_create_ad_conversions': require('./20261123120900_create_ad_conversions'),
 	'20261123121000_create_youtube_comments': require('./20261123121000_create_youtube_comments'),
 	'20261123121100_create_webhooks': require('./20261123121100_create_webhooks'),
+	'20261201100000_add_mailbox_sync_marks': require('./20261201100000_add_mailbox_sync_marks'),
 	'20261201120000_linking': require('./20261201120000_linking'),
 	'20261201110000_workspace_connect': require('./20261201110000_workspace_connect'),
 	'20261201130000_email_search': require('./20261201130000_email_search'),
