@@ -280,6 +280,7 @@ export {
 	calendarHorizonSince,
 	DEFAULT_CALENDAR_HORIZON_DAYS,
 	GRAPH_WINDOW_DAYS_AHEAD,
+	CalendarSyncConflictError,
 	type CalendarSyncOptions,
 } from './sync/calendarSync';
 export {

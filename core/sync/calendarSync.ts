@@ -5,6 +5,8 @@
 // the relisting a provider demands after 410) is followed through its pages with the ids it held
 // kept beside the cursor; once complete, stored events of that calendar within the listing's
 // horizon that it did not hold were deleted meanwhile and become cancelled tombstones.
+import { randomUUID } from 'node:crypto';
+
 import type { JsonValue, CalendarItem, ChangeRead, SourceCursor } from '../providers/changeSources';
 import {
 	googleCalendarChangeSource,
@@ -73,9 +75,39 @@ interface CalendarSourcePlan<TCursor extends SourceCursor> {
 	atListingStart(cursor: TCursor): boolean;
 }
 
-/** Listing progress kept beside the cursor (backfill_state), so a crash mid-listing resumes it. */
-interface ListingState {
-	listing?: { reason: 'initial' | 'resync'; seen: string[] };
+/**
+ * Listing progress kept beside the cursor (backfill_state), so a crash mid-listing resumes it; the
+ * same fields as the mail sources' (listingId set while a listing runs, the last one completed),
+ * which the engine reads to tell a full resync.
+ */
+interface CalendarListingState {
+	listingId: string | null;
+	reason: 'initial' | 'resync' | null;
+	/** Provider ids of the events the running listing held so far. */
+	seen?: string[];
+	lastListingReason?: 'initial' | 'resync' | null;
+	lastListingCompletedAt?: string | null;
+}
+
+interface RunningListing {
+	id: string;
+	reason: 'initial' | 'resync';
+	seen: string[];
+}
+
+const newListing = (reason: RunningListing['reason']): RunningListing => ({
+	id: randomUUID(),
+	reason,
+	seen: [],
+});
+
+/** Another sync advanced the cursor meanwhile (a lapsed lease): the engine knows this code. */
+export class CalendarSyncConflictError extends Error {
+	readonly code = 'sync_conflict';
+	constructor(source: string) {
+		super(`Another sync of this integration advanced ${source} meanwhile`);
+		this.name = 'CalendarSyncConflictError';
+	}
 }
 
 /**
@@ -173,12 +205,19 @@ async function syncSource<TCursor extends SourceCursor>(
 	// What the cursor row holds now: each page checks it is still so before writing after it.
 	let expected = stored?.cursor ? JSON.stringify(stored.cursor) : null;
 	let cursor = stored?.cursor ?? (await plan.start());
-	let listing =
-		(stored?.cursor ? (stored.backfillState as ListingState).listing : undefined) ?? null;
+	const previous = (stored?.backfillState ?? {}) as Partial<CalendarListingState>;
+	let last = {
+		lastListingReason: previous.lastListingReason ?? null,
+		lastListingCompletedAt: previous.lastListingCompletedAt ?? null,
+	};
+	let listing: RunningListing | null =
+		stored?.cursor && previous.listingId && previous.reason && Array.isArray(previous.seen)
+			? { id: previous.listingId, reason: previous.reason, seen: previous.seen }
+			: null;
 	const renewed = await plan.renew?.(cursor);
 	if (renewed) cursor = renewed;
 	// A listing read from its first page is tracked, so that its end can tell what was deleted.
-	if (plan.atListingStart(cursor)) listing = { reason: renewed ? 'resync' : 'initial', seen: [] };
+	if (plan.atListingStart(cursor)) listing = newListing(renewed ? 'resync' : 'initial');
 
 	let page = 0;
 	let processed = 0;
@@ -191,7 +230,7 @@ async function syncSource<TCursor extends SourceCursor>(
 		if (read.outcome === 'cursor_expired') {
 			// The provider forgot the cursor: list again, and let the listing's end reconcile.
 			cursor = read.cursor;
-			listing = { reason: 'resync', seen: [] };
+			listing = newListing('resync');
 			continue;
 		}
 		if (read.listing && listing) {
@@ -204,9 +243,7 @@ async function syncSource<TCursor extends SourceCursor>(
 			const now = await readCursor<TCursor>(trx, plan.key, { forUpdate: true });
 			const current = now?.cursor ? JSON.stringify(now.cursor) : null;
 			if (current !== expected) {
-				throw new Error(
-					`The cursor of ${progressName} moved while this sync read it: another sync runs for this integration`,
-				);
+				throw new CalendarSyncConflictError(progressName);
 			}
 			const written = await writeCalendarEventPage(trx, {
 				workspaceId: ctx.workspaceId,
@@ -239,13 +276,18 @@ async function syncSource<TCursor extends SourceCursor>(
 					changes.push(...reconciled);
 					counts.deleted += reconciled.length;
 				}
+				last = {
+					lastListingReason: read.listing.reason,
+					lastListingCompletedAt: ctx.now().toISOString(),
+				};
 				listing = null;
 				extra.lastFullSyncAt = ctx.now();
 				if (read.listing.reason === 'initial') extra.backfillCompletedAt = ctx.now();
 			}
-			extra.backfillState = listing
-				? { listing: { reason: listing.reason, seen: listing.seen as JsonValue[] } }
-				: {};
+			const state: CalendarListingState = listing
+				? { listingId: listing.id, reason: listing.reason, seen: listing.seen, ...last }
+				: { listingId: null, reason: null, ...last };
+			extra.backfillState = state as unknown as Record<string, JsonValue>;
 			await writeCursor(trx, plan.key, read.cursor, extra);
 			ctx.hooks?.atStep?.('cursor_written', detail);
 		});

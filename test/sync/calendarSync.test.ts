@@ -523,8 +523,29 @@ describe('Google Calendar sync', () => {
 				fail: (step, page) => !crashed && step === 'committed' && page === 3 && (crashed = true),
 			}),
 		).rejects.toThrow('crash at committed');
+		// The relisting's progress is kept beside its cursor, as the engine reads it.
+		const running = (await db.database
+			.knex('sync_cursors')
+			.where({ integration_id: integration.id })
+			.first()) as { backfill_state: Record<string, unknown> };
+		expect(running.backfill_state).toMatchObject({
+			listingId: expect.any(String),
+			reason: 'resync',
+			seen: expect.arrayContaining([expect.any(String)]),
+		});
 		const { counts } = await sync(integration);
 		expect(counts).toMatchObject({ deleted: 1, created: 0, failed: 0 });
+		const done = (await db.database
+			.knex('sync_cursors')
+			.where({ integration_id: integration.id })
+			.first()) as { backfill_state: Record<string, unknown>; last_full_sync_at: Date };
+		expect(done.backfill_state).toEqual({
+			listingId: null,
+			reason: null,
+			lastListingReason: 'resync',
+			lastListingCompletedAt: NOW.toISOString(),
+		});
+		expect(done.last_full_sync_at).toEqual(NOW);
 		const row = (await storedEvents(integration)).find(
 			(entry) => entry.provider_event_id === gone.providerEventId,
 		)!;
