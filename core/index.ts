@@ -386,3 +386,20 @@ export {
 	type EventRecordJson,
 	type EventAttendeeJson,
 } from './store/eventQueries';
+// CRM node, Integration / Sync / Email / Event / Person / Company / Blocklist resources (helper E):
+// what the node needs beyond the blocks above.
+export {
+	integrationSettingsUpdateSchema,
+	type IntegrationSettingsUpdate,
+} from './sync/integrationSettings';
+export { updateIntegrationSettings } from './store/integrations';
+export { runningProgress, type SyncProgress } from './api/statusRoute';
+// CRM node (helper E), engine functions of helpers A–D that no block above exports yet; an owner
+// who adds their own export of one of these removes it here.
+export {
+	syncIntegration,
+	type SyncDeps,
+	type IntegrationSyncResult,
+} from './sync/syncIntegration';
+export { syncDueIntegrations, requestResync } from './sync/scheduler';
+export { leaseDueIntegrations, releaseLease } from './store/syncLeases';

@@ -11,7 +11,8 @@ export class Crm extends VersionedNodeType {
 			icon: { light: 'file:crm.svg', dark: 'file:crm.dark.svg' },
 			group: ['transform'],
 			subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-			description: 'Work with the crm-connect database: connection checks and migrations',
+			description:
+				'Work with the CRM tables: connected integrations and their sync, emails, events, people, companies, the blocklist and the database',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {

@@ -1,6 +1,13 @@
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 
+import * as blocklist from './blocklist/Blocklist.resource';
+import * as company from './company/Company.resource';
 import * as database from './database/Database.resource';
+import * as email from './email/Email.resource';
+import * as event from './event/Event.resource';
+import * as integration from './integration/Integration.resource';
+import * as person from './person/Person.resource';
+import * as sync from './sync/Sync.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'CRM',
@@ -10,22 +17,47 @@ export const versionDescription: INodeTypeDescription = {
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-	description: 'Work with the crm-connect database: connection checks and migrations',
+	description:
+		'Work with the CRM tables: connected integrations and their sync, emails, events, people, companies, the blocklist and the database',
 	defaults: { name: 'CRM' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
 	usableAsTool: true,
-	// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, see credentials/CrmDatabase.credentials.ts
-	credentials: [{ name: 'crmDatabase', required: true, testedBy: 'crmDatabaseConnectionTest' }],
+	credentials: [
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, see credentials/CrmDatabase.credentials.ts
+		{ name: 'crmDatabase', required: true, testedBy: 'crmDatabaseConnectionTest' },
+		{
+			// The provider apps of the connect flow: token keys, OAuth clients and endpoints.
+			name: 'crmConnectAppsApi',
+			required: true,
+			displayOptions: { show: { resource: ['integration', 'sync'] } },
+		},
+	],
 	properties: [
 		{
 			displayName: 'Resource',
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Database', value: 'database' }],
+			options: [
+				{ name: 'Blocklist', value: 'blocklist' },
+				{ name: 'Company', value: 'company' },
+				{ name: 'Database', value: 'database' },
+				{ name: 'Email', value: 'email' },
+				{ name: 'Event', value: 'event' },
+				{ name: 'Integration', value: 'integration' },
+				{ name: 'Person', value: 'person' },
+				{ name: 'Sync', value: 'sync' },
+			],
 			default: 'database',
 		},
 		...database.description,
+		...integration.description,
+		...sync.description,
+		...email.description,
+		...event.description,
+		...person.description,
+		...company.description,
+		...blocklist.description,
 	],
 };
