@@ -113,7 +113,9 @@ export async function connectThroughConsent(
 	result: Record<string, string>;
 }> {
 	const workspaceId = options.workspaceId ?? WORKSPACE_A;
-	const token = await tokenFor(workspaceId, options.userId ?? 'user-1');
+	const token = await tokenFor(workspaceId, options.userId ?? 'user-1', READ_WRITE, {
+		now: api.context.now?.(),
+	});
 	const connect = await api(
 		{
 			route: 'connect-url',
