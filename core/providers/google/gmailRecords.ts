@@ -28,7 +28,9 @@ export async function gmailRawMessageToRecord(
 	ownerOrEmail: string | GmailOwner,
 ): Promise<{ record: EmailRecord; attachments: ParsedAttachment[] }> {
 	if (!message.id) throw new Error('Gmail returned a message without an id');
-	if (!message.raw) throw new Error(`Gmail message ${message.id} was not fetched with format=raw`);
+	// An empty message is still a message (raw ''); only a missing raw means the wrong format.
+	if (typeof message.raw !== 'string')
+		throw new Error(`Gmail message ${message.id} was not fetched with format=raw`);
 	const parsed = await parseMime(Buffer.from(message.raw, 'base64url'));
 	const labels = message.labelIds ?? [];
 	const { email, senderNames } =
