@@ -115,7 +115,11 @@ async function createIntegration(
 
 const EVERYTHING: IntegrationSettingsInput = { initialHorizon: { kind: 'days', days: 3650 } };
 
-function context(integration: Integration, fail?: (step: SyncStep, page: number) => boolean) {
+function context(
+	integration: Integration,
+	fail?: (step: SyncStep, page: number) => boolean,
+	now = NOW,
+) {
 	const google = integration.provider === 'google';
 	const ctx: SourceSyncContext = {
 		database: db.database,
@@ -128,7 +132,7 @@ function context(integration: Integration, fail?: (step: SyncStep, page: number)
 			fetchRequester(() => (google ? emu.sandbox.accessToken : emu.sandbox.microsoftAccessToken)),
 		),
 		endpoints: { googleApiBaseUrl: emu.urls.googleApis, graphBaseUrl: emu.baseUrl },
-		now: () => NOW,
+		now: () => now,
 		progress: () => undefined,
 		hooks: fail
 			? {
@@ -143,10 +147,13 @@ function context(integration: Integration, fail?: (step: SyncStep, page: number)
 
 async function sync(
 	integration: Integration,
-	options: CalendarSyncOptions & { fail?: (step: SyncStep, page: number) => boolean } = {},
+	options: CalendarSyncOptions & {
+		fail?: (step: SyncStep, page: number) => boolean;
+		now?: Date;
+	} = {},
 ) {
 	const changes: StoredCalendarChange[] = [];
-	const counts = await syncCalendarSources(context(integration, options.fail), {
+	const counts = await syncCalendarSources(context(integration, options.fail, options.now), {
 		pageSize: 25,
 		...options,
 		onChanges: (page) => {
@@ -511,6 +518,29 @@ describe('Google Calendar sync', () => {
 		},
 	);
 
+	it('throws a provider error to the engine; the pages committed before it stay, and the rerun resumes after them', async () => {
+		const integration = await createIntegration('google', EVERYTHING);
+		const total = googleLiveRecords(googleEmail).length;
+		// A passing 500 is retried by the requester; a refusal is the engine's to classify.
+		emu.control.inject({ operation: 'calendar.events.list', status: 500, after: 1 });
+		emu.control.inject({
+			operation: 'calendar.events.list',
+			status: 403,
+			reason: 'insufficientPermissions',
+			after: 3,
+			times: -1,
+		});
+		const failure = await sync(integration).catch((error: unknown) => error);
+		emu.control.clearFaults();
+		expect(failure).toBeInstanceOf(ProviderHttpError);
+		expect((failure as ProviderHttpError).status).toBe(403);
+		const committed = (await storedEvents(integration)).length;
+		expect(committed).toBe(50); // two pages of 25
+		const { counts } = await sync(integration);
+		expect(counts.fetched).toBe(total - committed);
+		await expectGoogleCalendarStored(integration, googleEmail);
+	});
+
 	it('a crash in the middle of a relisting still cancels what the complete relisting lacks', async () => {
 		const integration = await createIntegration('google', EVERYTHING);
 		await sync(integration);
@@ -762,6 +792,49 @@ describe('Microsoft 365 calendar sync', () => {
 		const stored = await storedEvents(integration, team);
 		expect(stored.map((row) => row.provider_event_id).sort()).toEqual([...teamIds].sort());
 		expect((await msSync(integration)).counts).toMatchObject({ fetched: 0, ...noChanges });
+	});
+
+	it('lists the calendar again over a new window once less than half of the window lies ahead', async () => {
+		const integration = await createIntegration('microsoft', EVERYTHING);
+		await msSync(integration);
+		const windowOf = async () => {
+			const row = (await db.database
+				.knex('sync_cursors')
+				.where({ integration_id: integration.id })
+				.first()) as { cursor: string };
+			return JSON.parse(row.cursor) as { phase: string; windowStart: string; windowEnd: string };
+		};
+		const first = await windowOf();
+		expect(first.windowEnd).toBe(new Date(NOW.getTime() + AHEAD_DAYS * DAY_MS).toISOString());
+
+		// A month on, less than half of the 60 days lie ahead: a new window, a relisting.
+		const later = new Date(NOW.getTime() + 31 * DAY_MS);
+		const { from } = window();
+		const to = later.getTime() + AHEAD_DAYS * DAY_MS;
+		const inNewWindow = calendarView(account(), resolveCalendar(account(), undefined), from, to);
+		const before = (await storedEvents(integration)).filter((row) => row.status !== 'cancelled');
+		const { counts } = await msSync(integration, { now: later });
+		const renewed = await windowOf();
+		expect(renewed).toMatchObject({
+			phase: 'changes',
+			windowEnd: new Date(to).toISOString(),
+		});
+		const live = (await storedEvents(integration)).filter((row) => row.status !== 'cancelled');
+		// What the new window adds is created; nothing stored before is lost or doubled.
+		expect(counts).toMatchObject({ created: live.length - before.length, deleted: 0, failed: 0 });
+		expect(live.length).toBeGreaterThan(before.length);
+		expect(live.map((row) => row.provider_event_id).sort()).toEqual(
+			[
+				...new Set([
+					...before.map((row) => row.provider_event_id),
+					...inNewWindow.map((rec) => graphEventId(account(), rec.key)),
+				]),
+			].sort(),
+		);
+		expect((await msSync(integration, { now: later })).counts).toMatchObject({
+			fetched: 0,
+			...noChanges,
+		});
 	});
 
 	it.each(['fetched', 'rows_written', 'cursor_written', 'committed'] as SyncStep[])(
