@@ -405,6 +405,76 @@ describe('a connected integration synced, its mail searched, read and linked, it
 		expect(ids(page2).filter((id) => ids(page1).includes(id))).toEqual([]);
 	});
 
+	it('filters emails by label, direction and date, and events by time range', async () => {
+		const all = (
+			await run(
+				crm('Search', {
+					resource: 'email',
+					operation: 'search',
+					workspaceId: WORKSPACE_A,
+					returnAll: true,
+				}),
+			)
+		).json('Search');
+		const dates = all.map((email) => String(email.sentAt)).sort();
+		const middle = dates[Math.floor(dates.length / 2)];
+		const filtered = await run(
+			crm('Search', {
+				resource: 'email',
+				operation: 'search',
+				workspaceId: WORKSPACE_A,
+				returnAll: true,
+				filters: { label: 'INBOX', direction: 'incoming', after: middle },
+			}),
+		);
+		expect(filtered.error).toBeUndefined();
+		const expected = all.filter(
+			(email) =>
+				(email.labels as string[]).includes('INBOX') &&
+				email.direction === 'incoming' &&
+				String(email.sentAt) >= middle,
+		);
+		expect(expected.length).toBeGreaterThan(0);
+		expect(filtered.json('Search').map((email) => email.id)).toEqual(
+			expected.map((email) => email.id),
+		);
+		const bad = await run(
+			crm('Search', {
+				resource: 'email',
+				operation: 'search',
+				workspaceId: WORKSPACE_A,
+				filters: { before: 'last tuesday' },
+			}),
+		);
+		expect(bad.error?.message).toBe("Sent Before is not a date: 'last tuesday'");
+
+		const events = (
+			await run(
+				crm('Events', {
+					resource: 'event',
+					operation: 'list',
+					workspaceId: WORKSPACE_A,
+					returnAll: true,
+				}),
+			)
+		).json('Events');
+		expect(events.length).toBeGreaterThan(1);
+		const first = events.find((event) => event.startsAt)!;
+		const inRange = await run(
+			crm('Events', {
+				resource: 'event',
+				operation: 'list',
+				workspaceId: WORKSPACE_A,
+				returnAll: true,
+				timeMin: String(first.startsAt),
+				timeMax: String(first.endsAt),
+			}),
+		);
+		expect(inRange.error).toBeUndefined();
+		expect(inRange.json('Events').map((event) => event.id)).toContain(first.id);
+		expect(inRange.json('Events').length).toBeLessThan(events.length);
+	});
+
 	it('unlinks by hand, and relinking does not come back from automatic linking', async () => {
 		const [person] = (
 			await run(
@@ -430,8 +500,14 @@ describe('a connected integration synced, its mail searched, read and linked, it
 		);
 		expect(unlinked.error).toBeUndefined();
 		expect(unlinked.json('Unlink')[0]).toMatchObject({ subjectId: emailIds[0], removed: true });
+		// Link Records needs the database alone (no CRM Connect Apps credential on the node).
 		const link = await run(
-			crm('Link Records', { resource: 'sync', operation: 'linkRecords', workspaceId: WORKSPACE_A }),
+			crmNode(
+				'crm',
+				'Link Records',
+				{ resource: 'sync', operation: 'linkRecords', workspaceId: WORKSPACE_A },
+				{ credentials: { crmDatabase: { id: 'db-1', name: 'CRM Database' } } },
+			),
 		);
 		expect(link.error).toBeUndefined();
 		expect(link.json('Link Records')[0]).toMatchObject({
@@ -579,6 +655,42 @@ describe('scheduler operations', () => {
 			.knex('sync_cursors')
 			.where({ integration_id: integrationId });
 		expect(cursors).toEqual([]);
+	});
+});
+
+describe('an integration whose grant was revoked', () => {
+	it('is reported by Sync Due Integrations as just become requires_reauth', async () => {
+		await test.database
+			.knex('integrations')
+			.where({ id: integrationId })
+			.update({ next_sync_at: test.database.knex.raw("now() - interval '1 second'") });
+		emu.control.revokeGrants(EMAIL);
+		const result = await run(
+			crm('Tick', { resource: 'sync', operation: 'syncDueIntegrations', limit: 10 }),
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json('Tick')).toEqual([
+			expect.objectContaining({
+				integrationId,
+				outcome: 'requires_reauth',
+				statusBefore: 'connected',
+				statusAfter: 'requires_reauth',
+				stateChanged: true,
+				errorMessage: 'Your email connection needs re-authentication',
+			}),
+		]);
+		const [status] = (
+			await run(
+				crm('Status', {
+					resource: 'integration',
+					operation: 'getStatus',
+					workspaceId: WORKSPACE_A,
+					scope: 'one',
+					integrationId,
+				}),
+			)
+		).json('Status');
+		expect(status).toMatchObject({ status: 'requires_reauth' });
 	});
 });
 

@@ -27,10 +27,14 @@ export const versionDescription: INodeTypeDescription = {
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- a database credential, see credentials/CrmDatabase.credentials.ts
 		{ name: 'crmDatabase', required: true, testedBy: 'crmDatabaseConnectionTest' },
 		{
-			// The provider apps of the connect flow: token keys, OAuth clients and endpoints.
+			// The provider apps of the connect flow: token keys, OAuth clients and endpoints. Link
+			// Records works on the database alone.
 			name: 'crmConnectAppsApi',
 			required: true,
-			displayOptions: { show: { resource: ['integration', 'sync'] } },
+			displayOptions: {
+				show: { resource: ['integration', 'sync'] },
+				hide: { operation: ['linkRecords'] },
+			},
 		},
 	],
 	properties: [
