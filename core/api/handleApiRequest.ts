@@ -64,7 +64,11 @@ export async function handleApiRequest(
 ): Promise<ApiResponse> {
 	const cors = corsHeaders(context, request);
 	try {
-		const method = (request.method ?? 'GET').toUpperCase();
+		if (!request || typeof request !== 'object') {
+			throw new ApiError(400, 'bad_request', 'The request is empty');
+		}
+		request = normalizeRequest(request);
+		const method = String(request.method ?? 'GET').toUpperCase();
 		const route = normalizeRoute(request.route);
 		if (method === 'OPTIONS') return { status: 204, headers: cors };
 		if (route === CALLBACK_ROUTE) {
@@ -95,6 +99,18 @@ export async function handleApiRequest(
 	}
 }
 
+/** Query values as single strings (a repeated parameter keeps its first value). */
+function normalizeRequest(request: ApiRequest): ApiRequest {
+	const query: Record<string, string | undefined> = {};
+	if (request.query && typeof request.query === 'object') {
+		for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
+			const first: unknown = Array.isArray(value) ? value[0] : value;
+			if (typeof first === 'string') query[name] = first;
+		}
+	}
+	return { ...request, query };
+}
+
 function normalizeRoute(route: string | undefined): string {
 	return String(route ?? '')
 		.replace(/^\/+|\/+$/g, '')
@@ -102,14 +118,15 @@ function normalizeRoute(route: string | undefined): string {
 }
 
 function header(request: ApiRequest, name: string): string | undefined {
-	const headers = request.headers ?? {};
+	const headers = request.headers && typeof request.headers === 'object' ? request.headers : {};
 	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() === name) return value;
+		if (key.toLowerCase() === name) return typeof value === 'string' ? value : undefined;
 	}
 	return undefined;
 }
 
 function corsHeaders(context: ApiContext, request: ApiRequest): Record<string, string> {
+	if (!request || typeof request !== 'object') return {};
 	const origin = header(request, 'origin');
 	if (!origin || !context.apps?.allowedReturnOrigins?.includes(origin)) return {};
 	return {

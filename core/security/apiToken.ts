@@ -67,6 +67,9 @@ export async function verifyApiToken(
 	if (typeof exp !== 'number' || typeof iat !== 'number') {
 		throw unauthenticated('The API token must carry numeric exp and iat claims');
 	}
+	if (iat > currentDate.getTime() / 1000 + API_TOKEN_CLOCK_SKEW_SECONDS) {
+		throw unauthenticated('The API token is not valid yet (issued in the future)');
+	}
 	if (exp - iat > API_TOKEN_MAX_LIFETIME_SECONDS) {
 		throw unauthenticated(
 			`The API token lives too long: at most ${API_TOKEN_MAX_LIFETIME_SECONDS / 60} minutes from iat to exp`,

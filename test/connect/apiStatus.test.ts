@@ -2,6 +2,7 @@
 // integrations with their state and the running sync's progress, never a token column.
 import type { Knex } from 'knex';
 
+import { handleApiRequest, type ApiRequest } from '../../core/api/handleApiRequest';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { apiCaller, appsFor, tokenFor, WORKSPACE_A, WORKSPACE_B, type ApiCaller } from './support';
 
@@ -106,5 +107,77 @@ describe('status', () => {
 				.map((i) => i.accountEmail)
 				.sort(),
 		).toEqual(['colleague@acme.example', 'me@acme.example']);
+	});
+});
+
+describe('robustness', () => {
+	it('answers JSON errors for malformed requests and a failing database, never throwing', async () => {
+		const token = await tokenFor(WORKSPACE_A);
+		const context = api.context;
+		const weird = [
+			null,
+			{},
+			{ method: 'GET', route: 'status', query: null, headers: null, body: undefined },
+			{ method: 'DELETE', route: 'status', query: {}, headers: {}, body: null },
+			{
+				method: 'GET',
+				route: 'settings',
+				query: { integrationId: ['not-a-uuid', 'x'] },
+				headers: { authorization: `Bearer ${token}` },
+				body: null,
+			},
+			{
+				method: 'PATCH',
+				route: 'settings',
+				query: { integrationId: '00000000-0000-4000-8000-000000000000' },
+				headers: { Authorization: `Bearer ${token}` },
+				body: '{not json',
+			},
+		];
+		for (const request of weird) {
+			const response = await handleApiRequest(context, request as unknown as ApiRequest);
+			expect(response.status).toBeGreaterThanOrEqual(400);
+			expect(response.body).toEqual({
+				error: { code: expect.any(String), message: expect.any(String) },
+			});
+		}
+		const broken = { ...context, database: { ...context.database, knex: undefined } };
+		const failed = await handleApiRequest(broken as unknown as typeof context, {
+			method: 'GET',
+			route: 'status',
+			query: {},
+			headers: { authorization: `Bearer ${token}` },
+			body: undefined,
+		});
+		expect(failed).toMatchObject({
+			status: 500,
+			body: { error: { code: 'internal', message: 'The request failed; try again later' } },
+		});
+	});
+
+	it('adds CORS headers for allowed origins only, and answers preflights', async () => {
+		const token = await tokenFor(WORKSPACE_A);
+		const allowed = await api(
+			{ route: 'status', headers: { origin: 'https://crm.example' } },
+			token,
+		);
+		expect(allowed.headers).toMatchObject({
+			'access-control-allow-origin': 'https://crm.example',
+			'cache-control': 'no-store',
+		});
+		const other = await api(
+			{ route: 'status', headers: { origin: 'https://evil.example' } },
+			token,
+		);
+		expect(other.headers?.['access-control-allow-origin']).toBeUndefined();
+		const preflight = await api({
+			route: 'status',
+			method: 'OPTIONS',
+			headers: { origin: 'http://localhost:3000' },
+		});
+		expect(preflight).toMatchObject({
+			status: 204,
+			headers: { 'access-control-allow-origin': 'http://localhost:3000' },
+		});
 	});
 });
