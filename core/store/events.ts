@@ -453,8 +453,8 @@ async function writeRows(
  * Stores one page of a calendar source inside the caller's transaction `db` (the same one that
  * then writes the cursor). Live events are inserted or rewritten when they changed; a cancelled
  * event already stored becomes a tombstone that keeps its title, times and attendees (Google's and
- * Graph's tombstones carry none of them); a cancelled event never stored is kept as a tombstone
- * row (Google lists cancelled occurrences of a series so that they are not shown).
+ * Graph's tombstones carry none of them). A cancelled event never stored is left out, except a
+ * cancelled occurrence of a series: its tombstone row says which occurrence no longer takes place.
  */
 export async function writeCalendarEventPage(
 	db: Knex,
@@ -500,6 +500,9 @@ export async function writeCalendarEventPage(
 		if (row.status === 'cancelled' && before) {
 			if (before.status === 'cancelled') counts.unchanged++;
 			else toCancel.push(before);
+		} else if (row.status === 'cancelled' && !row.recurring_event_id) {
+			// Created and deleted between two syncs: nothing to keep of it.
+			counts.unchanged++;
 		} else toUpsert.push(row);
 	}
 	for (const id of removed) {

@@ -927,6 +927,37 @@ describe('calendar event store', () => {
 		expect(await storedAttendees(integration)).toHaveLength(9);
 	});
 
+	it('keeps a tombstone of a cancelled occurrence of a series, not of an event it never stored', async () => {
+		const integration = await createIntegration('google');
+		const tombstone = {
+			title: null,
+			end: { dateTime: null, date: null, timeZone: null },
+			attendees: [],
+			organizer: null,
+			status: 'cancelled' as const,
+		};
+		const { counts } = await db.database.knex.transaction((trx) =>
+			writeCalendarEventPage(trx, {
+				workspaceId,
+				integrationId: integration.id,
+				visibility: 'everything',
+				events: [
+					record('gone', tombstone),
+					record('series_20261201T090000Z', { ...tombstone, recurringEventId: 'series' }),
+				],
+			}),
+		);
+		expect(counts).toEqual({ created: 0, updated: 0, cancelled: 0, unchanged: 2, failed: 0 });
+		const stored = await storedEvents(integration);
+		expect(stored).toEqual([
+			expect.objectContaining({
+				provider_event_id: 'series_20261201T090000Z',
+				status: 'cancelled',
+				starts_at: new Date('2026-12-01T09:00:00Z'),
+			}),
+		]);
+	});
+
 	it('keeps the person matched to an attendee who stays, and drops attendees who left', async () => {
 		const integration = await createIntegration('google');
 		const write = (events: CalendarEventRecord[]) =>
