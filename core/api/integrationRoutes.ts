@@ -11,6 +11,7 @@ import {
 } from '../store/integrations';
 import { disconnectIntegration } from '../sync/disconnect';
 import { integrationSettingsUpdateSchema } from '../sync/integrationSettings';
+import { requestResync } from '../sync/scheduler';
 import { seesWholeWorkspace } from './statusRoute';
 import { ApiError, notFound, type ApiContext, type ApiRequest, type ApiResponse } from './types';
 
@@ -84,8 +85,9 @@ export async function disconnectRoute(
 }
 
 /**
- * Asks for a sync now (the scheduler's next tick picks it up). `full: true` also forgets the
- * integration's cursors, so every source is listed again from its horizon (contract 2).
+ * Asks for a sync now (the scheduler's next tick picks it up) through the engine's requestResync.
+ * `full: true` also forgets the integration's cursors, so every source is listed again from its
+ * horizon (contract 2).
  */
 export async function resyncRoute(
 	context: ApiContext,
@@ -104,13 +106,9 @@ export async function resyncRoute(
 		);
 	}
 	const full = bodyField(request.body, 'full') === true || request.query.full === 'true';
-	const key = { workspace_id: principal.workspaceId, integration_id: integration.id };
-	await knex.transaction(async (trx) => {
-		if (full) await trx('sync_cursors').where(key).delete();
-		await trx('integrations')
-			.where({ workspace_id: principal.workspaceId, id: integration.id })
-			.update({ next_sync_at: trx.fn.now(), updated_at: trx.fn.now() });
-	});
+	if (!(await requestResync({ knex }, principal.workspaceId, integration.id, { full }))) {
+		throw notFound();
+	}
 	const updated = await getIntegration(knex, principal.workspaceId, integration.id);
 	return { status: 202, body: { integration: updated, full } };
 }
