@@ -169,6 +169,42 @@ describe('Integration resource', () => {
 	});
 });
 
+describe('status of a running sync', () => {
+	it("shows the running sync's progress", async () => {
+		const [run1] = (await test.database
+			.knex('sync_runs')
+			.insert({
+				workspace_id: WORKSPACE_A,
+				integration_id: integrationId,
+				kind: 'initial',
+				status: 'running',
+				progress: JSON.stringify({ done: 120, total: 1000, source: 'INBOX' }),
+			})
+			.returning('id')) as Array<{ id: string }>;
+		try {
+			const result = await run(
+				crm('Status', {
+					resource: 'integration',
+					operation: 'getStatus',
+					workspaceId: WORKSPACE_A,
+					scope: 'one',
+					integrationId,
+				}),
+			);
+			expect(result.json('Status')[0].progress).toEqual({
+				syncRunId: run1.id,
+				kind: 'initial',
+				startedAt: expect.any(String),
+				done: 120,
+				total: 1000,
+				source: 'INBOX',
+			});
+		} finally {
+			await test.database.knex('sync_runs').where({ id: run1.id }).delete();
+		}
+	});
+});
+
 describe('connect and disconnect', () => {
 	it('connects a Microsoft 365 account from the connect URL, then disconnects it keeping its data', async () => {
 		const result = await run(
