@@ -17,7 +17,7 @@ import {
 	type IntegrationRow,
 	type IntegrationView,
 } from '../store/integrations';
-import { consumeOAuthState, recordOAuthState } from '../store/oauthStates';
+import { consumeOAuthState, purgeExpiredOAuthStates, recordOAuthState } from '../store/oauthStates';
 import { callbackUrl, type ConnectProvider, type ProviderApps } from './providerApps';
 import {
 	authorizationEndpoint,
@@ -160,6 +160,8 @@ export async function createConnectUrl(
 		await trx('oauth_states')
 			.where({ id, workspace_id: input.workspaceId })
 			.update({ user_id: input.userId, integration_id: target?.id ?? null, login_hint: loginHint });
+		// States of this workspace that expired over an hour ago go (indexed by workspace and expiry).
+		await purgeExpiredOAuthStates(trx, { workspaceId: input.workspaceId });
 	});
 
 	const url = new URL(authorizationEndpoint(context.apps, input.provider));
