@@ -586,27 +586,32 @@ export async function cancelUnlistedCalendarEvents(
 ): Promise<StoredCalendarChange[]> {
 	const since = scope.since ? scope.since.toISOString() : null;
 	const until = scope.until ? scope.until.toISOString() : null;
+	// All-day events are dates in the calendar's zone, up to 14 hours from UTC: only those a whole
+	// day inside the horizon are judged, so that one the provider left out at its edge is not.
 	const { rows } = await db.raw<{ rows: Array<{ id: string; provider_event_id: string }> }>(
-		`update ?? e set status = 'cancelled', updated_at = now()
-		where e.workspace_id = ? and e.integration_id = ? and e.provider_calendar_id = ?
-			and e.status <> 'cancelled'
-			and not (e.provider_event_id = any(?::text[]))
-			and (?::timestamptz is null or coalesce(e.ends_at, e.starts_at) > ?::timestamptz
-				or coalesce(e.end_date, e.start_date) > (?::timestamptz at time zone 'UTC')::date)
-			and (?::timestamptz is null or coalesce(e.starts_at, e.start_date::timestamptz) < ?::timestamptz)
+		`update :table: e set status = 'cancelled', updated_at = now()
+		where e.workspace_id = :workspaceId and e.integration_id = :integrationId
+			and e.provider_calendar_id = :calendarId and e.status <> 'cancelled'
+			and not (e.provider_event_id = any(:listed::text[]))
+			and case when e.is_all_day then
+				(:since::timestamptz is null
+					or e.end_date > (:since::timestamptz at time zone 'UTC')::date + 1)
+				and (:until::timestamptz is null
+					or e.start_date < (:until::timestamptz at time zone 'UTC')::date - 1)
+			else
+				(:since::timestamptz is null or coalesce(e.ends_at, e.starts_at) > :since::timestamptz)
+				and (:until::timestamptz is null or e.starts_at < :until::timestamptz)
+			end
 		returning e.id, e.provider_event_id`,
-		[
-			TABLE,
-			scope.workspaceId,
-			scope.integrationId,
-			scope.providerCalendarId,
-			scope.listedEventIds,
-			since,
-			since,
+		{
+			table: TABLE,
+			workspaceId: scope.workspaceId,
+			integrationId: scope.integrationId,
+			calendarId: scope.providerCalendarId,
+			listed: scope.listedEventIds,
 			since,
 			until,
-			until,
-		],
+		},
 	);
 	return rows.map((row) => ({
 		changeType: 'cancelled',

@@ -10,6 +10,7 @@ import {
 	googleEventToRecord,
 	normalizeHeaders,
 	retryingRequester,
+	cancelUnlistedCalendarEvents,
 	writeCalendarEventPage,
 	type CalendarEventRecord,
 	type ProviderRequester,
@@ -956,6 +957,62 @@ describe('calendar event store', () => {
 				starts_at: new Date('2026-12-01T09:00:00Z'),
 			}),
 		]);
+	});
+
+	it('after a complete listing cancels only unlisted events inside its horizon', async () => {
+		const integration = await createIntegration('google');
+		const timed = (id: string, start: string, end: string) =>
+			record(id, {
+				start: { dateTime: start, date: null, timeZone: 'UTC' },
+				end: { dateTime: end, date: null, timeZone: 'UTC' },
+			});
+		const allDay = (id: string, start: string, end: string) =>
+			record(id, {
+				isAllDay: true,
+				start: { dateTime: null, date: start, timeZone: 'Asia/Tokyo' },
+				end: { dateTime: null, date: end, timeZone: 'Asia/Tokyo' },
+			});
+		await db.database.knex.transaction((trx) =>
+			writeCalendarEventPage(trx, {
+				workspaceId,
+				integrationId: integration.id,
+				visibility: 'everything',
+				events: [
+					timed('listed', '2026-11-10T09:00:00Z', '2026-11-10T10:00:00Z'),
+					timed('gone', '2026-11-10T09:00:00Z', '2026-11-10T10:00:00Z'),
+					timed('before', '2026-11-01T09:00:00Z', '2026-11-01T10:00:00Z'),
+					timed('after', '2027-01-10T09:00:00Z', '2027-01-10T10:00:00Z'),
+					// Ends at midnight Tokyo on Nov 8 = 15:00 UTC Nov 7: at the horizon's edge.
+					allDay('edge', '2026-11-07', '2026-11-08'),
+					allDay('gone-all-day', '2026-11-12', '2026-11-13'),
+				],
+			}),
+		);
+		const changes = await db.database.knex.transaction((trx) =>
+			cancelUnlistedCalendarEvents(trx, {
+				workspaceId,
+				integrationId: integration.id,
+				providerCalendarId: 'store@example.com',
+				listedEventIds: ['listed'],
+				since: new Date('2026-11-07T16:00:00Z'),
+				until: new Date('2027-01-01T00:00:00Z'),
+			}),
+		);
+		expect(changes.map((change) => change.providerEventId).sort()).toEqual([
+			'gone',
+			'gone-all-day',
+		]);
+		const status = Object.fromEntries(
+			(await storedEvents(integration)).map((row) => [row.provider_event_id, row.status]),
+		);
+		expect(status).toEqual({
+			listed: 'confirmed',
+			gone: 'cancelled',
+			before: 'confirmed',
+			after: 'confirmed',
+			edge: 'confirmed',
+			'gone-all-day': 'cancelled',
+		});
 	});
 
 	it('keeps the person matched to an attendee who stays, and drops attendees who left', async () => {
