@@ -694,6 +694,51 @@ describe('scheduler operations', () => {
 	});
 });
 
+describe('a Microsoft 365 integration', () => {
+	const WORKSPACE_C = '33333333-3333-4333-8333-333333333333';
+
+	it("syncs through the credential's Graph endpoint, its mail found by integration", async () => {
+		const microsoft = await connectIntegrationForTest(
+			test.database,
+			emu,
+			WORKSPACE_C,
+			'carol@contoso.example',
+			'microsoft',
+		);
+		secrets.push(...microsoft.secrets);
+		const result = await run(
+			crm('Sync', {
+				resource: 'sync',
+				operation: 'syncOneIntegration',
+				workspaceId: WORKSPACE_C,
+				integrationId: microsoft.integrationId,
+			}),
+			crm(
+				'Search',
+				{
+					resource: 'email',
+					operation: 'search',
+					workspaceId: WORKSPACE_C,
+					returnAll: true,
+					filters: { integrationId: microsoft.integrationId },
+				},
+				{ executeOnce: true },
+			),
+		);
+		expect(result.error).toBeUndefined();
+		const [sync] = result.json('Sync');
+		expect(sync).toMatchObject({ provider: 'microsoft', outcome: 'succeeded' });
+		const emails = result.json('Search');
+		expect((sync.counts as { created: number }).created).toBeGreaterThan(0);
+		expect(emails.length).toBeGreaterThan(0);
+		for (const email of emails) {
+			expect(email.mailboxes).toEqual([
+				expect.objectContaining({ integrationId: microsoft.integrationId }),
+			]);
+		}
+	});
+});
+
 describe('an integration whose grant was revoked', () => {
 	it('is reported by Sync Due Integrations as just become requires_reauth', async () => {
 		await test.database
