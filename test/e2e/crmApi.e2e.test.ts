@@ -1,0 +1,292 @@
+// The CRM API node in a real n8n, as a CRM backend and its users' browsers reach it: one workflow
+// holding only the node, activated; every request goes over HTTP to n8n's production webhook URL.
+// The routes answer from the node (API tokens signed with the credential's secret, workspace
+// scoping, the OAuth connect flow against the emulator's Google consent) and no request leaves an
+// execution behind. The status route's latency through n8n is measured and printed.
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { Client } from 'pg';
+
+import { apiRoutes } from '../../core/api/handleApiRequest';
+import { signApiToken } from '../../core/security/apiToken';
+import type { N8nCredential, StoredWorkflow } from '../../scripts/n8n/rest';
+import { saveConnectAppsCredential } from '../../scripts/n8n/sandbox';
+import { startCrmN8n, type CrmN8n } from './support/crmN8n';
+
+jest.setTimeout(600_000);
+
+const NODE_TYPE = 'n8n-nodes-crm-connect.crmApi';
+const WORKSPACE_A = 'aaaaaaaa-1111-4111-8111-111111111111';
+const WORKSPACE_B = 'bbbbbbbb-2222-4222-8222-222222222222';
+const CRM_ORIGIN = 'https://crm.example';
+const RETURN_URL = `${CRM_ORIGIN}/settings/email`;
+const READ_WRITE = ['integrations:read', 'integrations:write'];
+
+let crm: CrmN8n;
+let apps: N8nCredential;
+let workflow: StoredWorkflow;
+/** Where the node's routes answer: n8n's production webhook URL + /crm-api. */
+let base: string;
+
+function token(workspaceId: string, userId = 'user-1', scopes = READ_WRITE): Promise<string> {
+	return signApiToken(
+		{ workspaceId, userId, scopes },
+		new Uint8Array(Buffer.from(crm.connectApps.apiSigningSecret, 'utf8')),
+	);
+}
+
+interface Answer {
+	status: number;
+	headers: Headers;
+	body: unknown;
+	ms: number;
+}
+
+async function call(
+	method: string,
+	route: string,
+	options: { token?: string; query?: Record<string, string>; body?: unknown; origin?: string } = {},
+): Promise<Answer> {
+	const url = new URL(`${base}/${route}`);
+	for (const [name, value] of Object.entries(options.query ?? {}))
+		url.searchParams.set(name, value);
+	const headers: Record<string, string> = {};
+	if (options.token) headers.authorization = `Bearer ${options.token}`;
+	if (options.origin) headers.origin = options.origin;
+	if (options.body !== undefined) headers['content-type'] = 'application/json';
+	const started = performance.now();
+	const response = await fetch(url, {
+		method,
+		headers,
+		body: options.body === undefined ? undefined : JSON.stringify(options.body),
+		redirect: 'manual',
+	});
+	const text = await response.text();
+	const ms = performance.now() - started;
+	let body: unknown = text;
+	try {
+		body = text ? JSON.parse(text) : undefined;
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, headers: response.headers, body, ms };
+}
+
+async function crmRows<T>(sql: string, values: unknown[]): Promise<T[]> {
+	const client = new Client({ connectionString: crm.crmDatabase.url });
+	await client.connect();
+	try {
+		return (await client.query(sql, values)).rows as T[];
+	} finally {
+		await client.end();
+	}
+}
+
+beforeAll(async () => {
+	crm = await startCrmN8n({ name: 'crm-api' });
+	base = `${crm.main.url}/webhook/crm-api`;
+	// The sandbox's CRM Connect Apps credential, with the CRM's origin as the one to return to.
+	crm.connectApps.allowedReturnOrigins = CRM_ORIGIN;
+	apps = await saveConnectAppsCredential(
+		crm.rest,
+		{ baseUrl: crm.emulator.baseUrl, sandbox: crm.emulator.sandbox },
+		crm.connectApps,
+	);
+	expect(crm.connectApps.publicBaseUrl).toBe(base);
+	workflow = await crm.rest.importWorkflow(
+		{
+			nodes: [
+				{
+					name: 'CRM API',
+					type: NODE_TYPE,
+					typeVersion: 2,
+					position: [0, 0],
+					parameters: {},
+					// The editor gives every webhook node an id when it is added to the canvas.
+					webhookId: randomUUID(),
+					credentials: {
+						crmDatabase: { name: crm.credentials.database.name },
+						crmConnectAppsApi: { name: apps.name },
+					},
+				},
+			],
+			connections: {},
+		},
+		'CRM API',
+	);
+	await crm.rest.activate(workflow.id);
+}, 400_000);
+
+afterAll(async () => {
+	await crm?.stop();
+});
+
+describe('the CRM API node in n8n', () => {
+	test("n8n lists the node with one webhook per route and method the engine's API serves", async () => {
+		const types = await crm.rest.request<
+			Array<{ name: string; group: string[]; webhooks?: Array<Record<string, unknown>> }>
+		>('GET', '/types/nodes.json');
+		const node = types.find((type) => type.name === NODE_TYPE);
+		expect(node?.group).toEqual(['trigger']);
+		const served = (node?.webhooks ?? []).map((webhook) => ({
+			method: webhook.httpMethod,
+			path: webhook.path,
+			isFullPath: webhook.isFullPath,
+		}));
+		const expected = apiRoutes().map(({ route, method }) => ({
+			method,
+			path: `crm-api/${route}`,
+			isFullPath: true,
+		}));
+		const order = (a: { path: unknown; method: unknown }, b: { path: unknown; method: unknown }) =>
+			`${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`);
+		expect(served.sort(order)).toEqual(expected.sort(order));
+		// No expression anywhere in them: n8n answers without an expression sandbox.
+		expect(JSON.stringify(node?.webhooks)).not.toContain('={{');
+	});
+
+	test('the credential test reads the apps as the API does and names the redirect URI', async () => {
+		expect(await crm.rest.testCredential(apps.id)).toEqual({
+			status: 'OK',
+			message: `Ready for Google and Microsoft 365 (tenant common); register ${base}/oauth/callback as the redirect URI`,
+		});
+	});
+
+	test('a request without an API token, or with one signed by another secret, is refused with 401', async () => {
+		const missing = await call('GET', 'status');
+		expect(missing.status).toBe(401);
+		expect(missing.body).toEqual({
+			error: { code: 'unauthenticated', message: expect.any(String) },
+		});
+		expect(missing.headers.get('cache-control')).toBe('no-store');
+
+		const forged = await signApiToken(
+			{ workspaceId: WORKSPACE_A, userId: 'user-1', scopes: READ_WRITE },
+			new Uint8Array(randomBytes(32)),
+		);
+		const refused = await call('GET', 'status', { token: forged });
+		expect(refused.status).toBe(401);
+		expect(JSON.stringify(refused.body)).not.toContain(forged);
+	});
+
+	test('with a token, status answers the workspace user’s integrations (none yet)', async () => {
+		const answer = await call('GET', 'status', { token: await token(WORKSPACE_A) });
+		expect(answer.status).toBe(200);
+		expect(answer.body).toEqual({ integrations: [] });
+		expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+	});
+
+	test('connect URL → emulator consent → callback through n8n → back to the CRM "Connected as …", with an integrations row', async () => {
+		const { googleEmail } = crm.emulator.sandbox;
+		const connect = await call('GET', 'connect-url', {
+			token: await token(WORKSPACE_A),
+			query: { provider: 'google', returnUrl: RETURN_URL },
+		});
+		expect(connect.status).toBe(200);
+		const consentUrl = new URL((connect.body as { url: string }).url);
+		expect(`${consentUrl.origin}${consentUrl.pathname}`).toBe(crm.emulator.urls.googleAuth);
+		expect(consentUrl.searchParams.get('redirect_uri')).toBe(`${base}/oauth/callback`);
+		expect(consentUrl.searchParams.get('access_type')).toBe('offline');
+		expect(consentUrl.searchParams.get('code_challenge_method')).toBe('S256');
+
+		// The user approves; the provider sends the browser to the callback URL, served by n8n.
+		const consent = await crm.emulator.control.approveConsent(consentUrl.toString(), {
+			email: googleEmail,
+		});
+		expect(consent.location.startsWith(`${base}/oauth/callback?`)).toBe(true);
+		const callback = await fetch(consent.location, { redirect: 'manual' });
+		expect(callback.status).toBe(302);
+		const back = new URL(callback.headers.get('location') ?? '');
+		expect(`${back.origin}${back.pathname}`).toBe(RETURN_URL);
+		expect(back.searchParams.get('status')).toBe('connected');
+		expect(back.searchParams.get('message')).toBe(`Connected as ${googleEmail}`);
+
+		const rows = await crmRows<{ id: string; account_email: string; provider: string }>(
+			'select id, account_email, provider from crm.integrations where workspace_id = $1',
+			[WORKSPACE_A],
+		);
+		expect(rows).toEqual([
+			{
+				id: back.searchParams.get('integrationId'),
+				account_email: googleEmail,
+				provider: 'google',
+			},
+		]);
+
+		// The state was single use: the same callback again is refused, and changes nothing.
+		const replay = await fetch(consent.location, { redirect: 'manual' });
+		expect(replay.status).toBe(400);
+		expect(
+			await crmRows('select id from crm.integrations where workspace_id = $1', [WORKSPACE_A]),
+		).toHaveLength(1);
+
+		const status = await call('GET', 'status', { token: await token(WORKSPACE_A) });
+		expect(status.status).toBe(200);
+		expect((status.body as { integrations: Array<Record<string, unknown>> }).integrations).toEqual([
+			expect.objectContaining({ id: rows[0].id, accountEmail: googleEmail, provider: 'google' }),
+		]);
+	});
+
+	test("a token for workspace B can neither see nor change workspace A's integration", async () => {
+		const [integration] = await crmRows<{ id: string; settings: unknown; status: string }>(
+			'select id, settings, status from crm.integrations where workspace_id = $1',
+			[WORKSPACE_A],
+		);
+		const tokenB = await token(WORKSPACE_B, 'user-1', ['integrations:admin']);
+		const seen = await call('GET', 'status', { token: tokenB });
+		expect(seen.status).toBe(200);
+		expect(seen.body).toEqual({ integrations: [] });
+		const attempts = [
+			await call('GET', 'settings', { token: tokenB, query: { integrationId: integration.id } }),
+			await call('PATCH', 'settings', {
+				token: tokenB,
+				query: { integrationId: integration.id },
+				body: { settings: { syncEnabled: false } },
+			}),
+			await call('POST', 'resync', { token: tokenB, body: { integrationId: integration.id } }),
+			await call('POST', 'disconnect', { token: tokenB, body: { integrationId: integration.id } }),
+		];
+		expect(attempts.map((attempt) => attempt.status)).toEqual([404, 404, 404, 404]);
+		const [after] = await crmRows<{ id: string; settings: unknown; status: string }>(
+			'select id, settings, status from crm.integrations where workspace_id = $1',
+			[WORKSPACE_A],
+		);
+		expect(after).toEqual(integration);
+	});
+
+	test('browsers on the allowed origin may read the answers; others may not', async () => {
+		const tokenA = await token(WORKSPACE_A);
+		const allowed = await call('GET', 'status', { token: tokenA, origin: CRM_ORIGIN });
+		expect(allowed.headers.get('access-control-allow-origin')).toBe(CRM_ORIGIN);
+		const other = await call('GET', 'status', { token: tokenA, origin: 'https://evil.example' });
+		expect(other.status).toBe(200);
+		expect(other.headers.get('access-control-allow-origin')).toBeNull();
+	});
+
+	test('no request left an execution, and n8n logged no error', async () => {
+		expect(await crm.rest.executions(workflow.id)).toEqual([]);
+		const errors = crm
+			.mainLog()
+			.split('\n')
+			.filter((line) => /\| error \|/.test(line));
+		expect(errors).toEqual([]);
+	});
+
+	test('status latency through n8n (printed, not asserted)', async () => {
+		const tokenA = await token(WORKSPACE_A);
+		for (let warm = 0; warm < 5; warm++) await call('GET', 'status', { token: tokenA });
+		const times: number[] = [];
+		for (let index = 0; index < 50; index++) {
+			const answer = await call('GET', 'status', { token: tokenA });
+			expect(answer.status).toBe(200);
+			times.push(answer.ms);
+		}
+		times.sort((a, b) => a - b);
+		const at = (share: number) =>
+			times[Math.min(times.length - 1, Math.floor(share * times.length))];
+		console.log(
+			`CRM API status through n8n ${crm.main.url}: p50 ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms over ${times.length} requests`,
+		);
+		expect(await crm.rest.executions(workflow.id)).toEqual([]);
+	});
+});
