@@ -41,29 +41,40 @@ export function gmailUnitsOf(request: ProviderRequest): number {
 	return unitsOfPath(request.method, path);
 }
 
+interface Charge {
+	at: number;
+	units: number;
+}
+
 class SlidingWindow {
-	private readonly charges: Array<{ at: number; units: number }> = [];
+	private charges: Charge[] = [];
 	private queue: Promise<void> = Promise.resolve();
 
 	constructor(private readonly options: Required<GmailPacerOptions>) {}
 
-	/** Waits (in order of arrival) until `units` fit in the last second, then charges them. */
-	take(units: number): Promise<void> {
+	/**
+	 * Waits (in order of arrival) until `units` fit in the last second, then charges them. The
+	 * caller moves the charge to when the answer came (`settle`): Gmail charges a batch's parts
+	 * while it runs them, so the answer's time is when the last of them was charged.
+	 */
+	take(units: number): Promise<Charge> {
 		const turn = this.queue.then(async () => {
 			const { unitsPerSecond, marginMs, now, sleep } = this.options;
 			const wanted = Math.min(units, unitsPerSecond);
 			for (;;) {
 				const time = now();
-				while (this.charges.length > 0 && this.charges[0].at <= time - 1000) this.charges.shift();
+				this.charges = this.charges.filter((charge) => charge.at > time - 1000);
 				const used = this.charges.reduce((sum, charge) => sum + charge.units, 0);
 				if (used + wanted <= unitsPerSecond) {
-					this.charges.push({ at: time, units: wanted });
-					return;
+					const charge = { at: time, units: wanted };
+					this.charges.push(charge);
+					return charge;
 				}
 				// Wait until enough of the oldest charges leave the window.
+				const oldestFirst = [...this.charges].sort((a, b) => a.at - b.at);
 				let freed = 0;
 				let until = time;
-				for (const charge of this.charges) {
+				for (const charge of oldestFirst) {
 					freed += charge.units;
 					until = charge.at + 1000;
 					if (used - freed + wanted <= unitsPerSecond) break;
@@ -71,8 +82,15 @@ class SlidingWindow {
 				await sleep(Math.max(1, until - time + marginMs));
 			}
 		});
-		this.queue = turn.catch(() => undefined);
+		this.queue = turn.then(
+			() => undefined,
+			() => undefined,
+		);
 		return turn;
+	}
+
+	settle(charge: Charge): void {
+		charge.at = Math.max(charge.at, this.options.now());
 	}
 }
 
@@ -89,7 +107,7 @@ export function gmailPacedRequester(
 ): ProviderRequester & { release(): void } {
 	const settings: Required<GmailPacerOptions> = {
 		unitsPerSecond: options.unitsPerSecond ?? 250,
-		marginMs: options.marginMs ?? 60,
+		marginMs: options.marginMs ?? 25,
 		now: options.now ?? Date.now,
 		sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
 	};
@@ -100,8 +118,13 @@ export function gmailPacedRequester(
 	let released = false;
 	const paced = (async (request: ProviderRequest) => {
 		const units = gmailUnitsOf(request);
-		if (units > 0) await shared.window.take(units);
-		return await requester(request);
+		if (units === 0) return await requester(request);
+		const charge = await shared.window.take(units);
+		try {
+			return await requester(request);
+		} finally {
+			shared.window.settle(charge);
+		}
 	}) as ProviderRequester & { release(): void };
 	paced.release = () => {
 		if (released) return;
