@@ -240,8 +240,8 @@ async function syncSource<TCursor extends SourceCursor>(
 		const calendarId = plan.calendarIdOf(read.cursor);
 		const changes: StoredCalendarChange[] = [];
 		await knex.transaction(async (trx) => {
-			const now = await readCursor<TCursor>(trx, plan.key, { forUpdate: true });
-			const current = now?.cursor ? JSON.stringify(now.cursor) : null;
+			const held = await readCursor<TCursor>(trx, plan.key, { forUpdate: true });
+			const current = held?.cursor ? JSON.stringify(held.cursor) : null;
 			if (current !== expected) {
 				throw new CalendarSyncConflictError(progressName);
 			}
