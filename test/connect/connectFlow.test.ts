@@ -307,6 +307,25 @@ describe('reconnect and accounts', () => {
 		expect(healthy.body).toMatchObject({ prompt: null, loginHint: 'carol@acme.example' });
 		expect(queryOf((healthy.body as { url: string }).url).prompt).toBeUndefined();
 
+		// A scope added since the account connected: consent again.
+		const granted = (await rowOf(id)).granted_scopes as string[];
+		await knex('integrations')
+			.where({ id })
+			.update({
+				granted_scopes: JSON.stringify(granted.filter((scope) => !scope.endsWith('/calendar'))),
+			});
+		const newScope = await api(
+			{
+				route: 'connect-url',
+				query: { provider: 'google', returnUrl: RETURN_URL, integrationId: id },
+			},
+			await tokenFor(WORKSPACE_A, 'carol'),
+		);
+		expect(newScope.body).toMatchObject({ prompt: 'consent', loginHint: 'carol@acme.example' });
+		await knex('integrations')
+			.where({ id })
+			.update({ granted_scopes: JSON.stringify(granted) });
+
 		// After the grant was lost, consent is asked again.
 		await knex('integrations').where({ id }).update({ status: 'requires_reauth' });
 		const again = await connectThroughConsent(api, emu, {
@@ -381,6 +400,33 @@ describe('disconnect', () => {
 		});
 		expect(queryOf(back.connectUrl).prompt).toBe('consent');
 		expect(back.result).toMatchObject({ status: 'connected', integrationId: id });
+	});
+
+	it("wipes a Microsoft account's tokens (no revocation endpoint) and stops syncing", async () => {
+		const { result } = await connectThroughConsent(api, emu, {
+			provider: 'microsoft',
+			email: 'gone@contoso.onmicrosoft.test',
+			userId: 'gone',
+		});
+		const id = result.integrationId!;
+		const response = await api(
+			{ route: 'disconnect', method: 'POST', body: { integrationId: id } },
+			await tokenFor(WORKSPACE_A, 'gone'),
+		);
+		expect(response.body).toMatchObject({
+			revocation: 'unsupported',
+			integration: { status: 'disconnected', nextSyncAt: null },
+		});
+		expect(await rowOf(id)).toMatchObject({
+			access_token_encrypted: null,
+			refresh_token_encrypted: null,
+		});
+		// Resyncing a disconnected account is refused until it is connected again.
+		const resync = await api(
+			{ route: 'resync', method: 'POST', query: { integrationId: id } },
+			await tokenFor(WORKSPACE_A, 'gone'),
+		);
+		expect(resync).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
 	});
 
 	it('resync queues a sync now, and a full one forgets the cursors', async () => {
