@@ -6,7 +6,13 @@ import type { INode } from 'n8n-workflow';
 
 import { completeConnect, parseProviderApps } from '../../core';
 import { closeAllDatabases, connectIntegrationForTest } from './crmSync.support';
-import { chain, crmNode, runWorkflow, type WorkflowRunResult } from '../harness/runWorkflow';
+import {
+	chain,
+	crmNode,
+	manualTriggerNode,
+	runWorkflow,
+	type WorkflowRunResult,
+} from '../harness/runWorkflow';
 import type { StoredCredential } from '../harness/credentialsHelper';
 import { startEmulator, type Emulator } from '../emulator';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
@@ -993,6 +999,61 @@ describe('workspace isolation', () => {
 		// Workspace A's integration is untouched by the attempts above.
 		const row = await test.database.knex('integrations').where({ id: integrationId }).first();
 		expect(row.status).not.toBe('disconnected');
+	});
+
+	it('runs each item on its own: a refused item fails with its index, or carries its error', async () => {
+		const [email] = (
+			await run(
+				crm('Search', {
+					resource: 'email',
+					operation: 'search',
+					workspaceId: WORKSPACE_A,
+					limit: 1,
+				}),
+			)
+		).json('Search');
+		const items = [
+			{ json: { workspaceId: WORKSPACE_A, emailId: email.id } },
+			{ json: { workspaceId: WORKSPACE_B, emailId: email.id } },
+			{ json: { workspaceId: WORKSPACE_A, emailId: 'not-an-id' } },
+		];
+		const get = (extra: Partial<INode> = {}) =>
+			crm(
+				'Get',
+				{
+					resource: 'email',
+					operation: 'get',
+					workspaceId: '={{ $json.workspaceId }}',
+					emailId: '={{ $json.emailId }}',
+				},
+				extra,
+			);
+		const failing = await runWorkflow(chain(get()), {
+			credentials,
+			pinData: { [manualTriggerNode.name]: items },
+		});
+		expect(failing.error?.message).toBe(
+			`No email with ID ${String(email.id)} in workspace ${WORKSPACE_B}`,
+		);
+		expect((failing.error as unknown as { context: { itemIndex: number } }).context.itemIndex).toBe(
+			1,
+		);
+
+		const continuing = await runWorkflow(chain(get({ onError: 'continueRegularOutput' })), {
+			credentials,
+			pinData: { [manualTriggerNode.name]: items },
+		});
+		expect(continuing.error).toBeUndefined();
+		expect(
+			continuing.output('Get').map((item) => [item.json.id ?? item.json.error, item.pairedItem]),
+		).toEqual([
+			[email.id, { item: 0 }],
+			[`No email with ID ${String(email.id)} in workspace ${WORKSPACE_B}`, { item: 1 }],
+			[
+				"Email ID must be a UUID (like 00000000-0000-4000-8000-000000000000), got 'not-an-id'",
+				{ item: 2 },
+			],
+		]);
 	});
 
 	it('never puts a token or the keyring in node output or errors', () => {
