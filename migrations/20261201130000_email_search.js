@@ -1,7 +1,7 @@
 'use strict';
 // Email search: two generated tsvector columns with GIN indexes (the language-neutral `simple`
-// config, and the workspace's language for stemming), the workspace's search language, and the
-// keyset order of listings (newest first, undated mail last).
+// config, and the workspace's language for stemming), the workspace's search language, the keyset
+// order of listings (newest first, undated mail last) and an index for the label filter.
 //
 // Languages are kept as text, not regconfig: pg_upgrade refuses databases with regconfig columns,
 // and ours usually shares n8n's database. A CASE over the server's built-in configurations turns
@@ -113,6 +113,11 @@ exports.up = async function up(knex) {
 		['emails'],
 	);
 
+	// A label filter on a rare label finds its copies through this index instead of every email.
+	await knex.raw('create index mailbox_messages_labels on ?? using gin (labels jsonb_path_ops)', [
+		'mailbox_messages',
+	]);
+
 	// The sync engine inserts emails without knowing the search language: the row takes its
 	// workspace's (english when the workspace has no settings row, like the column default).
 	await knex.raw(
@@ -137,6 +142,7 @@ exports.down = async function down(knex) {
 	const schema = (await knex.raw('select current_schema() as name')).rows[0].name;
 	await knex.raw('drop trigger emails_search_language on ??', ['emails']);
 	await knex.raw('drop function ??.emails_set_search_language()', [schema]);
+	await knex.raw('drop index ??', ['mailbox_messages_labels']);
 	await knex.raw('drop index ??', ['emails_workspace_sent_at_key']);
 	await knex.raw('drop index ??', ['emails_search_vector_language']);
 	await knex.raw('drop index ??', ['emails_search_vector']);

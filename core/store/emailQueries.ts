@@ -48,7 +48,11 @@ export interface PageOptions {
 	cursor?: string | null;
 }
 
-export type ListEmailsOptions = EmailFilters & PageOptions;
+export type ListEmailsOptions = EmailFilters &
+	PageOptions & {
+		/** Rows of the newest window the first pass reads (tests set it low to reach the second). */
+		firstPassRows?: number;
+	};
 
 export interface EmailAddressJson {
 	name: string | null;
@@ -201,14 +205,77 @@ export interface Condition {
 	bindings: Knex.RawBinding[];
 }
 
-/** Conditions on `e` (emails) for the filters; validates every value first. */
-function filterConditions(workspaceId: string, filters: EmailFilters): Condition[] {
-	const conditions: Condition[] = [];
-	// Listed while a mailbox still holds it; label, direction and integration are of that copy.
-	const copy: Condition = {
-		sql: 'm.workspace_id = e.workspace_id and m.email_id = e.id and m.deleted_at is null',
-		bindings: [],
+/**
+ * Conditions on `e` (emails) for the filters, in two shapes: `probe` tests one row cheaply (for a
+ * bounded window of rows), `set` lets the planner start from the few emails of a person or company
+ * (for the exhaustive pass). `bounds` (dates) restrict the keyset range and go in both.
+ */
+interface FilterConditions {
+	bounds: Condition[];
+	probe: Condition[];
+	set: Condition[];
+}
+
+function personOrCompany(
+	workspaceId: string,
+	kind: 'person' | 'company',
+	recordId: string,
+	shape: 'probe' | 'set',
+): Condition {
+	// Matched participants count unless the user unlinked the record (a suppressed link).
+	const participants =
+		kind === 'person'
+			? {
+					from: 'email_participants as p',
+					where: 'p.person_id = ?',
+					record: 'p.person_id',
+				}
+			: {
+					from: 'email_participants as p join people as pe on pe.id = p.person_id and pe.workspace_id = p.workspace_id',
+					where: 'pe.company_id = ?',
+					record: 'pe.company_id',
+				};
+	const notSuppressed = `not exists (select 1 from record_links as s
+		where s.workspace_id = p.workspace_id and s.subject_type = 'email' and s.subject_id = p.email_id
+		  and s.record_type = '${kind}' and s.record_id = ${participants.record} and s.link_source = 'suppressed')`;
+	if (shape === 'probe') {
+		return {
+			sql: `${probeOf(`record_links as l
+				where l.workspace_id = e.workspace_id and l.subject_type = 'email' and l.subject_id = e.id
+				  and l.record_type = '${kind}' and l.record_id = ? and l.link_source in ('auto', 'manual')`)}
+				or ${probeOf(`${participants.from}
+				where p.workspace_id = e.workspace_id and p.email_id = e.id and ${participants.where} and ${notSuppressed}`)}`,
+			bindings: [recordId, recordId],
+		};
+	}
+	return {
+		sql: `e.id in (
+			select l.subject_id from record_links as l
+			where l.workspace_id = ? and l.subject_type = 'email' and l.record_type = '${kind}'
+			  and l.record_id = ? and l.link_source in ('auto', 'manual')
+			union all
+			select p.email_id from ${participants.from}
+			where p.workspace_id = ? and ${participants.where} and ${notSuppressed})`,
+		bindings: [workspaceId, recordId, workspaceId, recordId],
 	};
+}
+
+/**
+ * A per-row test that PostgreSQL runs as an index probe for each row. An EXISTS could be turned
+ * into a join or a hashed subplan that reads every matching row of the other table first, which
+ * for a window of rows or a few candidates costs far more than the probes.
+ */
+function probeOf(fromWhere: string): string {
+	return `coalesce((select true from ${fromWhere} limit 1), false)`;
+}
+
+/** Validates every filter value and turns the filters into conditions. */
+function filterConditions(workspaceId: string, filters: EmailFilters): FilterConditions {
+	const bounds: Condition[] = [];
+	const probe: Condition[] = [];
+	const set: Condition[] = [];
+	// Listed while a mailbox still holds it; label, direction and integration are of that copy.
+	const copy: Condition = { sql: 'm.deleted_at is null', bindings: [] };
 	if (filters.integrationId !== undefined) {
 		copy.sql += ' and m.integration_id = ?';
 		copy.bindings.push(requireUuid(filters.integrationId, 'integrationId'));
@@ -227,58 +294,45 @@ function filterConditions(workspaceId: string, filters: EmailFilters): Condition
 		copy.sql += ' and m.direction = ?';
 		copy.bindings.push(filters.direction);
 	}
-	conditions.push({
-		sql: `exists (select 1 from mailbox_messages as m where ${copy.sql})`,
+	const copyProbe: Condition = {
+		sql: probeOf(
+			`mailbox_messages as m where m.workspace_id = e.workspace_id and m.email_id = e.id and ${copy.sql}`,
+		),
 		bindings: copy.bindings,
-	});
-
+	};
+	probe.push(copyProbe);
+	// With a label, direction or integration the copies may be the few rows to start from.
+	set.push(
+		copy.bindings.length === 0
+			? copyProbe
+			: {
+					sql: `e.id in (select m.email_id from mailbox_messages as m where m.workspace_id = ? and ${copy.sql})`,
+					bindings: [workspaceId, ...copy.bindings],
+				},
+	);
 	if (filters.personId !== undefined) {
 		const personId = requireUuid(filters.personId, 'personId');
-		// A set of email ids, so the planner can start from the person's mail instead of scanning.
-		conditions.push({
-			sql: `e.id in (
-				select l.subject_id from record_links as l
-				where l.workspace_id = ? and l.subject_type = 'email' and l.record_type = 'person'
-				  and l.record_id = ? and l.link_source in ('auto', 'manual')
-				union all
-				select p.email_id from email_participants as p
-				where p.workspace_id = ? and p.person_id = ?
-				  and not exists (select 1 from record_links as s
-				    where s.workspace_id = p.workspace_id and s.subject_type = 'email' and s.subject_id = p.email_id
-				      and s.record_type = 'person' and s.record_id = p.person_id and s.link_source = 'suppressed'))`,
-			bindings: [workspaceId, personId, workspaceId, personId],
-		});
+		probe.push(personOrCompany(workspaceId, 'person', personId, 'probe'));
+		set.push(personOrCompany(workspaceId, 'person', personId, 'set'));
 	}
 	if (filters.companyId !== undefined) {
 		const companyId = requireUuid(filters.companyId, 'companyId');
-		conditions.push({
-			sql: `e.id in (
-				select l.subject_id from record_links as l
-				where l.workspace_id = ? and l.subject_type = 'email' and l.record_type = 'company'
-				  and l.record_id = ? and l.link_source in ('auto', 'manual')
-				union all
-				select p.email_id from email_participants as p
-				join people as pe on pe.id = p.person_id and pe.workspace_id = p.workspace_id
-				where p.workspace_id = ? and pe.company_id = ?
-				  and not exists (select 1 from record_links as s
-				    where s.workspace_id = p.workspace_id and s.subject_type = 'email' and s.subject_id = p.email_id
-				      and s.record_type = 'company' and s.record_id = pe.company_id and s.link_source = 'suppressed'))`,
-			bindings: [workspaceId, companyId, workspaceId, companyId],
-		});
+		probe.push(personOrCompany(workspaceId, 'company', companyId, 'probe'));
+		set.push(personOrCompany(workspaceId, 'company', companyId, 'set'));
 	}
 	if (filters.from !== undefined && filters.from !== null && filters.from !== '') {
-		conditions.push({
+		bounds.push({
 			sql: 'e.sent_at_key >= ?',
 			bindings: [rangeBound(filters.from, 'from', false)],
 		});
 	}
 	if (filters.to !== undefined && filters.to !== null && filters.to !== '') {
-		conditions.push({
+		bounds.push({
 			sql: "e.sent_at_key < ? and e.sent_at_key > '-infinity'",
 			bindings: [rangeBound(filters.to, 'to', true)],
 		});
 	}
-	return conditions;
+	return { bounds, probe, set };
 }
 
 // Masking happens in the SELECT: what a reader may not see is never read out of the table.
@@ -361,9 +415,23 @@ function strings(value: unknown): string[] {
 		: [];
 }
 
+const where = (conditions: Condition[]) =>
+	conditions.map((condition) => `and (${condition.sql})`).join(' ');
+const bindingsOf = (conditions: Condition[]) =>
+	conditions.flatMap((condition) => condition.bindings);
+
+/** Rows of the newest window that the first pass reads before searching everything. */
+const windowRows = (limit: number) => Math.max(2000, 50 * (limit + 1));
+
 /**
  * Reads one page: `extra` adds conditions (the word search), the keyset continues after the
  * cursor, and each row comes back with its mailbox copies and links (one query each per page).
+ *
+ * A filtered page is read in up to two passes, because no single plan is fast for both common
+ * and rare matches: first the newest window of rows after the cursor (a bounded index range,
+ * each row tested: a common word or a busy person fills the page there), then, only when the
+ * window had too few matches, every remaining match found through the indexes (GIN for words,
+ * the person's or company's email ids, the label index) and sorted.
  */
 export async function selectEmailPage(
 	database: ReadDatabase,
@@ -373,30 +441,67 @@ export async function selectEmailPage(
 ): Promise<Page<EmailSummary>> {
 	requireUuid(workspaceId, 'workspaceId');
 	const limit = pageLimit(options.limit);
-	const conditions = [...filterConditions(workspaceId, options), ...extra];
+	const filters = filterConditions(workspaceId, options);
+	const bounds = [...filters.bounds];
 	if (options.cursor) {
 		const { key, id } = decodeCursor(options.cursor);
-		conditions.push({
-			sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)',
-			bindings: [key, id],
+		bounds.push({ sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)', bindings: [key, id] });
+	}
+	const { knex } = database;
+	const edge = await knex.raw<{ rows: Array<{ key: string; id: string }> }>(
+		`select e.sent_at_key::text as key, e.id from emails as e
+		 where e.workspace_id = ? ${where(bounds)}
+		 order by e.sent_at_key desc, e.id desc offset ? limit 1`,
+		[
+			workspaceId,
+			...bindingsOf(bounds),
+			Math.max(1, options.firstPassRows ?? windowRows(limit)) - 1,
+		],
+	);
+	const windowEdge = edge.rows[0];
+	const first = [...bounds, ...filters.probe, ...extra];
+	if (windowEdge) {
+		first.push({
+			sql: '(e.sent_at_key, e.id) >= (?::timestamptz, ?::uuid)',
+			bindings: [windowEdge.key, windowEdge.id],
 		});
 	}
-	const sql = `select ${SUMMARY_COLUMNS} from emails as e
-		where e.workspace_id = ? ${conditions.map((condition) => `and (${condition.sql})`).join(' ')}
-		order by e.sent_at_key desc, e.id desc
-		limit ?`;
-	const bindings = [
-		workspaceId,
-		...conditions.flatMap((condition) => condition.bindings),
-		limit + 1,
-	];
-	const result = await database.knex.raw<{ rows: SummaryRow[] }>(sql, bindings);
-	const rows = result.rows.slice(0, limit);
-	const items = await decorate(database, workspaceId, rows);
-	const last = rows[rows.length - 1];
+	const firstPass = await knex.raw<{ rows: SummaryRow[] }>(
+		`select ${SUMMARY_COLUMNS} from emails as e
+		 where e.workspace_id = ? ${where(first)}
+		 order by e.sent_at_key desc, e.id desc
+		 limit ?`,
+		[workspaceId, ...bindingsOf(first), limit + 1],
+	);
+	let rows = firstPass.rows;
+	if (windowEdge && rows.length <= limit) {
+		const rest = [
+			...bounds,
+			...filters.set,
+			...extra,
+			{
+				sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)',
+				bindings: [windowEdge.key, windowEdge.id],
+			},
+		];
+		// Materialized and unordered, so the planner finds all matches by index instead of walking
+		// the date order row by row (which never ends early when matches are rare).
+		const secondPass = await knex.raw<{ rows: SummaryRow[] }>(
+			`with matched as materialized (
+				select e.id, e.sent_at_key from emails as e where e.workspace_id = ? ${where(rest)})
+			 select ${SUMMARY_COLUMNS} from matched join emails as e on e.id = matched.id
+			 order by matched.sent_at_key desc, matched.id desc
+			 limit ?`,
+			[workspaceId, ...bindingsOf(rest), limit + 1 - rows.length],
+		);
+		rows = [...rows, ...secondPass.rows];
+	}
+	const page = rows.slice(0, limit);
+	const items = await decorate(database, workspaceId, page);
+	const last = page[page.length - 1];
 	return {
 		items,
-		nextCursor: result.rows.length > limit && last ? encodeCursor(last.sort_key, last.id) : null,
+		nextCursor: rows.length > limit && last ? encodeCursor(last.sort_key, last.id) : null,
 	};
 }
 

@@ -140,6 +140,12 @@ afterAll(async () => {
 
 const name = (id: string) => Object.keys(ids).find((key) => ids[key] === id);
 async function listed(options: ListEmailsOptions, query?: string): Promise<string[]> {
+	const names = await listedOnce(options, query);
+	// The same through the second pass (every match found by index after a one-row window).
+	expect(await listedOnce({ ...options, firstPassRows: 1 }, query)).toEqual(names);
+	return names;
+}
+async function listedOnce(options: ListEmailsOptions, query?: string): Promise<string[]> {
 	const page =
 		query === undefined
 			? await listEmails(test.database, WORKSPACE, { limit: 200, ...options })
@@ -354,11 +360,13 @@ describe('keyset paging', () => {
 
 	it('lists every email once across pages, ties and undated included, in a stable order', async () => {
 		for (const limit of [1, 7, 30, 53, 54, 200]) {
-			const { seen, pages } = await walk((cursor) =>
-				listEmails(test.database, workspace, { limit, cursor }),
-			);
-			expect(seen).toEqual(expected);
-			expect(pages).toBe(Math.max(1, Math.ceil(54 / limit)));
+			for (const firstPassRows of [undefined, 1, 5, 60]) {
+				const { seen, pages } = await walk((cursor) =>
+					listEmails(test.database, workspace, { limit, cursor, firstPassRows }),
+				);
+				expect(seen).toEqual(expected);
+				expect(pages).toBe(Math.max(1, Math.ceil(54 / limit)));
+			}
 		}
 	});
 
@@ -367,6 +375,15 @@ describe('keyset paging', () => {
 			searchEmails(test.database, workspace, { query: 'offers', limit: 4, cursor }),
 		);
 		expect(seen).toEqual(expected);
+		const twoPass = await walk((cursor) =>
+			searchEmails(test.database, workspace, {
+				query: 'offers',
+				limit: 4,
+				cursor,
+				firstPassRows: 3,
+			}),
+		);
+		expect(twoPass.seen).toEqual(expected);
 		const ties = await walk((cursor) =>
 			searchEmails(test.database, workspace, { query: 'tie', limit: 4, cursor }),
 		);
