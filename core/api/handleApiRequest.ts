@@ -95,7 +95,15 @@ export async function handleApiRequest(
 		const response = await spec.handler(context, principal, request);
 		return withHeaders(response, cors);
 	} catch (error) {
-		return withHeaders(errorResponse(error), cors);
+		const response = errorResponse(error);
+		if (response.status === 500) {
+			try {
+				context?.onUnexpectedError?.(error);
+			} catch {
+				// A failing logger must not turn an answer into a throw.
+			}
+		}
+		return withHeaders(response, cors);
 	}
 }
 

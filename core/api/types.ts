@@ -26,6 +26,12 @@ export interface ApiContext {
 	now?: () => Date;
 	/** Test hook: the fetch used to reach the providers (default: global fetch). */
 	fetch?: typeof fetch;
+	/**
+	 * Told of an unexpected failure (answered as a generic 500), for the node's log. Never given a
+	 * token: tokens exist in plain text only inside the token exchange and refresh, whose errors
+	 * are ProviderOAuthError messages without them.
+	 */
+	onUnexpectedError?: (error: unknown) => void;
 }
 
 export type ApiErrorCode =

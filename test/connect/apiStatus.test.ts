@@ -141,7 +141,15 @@ describe('robustness', () => {
 				error: { code: expect.any(String), message: expect.any(String) },
 			});
 		}
-		const broken = { ...context, database: { ...context.database, knex: undefined } };
+		const told: unknown[] = [];
+		const broken = {
+			...context,
+			database: { ...context.database, knex: undefined },
+			onUnexpectedError: (error: unknown) => {
+				told.push(error);
+				throw new Error('the logger fails too');
+			},
+		};
 		const failed = await handleApiRequest(broken as unknown as typeof context, {
 			method: 'GET',
 			route: 'status',
@@ -153,6 +161,8 @@ describe('robustness', () => {
 			status: 500,
 			body: { error: { code: 'internal', message: 'The request failed; try again later' } },
 		});
+		expect(told).toHaveLength(1);
+		expect(told[0]).toBeInstanceOf(TypeError);
 	});
 
 	it('adds CORS headers for allowed origins only, and answers preflights', async () => {
