@@ -403,3 +403,58 @@ export {
 } from './sync/syncIntegration';
 export { syncDueIntegrations, requestResync } from './sync/scheduler';
 export { leaseDueIntegrations, releaseLease } from './store/syncLeases';
+// Workspace sync engine (helper A): mail sync, the integration state machine, leases and the scheduler.
+export {
+	syncIntegration,
+	backoffMs,
+	DEFAULT_SYNC_INTERVAL_MS,
+	DEFAULT_LEASE_MS,
+	type SyncDeps,
+	type SyncOutcome,
+	type IntegrationSyncResult,
+	type SyncIntegrationOptions,
+} from './sync/syncIntegration';
+export { syncDueIntegrations, requestResync, type SyncDueOptions } from './sync/scheduler';
+export {
+	syncMailSources,
+	gmailLabelsOf,
+	graphFoldersOf,
+	isBlockedMail,
+	SyncConflictError,
+	type MailListingState,
+} from './sync/mailSync';
+export {
+	leaseDueIntegrations,
+	acquireLease,
+	renewLease,
+	holdsLease,
+	releaseLease,
+	type LeasedIntegration,
+} from './store/syncLeases';
+export {
+	listSyncRuns,
+	type SyncRun,
+	type SyncRunKind,
+	type SyncRunStatus,
+	type SyncRunProgress,
+} from './store/syncRuns';
+export {
+	upsertMailPage,
+	tombstoneMailboxCopies,
+	reconcileMailboxListing,
+	refreshEmailVisibility,
+	emailKeyOf,
+	type MailCopyInput,
+	type MailWriteScope,
+	type MailWriteResult,
+} from './store/emails';
+export {
+	emptyCounts,
+	addCounts,
+	type SyncEndpoints,
+	type SyncCounts,
+	type SyncHooks,
+	type SyncStep,
+	type SourceSyncContext,
+} from './sync/sourceSync';
+export { integrationRequester, ProviderTransportError } from './sync/integrationRequester';

@@ -4,6 +4,10 @@
 // clock all workers share.
 import type { Knex } from 'knex';
 
+/** A knex instance or transaction, or a CrmDatabase (whose pool is used). */
+export type LeaseDb = Knex | { knex: Knex };
+const knexOf = (db: LeaseDb): Knex => (typeof db === 'function' ? db : db.knex);
+
 export interface LeasedIntegration {
 	workspaceId: string;
 	integrationId: string;
@@ -20,10 +24,10 @@ const FREE_LEASE = `(lease_owner is null or lease_expires_at is null or lease_ex
 
 /** Leases up to `limit` due integrations (most overdue first) to `workerId` for `leaseMs`. */
 export async function leaseDueIntegrations(
-	db: Knex,
+	database: LeaseDb,
 	options: { workerId: string; limit: number; leaseMs: number },
 ): Promise<LeasedIntegration[]> {
-	const { rows } = await db.raw<{
+	const { rows } = await knexOf(database).raw<{
 		rows: Array<{ workspace_id: string; id: string; lease_owner: string }>;
 	}>(
 		`update integrations set lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond'
@@ -96,12 +100,12 @@ export async function holdsLease(
 
 /** Gives the lease back (only the owner's). */
 export async function releaseLease(
-	db: Knex,
+	database: LeaseDb,
 	workspaceId: string,
 	integrationId: string,
 	owner: string,
 ): Promise<void> {
-	await db('integrations')
+	await knexOf(database)('integrations')
 		.where({ workspace_id: workspaceId, id: integrationId, lease_owner: owner })
 		.update({ lease_owner: null, lease_expires_at: null });
 }

@@ -4,18 +4,9 @@
 // code (ECONNRESET, ETIMEDOUT …) so classifyProviderError treats them as temporary. The token is
 // only ever in the request header: never in an error, a result or a log.
 import { ProviderHttpError, normalizeHeaders, type ProviderRequester } from '../providers/http';
+import type { IntegrationAccess } from './integrationAccess';
 
-export interface IntegrationAccess {
-	/**
-	 * A valid access token for the integration; refreshed single-flight when it expires within
-	 * 5 minutes or when `force` is set (after a 401). Throws IntegrationAuthError (errorClass
-	 * 'auth_revoked') on invalid_grant / revoked. Never logs or puts a token in an error message.
-	 */
-	accessToken(
-		integration: { workspaceId: string; id: string },
-		options?: { force?: boolean },
-	): Promise<string>;
-}
+export type { IntegrationAccess };
 
 /** A requester that can also be told its token was refused (Gmail batch parts refused 401). */
 export interface AuthorizedRequester extends ProviderRequester {

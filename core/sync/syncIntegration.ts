@@ -22,6 +22,7 @@ import {
 } from '../store/syncRuns';
 import { acquireLease, holdsLease, releaseLease, renewLease } from '../store/syncLeases';
 import { syncCalendarSources } from './calendarSync';
+import { REAUTH_MESSAGE } from './integrationAccess';
 import { gmailPacedRequester } from './gmailQuotaPacer';
 import {
 	integrationRequester,
@@ -93,9 +94,10 @@ export interface SyncIntegrationOptions {
 	leaseMs?: number;
 }
 
+export { REAUTH_MESSAGE };
+
 export const DEFAULT_SYNC_INTERVAL_MS = 55_000;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
-export const REAUTH_MESSAGE = 'Your email connection needs re-authentication';
 
 const PERMISSIONS: Record<string, Record<'mail' | 'calendar', string>> = {
 	google: {
