@@ -104,7 +104,7 @@ export class CrmConnectAppsApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				"The HS256 secret the CRM's backend signs its short-lived request tokens with (workspace, user, scopes, expiry)",
+				"The HS256 secret (at least 32 bytes) the CRM's backend signs its short-lived request tokens with (workspace, user, scopes, expiry)",
 		},
 		{
 			displayName: 'Allowed Return Origins',

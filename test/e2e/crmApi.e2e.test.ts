@@ -8,10 +8,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 import { apiRoutes } from '../../core/api/handleApiRequest';
+import { findFreePort } from '../../core/store/embeddedPostgres';
 import { signApiToken } from '../../core/security/apiToken';
 import type { N8nCredential, StoredWorkflow } from '../../scripts/n8n/rest';
 import { saveConnectAppsCredential } from '../../scripts/n8n/sandbox';
-import { startCrmN8n, type CrmN8n } from './support/crmN8n';
+import { eventually, startCrmN8n, type CrmN8n } from './support/crmN8n';
 
 jest.setTimeout(600_000);
 
@@ -72,6 +73,19 @@ async function call(
 	return { status: response.status, headers: response.headers, body, ms };
 }
 
+/**
+ * Waits until the routes are served (or no longer are): n8n 2.41 publishes and unpublishes a
+ * workflow's webhooks in the background, after the activate / deactivate request has answered.
+ */
+async function routesServed(served: boolean): Promise<void> {
+	await eventually(
+		`the CRM API routes ${served ? 'to be served' : 'to be gone'}`,
+		async () => ((await call('GET', 'status')).status !== 404) === served || undefined,
+		30_000,
+		100,
+	);
+}
+
 async function crmRows<T>(sql: string, values: unknown[]): Promise<T[]> {
 	const client = new Client({ connectionString: crm.crmDatabase.url });
 	await client.connect();
@@ -115,6 +129,7 @@ beforeAll(async () => {
 		'CRM API',
 	);
 	await crm.rest.activate(workflow.id);
+	await routesServed(true);
 }, 400_000);
 
 afterAll(async () => {
@@ -254,6 +269,56 @@ describe('the CRM API node in n8n', () => {
 		expect(after).toEqual(integration);
 	});
 
+	test('Microsoft 365 connects through the node the same way', async () => {
+		const { microsoftEmail } = crm.emulator.sandbox;
+		const connect = await call('GET', 'connect-url', {
+			token: await token(WORKSPACE_A),
+			query: { provider: 'microsoft', returnUrl: RETURN_URL },
+		});
+		expect(connect.status).toBe(200);
+		const consentUrl = new URL((connect.body as { url: string }).url);
+		expect(consentUrl.toString()).toMatch(
+			new RegExp(`^${crm.emulator.urls.microsoftLogin}common/oauth2/v2\\.0/authorize\\?`),
+		);
+		const consent = await crm.emulator.control.approveConsent(consentUrl.toString(), {
+			email: microsoftEmail,
+		});
+		const callback = await fetch(consent.location, { redirect: 'manual' });
+		expect(callback.status).toBe(302);
+		const back = new URL(callback.headers.get('location') ?? '');
+		expect(back.searchParams.get('message')).toBe(`Connected as ${microsoftEmail}`);
+		expect(back.searchParams.get('provider')).toBe('microsoft');
+	});
+
+	test("the user's own integration: settings read and changed, resync queued, disconnect kept the row; no token in any answer", async () => {
+		const tokenA = await token(WORKSPACE_A);
+		const [integration] = await crmRows<{ id: string }>(
+			"select id from crm.integrations where workspace_id = $1 and provider = 'google'",
+			[WORKSPACE_A],
+		);
+		const query = { integrationId: integration.id };
+		const answers = [
+			await call('GET', 'settings', { token: tokenA, query }),
+			await call('PATCH', 'settings', {
+				token: tokenA,
+				query,
+				body: { settings: { visibility: 'subject' } },
+			}),
+			await call('POST', 'resync', { token: tokenA, body: { integrationId: integration.id } }),
+			await call('POST', 'disconnect', { token: tokenA, body: { integrationId: integration.id } }),
+		];
+		expect(answers.map((answer) => answer.status)).toEqual([200, 200, 202, 200]);
+		expect(answers[1].body).toMatchObject({ settings: { visibility: 'subject' } });
+		for (const answer of answers) {
+			expect(JSON.stringify(answer.body)).not.toMatch(/accessToken|refreshToken|_encrypted/i);
+		}
+		const [after] = await crmRows<{ status: string; tokens: string | null }>(
+			'select status, coalesce(access_token_encrypted, refresh_token_encrypted) as tokens from crm.integrations where id = $1',
+			[integration.id],
+		);
+		expect(after).toEqual({ status: 'disconnected', tokens: null });
+	});
+
 	test('browsers on the allowed origin may read the answers; others may not', async () => {
 		const tokenA = await token(WORKSPACE_A);
 		const allowed = await call('GET', 'status', { token: tokenA, origin: CRM_ORIGIN });
@@ -263,12 +328,80 @@ describe('the CRM API node in n8n', () => {
 		expect(other.headers.get('access-control-allow-origin')).toBeNull();
 	});
 
+	test('one active CRM API node per n8n; a database it cannot reach is answered with 503, not an error execution', async () => {
+		const closedPort = await findFreePort();
+		await crm.rest.saveCredential('CRM Database (down)', 'crmDatabase', {
+			connectionType: 'url',
+			url: `postgres://crm@127.0.0.1:${closedPort}/crm`,
+			schema: 'crm',
+			ssl: 'disable',
+		});
+		const down = await crm.rest.importWorkflow(
+			{
+				nodes: [
+					{
+						name: 'CRM API',
+						type: NODE_TYPE,
+						typeVersion: 2,
+						position: [0, 0],
+						parameters: {},
+						webhookId: randomUUID(),
+						credentials: {
+							crmDatabase: { name: 'CRM Database (down)' },
+							crmConnectAppsApi: { name: apps.name },
+						},
+					},
+				],
+				connections: {},
+			},
+			'CRM API (database down)',
+		);
+		// Its paths are taken by the active one.
+		await expect(crm.rest.activate(down.id)).rejects.toThrow(/conflict/i);
+
+		await crm.rest.deactivate(workflow.id);
+		try {
+			await routesServed(false);
+			await crm.rest.activate(down.id);
+			await routesServed(true);
+			const answer = await call('GET', 'status', { token: await token(WORKSPACE_A) });
+			expect(answer.status).toBe(503);
+			expect(answer.body).toEqual({
+				error: { code: 'unavailable', message: expect.stringContaining(`127.0.0.1:${closedPort}`) },
+			});
+			expect(await crm.rest.executions(down.id)).toEqual([]);
+		} finally {
+			await crm.rest.deactivate(down.id);
+			await routesServed(false);
+			await crm.rest.activate(workflow.id);
+			await routesServed(true);
+		}
+		expect((await call('GET', 'status', { token: await token(WORKSPACE_A) })).status).toBe(200);
+	});
+
+	test("no API token, signing secret or token key reached n8n's log", async () => {
+		const log = crm.mainLog();
+		for (const secret of [
+			crm.connectApps.apiSigningSecret,
+			crm.connectApps.tokenKeys.split(':')[1],
+			await token(WORKSPACE_A),
+		]) {
+			expect(log.includes(secret)).toBe(false);
+		}
+		const jwt = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/.exec(log);
+		expect(jwt?.[0]).toBeUndefined();
+	});
+
 	test('no request left an execution, and n8n logged no error', async () => {
 		expect(await crm.rest.executions(workflow.id)).toEqual([]);
+		// n8n itself logs the refused second activation and the requests made while the routes
+		// were not published (waiting for them) as errors.
+		const expected =
+			/There is a conflict with one of the webhooks|Received request for unknown webhook/;
 		const errors = crm
 			.mainLog()
 			.split('\n')
-			.filter((line) => /\| error \|/.test(line));
+			.filter((line) => /\| error \|/.test(line) && !expected.test(line));
 		expect(errors).toEqual([]);
 	});
 
