@@ -8,6 +8,7 @@ import type { IntegrationSettingsInput } from '../../core/sync/integrationSettin
 import type { Emulator } from '../emulator';
 import { CalendarAccountState } from '../emulator/google/calendarStore';
 import { GmailMailboxState } from '../emulator/google/gmailMailbox';
+import { messageIdFor, messageView, positionCount } from '../emulator/microsoft/graphMail';
 
 /** Gmail labels the engine never stores (a mailbox copy of drafts, spam, trash, chats). */
 const NEVER_SYNCED = ['DRAFT', 'SCHEDULED', 'CHAT', 'SPAM', 'TRASH'];
@@ -231,15 +232,12 @@ export function describeDifferences(d: Differences): string {
 	return `missing ${few(d.missing)}, extra ${few(d.extra)}, duplicates ${few(d.duplicates)}, wrong labels ${few(d.wrongLabels)}, wrong read state ${few(d.wrongReadState)}, wrong email ${few(d.wrongEmail)}, orphan emails ${d.orphanEmails}, of ${d.compared}`;
 }
 
-/** Compares a Gmail mailbox with an integration's stored copies. */
-export async function compareGmail(
-	emu: Emulator,
+/** Compares what a mailbox holds (`expected`) with an integration's stored copies. */
+export async function compareMail(
+	expected: Map<string, MailCopy>,
 	database: CrmDatabase,
 	integration: TestIntegration,
-	options: { sinceMs?: number; labelsOf?: (labels: string[]) => string[] } = {},
 ): Promise<Differences> {
-	const labelsOf = options.labelsOf ?? ((labels: string[]) => labels);
-	const expected = gmailExpected(emu, integration.accountEmail, options.sinceMs);
 	const stored = await storedMail(database, integration);
 	const differences: Differences = {
 		missing: [],
@@ -257,8 +255,7 @@ export async function compareGmail(
 			differences.missing.push(id);
 			continue;
 		}
-		if (labelsOf(want.labels).join(',') !== labelsOf(copy.labels).join(','))
-			differences.wrongLabels.push(id);
+		if (want.labels.join(',') !== copy.labels.join(',')) differences.wrongLabels.push(id);
 		if (want.isRead !== copy.isRead) differences.wrongReadState.push(id);
 		if (want.messageIdHeader && bare(want.messageIdHeader) !== bare(copy.messageIdHeader))
 			differences.wrongEmail.push(id);
@@ -267,6 +264,47 @@ export async function compareGmail(
 		if (!copy.deleted && !expected.has(id)) differences.extra.push(id);
 	}
 	return differences;
+}
+
+/** Compares a Gmail mailbox (mail received since `sinceMs`) with an integration's copies. */
+export async function compareGmail(
+	emu: Emulator,
+	database: CrmDatabase,
+	integration: TestIntegration,
+	options: { sinceMs?: number } = {},
+): Promise<Differences> {
+	return await compareMail(
+		gmailExpected(emu, integration.accountEmail, options.sinceMs),
+		database,
+		integration,
+	);
+}
+
+/**
+ * Every message of a Microsoft 365 mailbox that a sync of `folders` (well-known folder names)
+ * must hold: not drafts, received at or after `sinceMs`; keyed by immutable id, labelled with the
+ * folder and the categories.
+ */
+export function graphExpected(
+	emu: Emulator,
+	email: string,
+	folders: string[],
+	sinceMs = 0,
+): Map<string, MailCopy> {
+	const account = emu.state.getAccount(email);
+	if (!account) throw new Error(`no account ${email}`);
+	const expected = new Map<string, MailCopy>();
+	for (let position = 0; position < positionCount(account); position++) {
+		const view = messageView(account, position);
+		if (!view || view.isDraft || view.receivedMs < sinceMs || !folders.includes(view.folderKey))
+			continue;
+		expected.set(messageIdFor(account, view, true), {
+			labels: [view.folderKey, ...view.categories].sort(),
+			isRead: view.isRead,
+			messageIdHeader: view.internetMessageId,
+		});
+	}
+	return expected;
 }
 
 export interface EventCopy {

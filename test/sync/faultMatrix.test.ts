@@ -5,8 +5,12 @@
 // then run again until it succeeds, and what PostgreSQL holds must equal what the mailbox and the
 // calendar hold, exactly: one mailbox copy and one email per message, right labels and read state,
 // nothing left over, nothing twice. Mail arrives, is deleted and relabelled during some scenarios.
+import { randomUUID } from 'node:crypto';
+
 import type { SyncStep } from '../../core/sync/sourceSync';
+import { createIntegrationAccess, type IntegrationAccess } from '../../core/sync/integrationAccess';
 import { syncIntegration, type SyncDeps } from '../../core/sync/syncIntegration';
+import { apiCaller, appsFor, connectThroughConsent, type ApiCaller } from '../connect/support';
 import { insertCalendarEvents } from '../support/calendarEmulator';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { startEmulator, type Emulator, type FaultSpec } from '../emulator';
@@ -15,8 +19,17 @@ import { CalendarAccountState } from '../emulator/google/calendarStore';
 import { deliverGmailMessages } from '../emulator/google/gmail';
 import { GmailMailboxState } from '../emulator/google/gmailMailbox';
 import {
+	changeMessage,
+	deliverGraphMessages,
+	mailState,
+	messageView,
+	positionCount,
+} from '../emulator/microsoft/graphMail';
+import {
 	compareGmail,
 	compareGoogleCalendar,
+	compareMail,
+	graphExpected,
 	describeDifferences,
 	describeEventDifferences,
 	EmulatorAccess,
@@ -33,6 +46,15 @@ const MAX_RUNS = 8;
 const NOW = new Date();
 const HORIZON_DAYS = 300;
 const SINCE_MS = NOW.getTime() - HORIZON_DAYS * 86_400_000;
+// Microsoft: 120 days of every folder (about 480 messages), delta pages of 100.
+const MS_HORIZON_DAYS = 120;
+const MS_SINCE_MS = NOW.getTime() - MS_HORIZON_DAYS * 86_400_000;
+const MS_FOLDERS = ['inbox', 'sentitems', 'archive'];
+const MS_SETTINGS = {
+	mailFolders: ['all'],
+	syncCalendar: false,
+	initialHorizon: { kind: 'days' as const, days: MS_HORIZON_DAYS },
+};
 const SETTINGS = {
 	mailFolders: ['all'],
 	calendars: ['primary'],
@@ -43,6 +65,10 @@ let emu: Emulator;
 let db: TestDatabase;
 let access: EmulatorAccess;
 let googleEmail: string;
+let microsoftEmail: string;
+let api: ApiCaller;
+/** The engine's real access for Microsoft: tokens from the connect flow, refresh with rotation. */
+let microsoftAccess: IntegrationAccess;
 
 /** What a scenario does to the world before and between runs. */
 interface ScenarioContext {
@@ -70,8 +96,16 @@ beforeAll(async () => {
 		quota: { enabled: false },
 	});
 	googleEmail = emu.sandbox.googleEmail;
+	microsoftEmail = emu.sandbox.microsoftEmail;
 	db = await createTestDatabase();
 	access = new EmulatorAccess(emu, db.database);
+	const emulatorNow = () => new Date(emu.control.now());
+	api = apiCaller(db.database, appsFor(emu), emulatorNow);
+	microsoftAccess = createIntegrationAccess({
+		database: db.database,
+		apps: api.context.apps,
+		now: emulatorNow,
+	});
 });
 
 afterAll(async () => {
@@ -161,10 +195,10 @@ const fetchWithTimeout: typeof fetch = (input, init) =>
 			: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
 	});
 
-function depsFor(hooks?: SyncDeps['hooks']): SyncDeps {
+function depsFor(hooks?: SyncDeps['hooks'], withAccess: IntegrationAccess = access): SyncDeps {
 	return {
 		database: db.database,
-		access,
+		access: withAccess,
 		endpoints: { googleApiBaseUrl: emu.baseUrl, graphBaseUrl: emu.baseUrl },
 		workerId: 'fault-matrix',
 		hooks,
@@ -197,7 +231,8 @@ async function syncOnce(
 	hooks?: SyncDeps['hooks'],
 ): Promise<RunResult> {
 	try {
-		return await syncIntegration(depsFor(hooks), {
+		const withAccess = integration.provider === 'microsoft' ? microsoftAccess : access;
+		return await syncIntegration(depsFor(hooks, withAccess), {
 			workspaceId: integration.workspaceId,
 			integrationId: integration.integrationId,
 			kind: 'manual',
@@ -208,6 +243,13 @@ async function syncOnce(
 }
 
 async function expectInSync(integration: TestIntegration, label: string): Promise<void> {
+	if (integration.provider === 'microsoft') {
+		const expected = graphExpected(emu, microsoftEmail, MS_FOLDERS, MS_SINCE_MS);
+		const graphMail = await compareMail(expected, db.database, integration);
+		if (!noDifferences(graphMail))
+			throw new Error(`${label}: mail differs: ${describeDifferences(graphMail)}`);
+		return;
+	}
 	const mail = await compareGmail(emu, db.database, integration, { sinceMs: SINCE_MS });
 	if (!noDifferences(mail)) throw new Error(`${label}: mail differs: ${describeDifferences(mail)}`);
 	const events = await compareGoogleCalendar(emu, db.database, integration);
@@ -290,6 +332,13 @@ async function runScenario(scenario: Scenario, integration: TestIntegration): Pr
 		await clearForNextRun(integration);
 	}
 	if (crash && !crash.fired) throw new Error(`${scenario.name}: the crash point was never reached`);
+	if (integration.provider === 'microsoft') {
+		// A Graph run ends with its delta round: what changed while a listing round ran comes with
+		// the next round, i.e. the next tick.
+		const tick = await syncOnce(integration);
+		outcomes.push(`next tick ${tick.outcome}`);
+		expect(tick.outcome).toBe('succeeded');
+	}
 	await expectInSync(integration, scenario.name);
 	// Running it again changes nothing.
 	const again = await syncOnce(integration);
@@ -492,6 +541,131 @@ async function reconnect(context: ScenarioContext): Promise<void> {
 	});
 }
 
+// ---- Microsoft 365: the connect flow's tokens, refreshed (and rotated) by the engine's access ----
+
+/** New mail, one read, one archived, one moved to Deleted Items, one purged, one categorised. */
+function mutateGraph(): void {
+	mutationRound++;
+	const account = emu.state.getAccount(microsoftEmail)!;
+	deliverGraphMessages(emu.state, microsoftEmail, 2);
+	const views: NonNullable<ReturnType<typeof messageView>>[] = [];
+	const total = positionCount(account);
+	for (let i = 0; views.length < 5 && i < 300; i++) {
+		const view = messageView(account, total - 1 - ((mutationRound * 37 + i * 29) % 250));
+		if (view && !view.isDraft && ['inbox', 'sentitems', 'archive'].includes(view.folderKey))
+			if (!views.some((v) => v.position === view.position)) views.push(view);
+	}
+	const [toRead, toArchive, toTrash, toPurge, toCategorise] = views;
+	changeMessage(emu.state, account, toRead!, { isRead: !toRead!.isRead });
+	changeMessage(emu.state, account, toArchive!, {
+		folderKey: toArchive!.folderKey === 'archive' ? 'inbox' : 'archive',
+	});
+	changeMessage(emu.state, account, toTrash!, { folderKey: 'deleteditems' });
+	changeMessage(emu.state, account, toPurge!, { purge: true });
+	changeMessage(emu.state, account, toCategorise!, { categories: ['Blue category'] });
+	void mailState(account);
+}
+
+/** Connects the Microsoft sandbox account in a workspace of its own, through consent. */
+async function connectMicrosoft(workspaceId: string = randomUUID()): Promise<TestIntegration> {
+	const { result } = await connectThroughConsent(api, emu, {
+		workspaceId,
+		userId: 'fault-matrix',
+		provider: 'microsoft',
+		email: microsoftEmail,
+	});
+	if (result.status !== 'connected') throw new Error(`connect: ${JSON.stringify(result)}`);
+	await db.database
+		.knex('integrations')
+		.where({ id: result.integrationId })
+		.update({ settings: JSON.stringify(MS_SETTINGS) });
+	return {
+		workspaceId,
+		integrationId: result.integrationId!,
+		provider: 'microsoft',
+		accountEmail: microsoftEmail,
+	};
+}
+
+const DELTA = 'graph.mailFolders.messages.delta';
+const tokenCalls = () => emu.control.calls().byOperation['microsoft.identity.token'] ?? 0;
+
+function microsoftScenarios(): Scenario[] {
+	const scenarios: Scenario[] = [];
+	for (const step of STEPS) {
+		scenarios.push({
+			name: `Microsoft: crash after ${step} of inbox delta page 2`,
+			arm(context) {
+				context.setCrash(step, 2, 'mail');
+				emu.control.inject({ operation: DELTA, after: 1, afterAnswer: () => mutateGraph() });
+			},
+		});
+	}
+	for (const faultClass of FAULTS) {
+		scenarios.push({
+			name: `Microsoft: ${faultClass.name} at the second delta page`,
+			firstOutcomes: faultClass.firstOutcomes,
+			arm() {
+				emu.control.inject({ ...faultClass.fault, operation: DELTA, after: 1 });
+				emu.control.inject({ operation: DELTA, after: 2, afterAnswer: () => mutateGraph() });
+			},
+		});
+	}
+	scenarios.push(
+		{
+			name: 'Microsoft: expired delta links, mail changed meanwhile',
+			async arm(context) {
+				const first = await syncOnce(context.integration);
+				if (first.outcome !== 'succeeded') throw new Error(`first sync ${first.outcome}`);
+				mutateGraph();
+				emu.control.expireCursors(microsoftEmail, 'graph');
+			},
+		},
+		{
+			name: 'Microsoft: access token expires twice mid-listing, the refresh token rotating each time',
+			firstOutcomes: ['succeeded'],
+			arm() {
+				// Once the grace period is over, only the newest refresh token works.
+				emu.control.configure({ microsoftRefreshTokenGraceMs: 1_000 });
+				const before = tokenCalls();
+				for (const after of [1, 3])
+					emu.control.inject({
+						operation: DELTA,
+						after,
+						afterAnswer: () => {
+							emu.control.advanceClock(2 * 60 * 60_000);
+						},
+					});
+				emu.control.inject({ operation: DELTA, after: 2, afterAnswer: () => mutateGraph() });
+				afterRuns.check = () => expect(tokenCalls() - before).toBeGreaterThanOrEqual(2);
+			},
+		},
+		{
+			name: 'Microsoft: grant revoked mid-listing while mail changes, reconnected through consent',
+			firstOutcomes: ['requires_reauth'],
+			arm() {
+				emu.control.inject({
+					operation: DELTA,
+					after: 1,
+					afterAnswer: () => {
+						mutateGraph();
+						emu.control.revokeGrants(microsoftEmail);
+					},
+				});
+			},
+			async recover(context) {
+				const again = await connectMicrosoft(context.integration.workspaceId);
+				// Reconnecting the same account keeps the integration (and its cursors).
+				expect(again.integrationId).toBe(context.integration.integrationId);
+			},
+		},
+	);
+	return scenarios;
+}
+
+/** A check a scenario leaves for after its runs. */
+const afterRuns: { check?: () => void } = {};
+
 describe('fault matrix', () => {
 	it('the check catches a copy removed, a read state changed and an event removed', async () => {
 		const integration = await newIntegration();
@@ -533,6 +707,21 @@ describe('fault matrix', () => {
 			async (_name, scenario) => {
 				const integration = await newIntegration();
 				await runScenario(scenario, integration);
+				await dropIntegration(integration);
+			},
+			180_000,
+		);
+	});
+
+	describe("Microsoft 365 mail (a new connection each, the engine's own token refresh)", () => {
+		afterEach(() => emu.control.configure({ microsoftRefreshTokenGraceMs: 60_000 }));
+		it.each(microsoftScenarios().map((scenario) => [scenario.name, scenario] as const))(
+			'%s',
+			async (_name, scenario) => {
+				const integration = await connectMicrosoft();
+				afterRuns.check = undefined;
+				await runScenario(scenario, integration);
+				afterRuns.check?.();
 				await dropIntegration(integration);
 			},
 			180_000,
