@@ -719,7 +719,7 @@ describe('fault matrix', () => {
 			'%s',
 			async (_name, scenario) => {
 				const integration = await connectMicrosoft();
-				afterRuns.check = undefined;
+				delete afterRuns.check;
 				await runScenario(scenario, integration);
 				afterRuns.check?.();
 				await dropIntegration(integration);
