@@ -227,11 +227,16 @@ async function runSync(
 	let progress: SyncRunProgress = { done: 0, total: null, source: null };
 	let progressWrite: Promise<void> = Promise.resolve();
 	let lastWrite = 0;
-	const doneBefore = new Map<string, number>();
+	// Summed over the sources seen so far; the total only while every one of them has an estimate.
+	const bySource = new Map<string, { done: number; total: number | null }>();
 	const reportProgress = (update: { source: string; processed: number; total?: number | null }) => {
-		doneBefore.set(update.source, update.processed);
-		const done = [...doneBefore.values()].reduce((sum, value) => sum + value, 0);
-		progress = { done, total: update.total ?? null, source: update.source };
+		bySource.set(update.source, { done: update.processed, total: update.total ?? null });
+		const sources = [...bySource.values()];
+		const done = sources.reduce((sum, source) => sum + source.done, 0);
+		const total = sources.every((source) => source.total !== null)
+			? sources.reduce((sum, source) => sum + (source.total ?? 0), 0)
+			: null;
+		progress = { done, total, source: update.source };
 		if (Date.now() - lastWrite < 1_000) return;
 		lastWrite = Date.now();
 		const snapshot = progress;
