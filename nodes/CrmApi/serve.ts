@@ -75,11 +75,14 @@ export async function serveApiRequest(this: IWebhookFunctions): Promise<IWebhook
 			});
 		}
 	} catch (error) {
-		// The credentials cannot be read or the database cannot be reached: say which, as JSON.
+		// The credentials cannot be used or the database cannot be reached. The caller is not
+		// authenticated yet, so the reason (a database host, a credential field) goes to n8n's log.
+		const reason = error instanceof Error ? error.message : String(error);
+		this.logger.error(`CRM API: cannot answer ${request.method} ${request.path}: ${reason}`);
 		answer = errorAnswer(
 			503,
 			'unavailable',
-			`The CRM API cannot answer: ${error instanceof Error ? error.message : String(error)}`,
+			"The CRM API cannot answer now: its credentials or database are not usable (n8n's log says why)",
 		);
 	}
 	const response = this.getResponseObject();
