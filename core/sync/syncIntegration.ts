@@ -8,6 +8,8 @@
 // - anything else → failed with its message.
 // Expired cursors never reach here: each source relists by itself. A token never appears in a
 // result, an error message or a log line.
+import { randomUUID } from 'node:crypto';
+
 import { classifyProviderError } from '../providers/providerErrors';
 import { retryingRequester, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../providers/retry';
 import type { CrmDatabase } from '../store/database';
@@ -164,7 +166,8 @@ export async function syncIntegration(
 	result.accountEmail = state.accountEmail;
 	result.statusBefore = state.status;
 
-	const owner = options.leaseOwner ?? deps.workerId;
+	// A sync asked for by hand holds a lease of its own: never one a scheduled sync holds.
+	const owner = options.leaseOwner ?? `${deps.workerId}/${randomUUID().slice(0, 8)}`;
 	let ownLease = false;
 	if (options.leaseOwner) {
 		if (!(await holdsLease(knex, workspaceId, integrationId, owner)))

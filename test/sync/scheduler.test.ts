@@ -6,7 +6,7 @@ import { openDatabase, closeDatabase, type CrmDatabase } from '../../core/store/
 import { leaseDueIntegrations, releaseLease } from '../../core/store/syncLeases';
 import type { IntegrationAccess } from '../../core/sync/integrationRequester';
 import { syncDueIntegrations } from '../../core/sync/scheduler';
-import type { IntegrationSyncResult } from '../../core/sync/syncIntegration';
+import { syncIntegration, type IntegrationSyncResult } from '../../core/sync/syncIntegration';
 import { startEmulator, type Emulator } from '../emulator';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { TestAccess, addIntegration, syncDeps, type TestIntegration } from './engineSupport';
@@ -159,4 +159,21 @@ it('leases only what is due, and not what another worker holds', async () => {
 		leaseMs: 30_000,
 	});
 	expect(again.map((lease) => lease.integrationId)).toEqual([due.integrationId]);
+
+	// A sync asked for by hand does not run beside the worker that holds the lease.
+	const access = new TestAccess(emu, db.database);
+	const manual = await syncIntegration(syncDeps(emu, db.database, access), {
+		workspaceId: heldByOther.workspaceId,
+		integrationId: heldByOther.integrationId,
+		kind: 'manual',
+	});
+	expect(manual).toMatchObject({ outcome: 'skipped', syncRunId: null });
+	expect(manual.errorMessage).toMatch(/Another worker/);
+	// Nor does a scheduled one whose lease was lost.
+	const lost = await syncIntegration(syncDeps(emu, db.database, access), {
+		workspaceId: heldByOther.workspaceId,
+		integrationId: heldByOther.integrationId,
+		leaseOwner: 'worker-a',
+	});
+	expect(lost.outcome).toBe('skipped');
 });
