@@ -186,6 +186,29 @@ describe('the CRM API node in n8n', () => {
 		});
 	});
 
+	test('a credential that cannot be used fails its test, naming the field and not the value', async () => {
+		const badKey = 'not-a-key-line';
+		const bad = await crm.rest.saveCredential(
+			'CRM Connect Apps (bad keyring)',
+			'crmConnectAppsApi',
+			{
+				googleClientId: crm.emulator.sandbox.clientId,
+				googleClientSecret: crm.emulator.sandbox.clientSecret,
+				publicBaseUrl: base,
+				tokenKeys: badKey,
+				apiSigningSecret: crm.connectApps.apiSigningSecret,
+			},
+		);
+		try {
+			const result = await crm.rest.testCredential(bad.id);
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain('tokenKeys');
+			expect(result.message).not.toContain(badKey);
+		} finally {
+			await crm.rest.deleteCredential(bad.id);
+		}
+	});
+
 	test('a request without an API token, or with one signed by another secret, is refused with 401', async () => {
 		const missing = await call('GET', 'status');
 		expect(missing.status).toBe(401);
