@@ -111,14 +111,12 @@ export const EFFECTIVE_POLICY_SQL = `case when i.settings->>'contactCreation' in
 
 /**
  * SQL selecting the addresses (lower case, with a display name seen) that may create a person,
- * from the emails of `:emailIds` (a jsonb array) or, unscoped, from all of the workspace's mail.
+ * from the emails of `:emailIds` (a uuid[] literal) or, unscoped, from all of the workspace's mail.
  * Addresses that already belong to a person are not excluded here; linking does that. Named
  * bindings: contactPolicyBindings().
  */
 export function contactCandidatesSql(scoped: boolean): string {
-	const scope = scoped
-		? 'and p.email_id in (select value::uuid from jsonb_array_elements_text(:emailIds::jsonb))'
-		: '';
+	const scope = scoped ? 'and p.email_id = any(:emailIds::uuid[])' : '';
 	return `with policy as (
 	   select i.id, ${EFFECTIVE_POLICY_SQL} as policy
 	     from integrations i left join workspace_settings ws on ws.workspace_id = i.workspace_id
@@ -139,6 +137,15 @@ export function contactCandidatesSql(scoped: boolean): string {
 	  where ${contactAddressConditionSql('s.address')}`;
 }
 
+/**
+ * A uuid[] literal of ids already checked to be UUIDs. `column = any(:ids::uuid[])` is an index
+ * condition whatever the planner believes about the table's size, so a scoped run reads only its
+ * own rows.
+ */
+export function uuidArrayLiteral(ids: readonly string[]): string {
+	return `{${ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).join(',')}}`;
+}
+
 /** The named bindings of contactCandidatesSql and contactAddressConditionSql. */
 export function contactPolicyBindings(
 	workspaceId: string,
@@ -146,7 +153,7 @@ export function contactPolicyBindings(
 ): Record<string, string> {
 	return {
 		workspaceId,
-		emailIds: JSON.stringify(emailIds ?? []),
+		emailIds: uuidArrayLiteral(emailIds ?? []),
 		groupPattern: GROUP_LOCAL_PART_PATTERN,
 		addressPattern: CONTACT_ADDRESS_PATTERN,
 	};

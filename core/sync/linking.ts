@@ -6,7 +6,7 @@
 
 import type { CrmDatabase } from '../store/database';
 import { isUuid, CrmArgumentError } from '../store/recordLinks';
-import { contactCandidatesSql, contactPolicyBindings } from './contactPolicy';
+import { contactCandidatesSql, contactPolicyBindings, uuidArrayLiteral } from './contactPolicy';
 import { FREE_MAIL_DOMAIN_LIST } from './freeMailDomains';
 
 export {
@@ -74,10 +74,15 @@ export async function linkRecords(
 		await trx.raw(`set local work_mem = '${LINKING_WORK_MEM}'`);
 		const bindings = {
 			...contactPolicyBindings(workspaceId, emailIds),
-			eventIds: JSON.stringify(eventIds ?? []),
+			eventIds: uuidArrayLiteral(eventIds ?? []),
 			freeDomains: JSON.stringify(FREE_MAIL_DOMAIN_LIST),
 		};
 		const run = async (sql: string) => (await trx.raw(sql, bindings)) as { rowCount: number };
+		if (emailIds === null) {
+			// A whole workspace is joined wholesale: hash joins. Statistics of tables this very run
+			// filled (record_links on a first run) would otherwise make row-by-row plans look cheap.
+			await trx.raw('set local enable_nestloop = off');
+		}
 
 		await createAddressMap(run);
 		if (emailIds === null || emailIds.length > 0) {
@@ -97,9 +102,7 @@ export async function linkRecords(
 		if (emailIds === null || emailIds.length > 0) {
 			const scoped = emailIds !== null;
 			const emailScope = (column: string) =>
-				scoped
-					? `and ${column} in (select value::uuid from jsonb_array_elements_text(:emailIds::jsonb))`
-					: '';
+				scoped ? `and ${column} = any(:emailIds::uuid[])` : '';
 			result.participantsMatched += await matchAddresses(
 				run,
 				'email_participants',
@@ -117,9 +120,7 @@ export async function linkRecords(
 		if (eventIds === null || eventIds.length > 0) {
 			const scoped = eventIds !== null;
 			const eventScope = (column: string) =>
-				scoped
-					? `and ${column} in (select value::uuid from jsonb_array_elements_text(:eventIds::jsonb))`
-					: '';
+				scoped ? `and ${column} = any(:eventIds::uuid[])` : '';
 			result.participantsMatched += await matchAddresses(
 				run,
 				'calendar_event_attendees',
@@ -237,13 +238,17 @@ async function linkSubjects(
 	     ${scope('l.subject_id')}
 	     and not exists (select 1 from link_wanted w
 	                      where w.subject_id = l.subject_id and w.record_type = l.record_type and w.record_id = l.record_id)`);
-	const added =
-		await run(`insert into record_links (workspace_id, subject_type, subject_id, record_type, record_id, link_source)
-	  select :workspaceId::uuid, '${subjectType}', w.subject_id, w.record_type, w.record_id, 'auto' from link_wanted w
+	// The missing pairs first, in a statement of their own: an insert that probed record_links
+	// while writing to it would rescan its own new rows for every row it writes.
+	await run(`create temp table link_missing on commit drop as
+	  select w.* from link_wanted w
 	   where not exists (select 1 from record_links l
 	                      where l.workspace_id = :workspaceId and l.subject_type = '${subjectType}'
-	                        and l.subject_id = w.subject_id and l.record_type = w.record_type and l.record_id = w.record_id)
+	                        and l.subject_id = w.subject_id and l.record_type = w.record_type and l.record_id = w.record_id)`);
+	const added =
+		await run(`insert into record_links (workspace_id, subject_type, subject_id, record_type, record_id, link_source)
+	  select :workspaceId::uuid, '${subjectType}', m.subject_id, m.record_type, m.record_id, 'auto' from link_missing m
 	  on conflict (workspace_id, subject_type, subject_id, record_type, record_id) do nothing`);
-	await run('drop table link_wanted');
+	await run('drop table link_wanted, link_missing');
 	return { added: added.rowCount, removed: removed.rowCount };
 }
