@@ -50,7 +50,7 @@ export interface PageOptions {
 
 export type ListEmailsOptions = EmailFilters &
 	PageOptions & {
-		/** Rows of the newest window the first pass reads (tests set it low to reach the second). */
+		/** Rows of the first window read row by row (tests set it low to reach the other passes). */
 		firstPassRows?: number;
 	};
 
@@ -420,18 +420,23 @@ const where = (conditions: Condition[]) =>
 const bindingsOf = (conditions: Condition[]) =>
 	conditions.flatMap((condition) => condition.bindings);
 
-/** Rows of the newest window that the first pass reads before searching everything. */
+/** Rows of the newest window the first pass reads. */
 const windowRows = (limit: number) => Math.max(2000, 50 * (limit + 1));
+/** Largest window read row by row; beyond it, matches are found by index. */
+const MAX_WINDOW_ROWS = 30_000;
+const WINDOW_PASSES = 3;
 
 /**
  * Reads one page: `extra` adds conditions (the word search), the keyset continues after the
  * cursor, and each row comes back with its mailbox copies and links (one query each per page).
  *
- * A filtered page is read in up to two passes, because no single plan is fast for both common
- * and rare matches: first the newest window of rows after the cursor (a bounded index range,
- * each row tested: a common word or a busy person fills the page there), then, only when the
- * window had too few matches, every remaining match found through the indexes (GIN for words,
- * the person's or company's email ids, the label index) and sorted.
+ * No single plan is fast for both common and rare matches, so a filtered page is read in passes.
+ * Window passes read the next rows in date order (a bounded index range, each row tested): a
+ * common word or a busy person fills the page in the first window of 2,000. When a window had
+ * some matches but too few, the next window is sized from the density it saw (up to 30,000
+ * rows). When matches look rare (none seen, or a window would be larger), the last pass finds
+ * every remaining match through the indexes (GIN for words, the person's or company's email ids,
+ * the label index) and sorts them.
  */
 export async function selectEmailPage(
 	database: ReadDatabase,
@@ -448,53 +453,48 @@ export async function selectEmailPage(
 		bounds.push({ sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)', bindings: [key, id] });
 	}
 	const { knex } = database;
-	const edge = await knex.raw<{ rows: Array<{ key: string; id: string }> }>(
-		`select e.sent_at_key::text as key, e.id from emails as e
-		 where e.workspace_id = ? ${where(bounds)}
-		 order by e.sent_at_key desc, e.id desc offset ? limit 1`,
-		[
-			workspaceId,
-			...bindingsOf(bounds),
-			Math.max(1, options.firstPassRows ?? windowRows(limit)) - 1,
-		],
-	);
-	const windowEdge = edge.rows[0];
-	const first = [...bounds, ...filters.probe, ...extra];
-	if (windowEdge) {
-		first.push({
-			sql: '(e.sent_at_key, e.id) >= (?::timestamptz, ?::uuid)',
-			bindings: [windowEdge.key, windowEdge.id],
-		});
-	}
-	const firstPass = await knex.raw<{ rows: SummaryRow[] }>(
-		`select ${SUMMARY_COLUMNS} from emails as e
-		 where e.workspace_id = ? ${where(first)}
-		 order by e.sent_at_key desc, e.id desc
-		 limit ?`,
-		[workspaceId, ...bindingsOf(first), limit + 1],
-	);
-	let rows = firstPass.rows;
-	if (windowEdge && rows.length <= limit) {
-		const rest = [
-			...bounds,
-			...filters.set,
-			...extra,
-			{
-				sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)',
-				bindings: [windowEdge.key, windowEdge.id],
-			},
-		];
-		// Materialized and unordered, so the planner finds all matches by index instead of walking
-		// the date order row by row (which never ends early when matches are rare).
-		const secondPass = await knex.raw<{ rows: SummaryRow[] }>(
-			`with matched as materialized (
-				select e.id, e.sent_at_key from emails as e where e.workspace_id = ? ${where(rest)})
-			 select ${SUMMARY_COLUMNS} from matched join emails as e on e.id = matched.id
-			 order by matched.sent_at_key desc, matched.id desc
-			 limit ?`,
-			[workspaceId, ...bindingsOf(rest), limit + 1 - rows.length],
+	let rows: SummaryRow[] = [];
+	let window = Math.max(1, options.firstPassRows ?? windowRows(limit));
+	let after: Condition | undefined; // continues after the previous window
+	for (let pass = 0; ; pass++) {
+		const range = after ? [...bounds, after] : bounds;
+		const edge = await knex.raw<{ rows: Array<{ key: string; id: string }> }>(
+			`select e.sent_at_key::text as key, e.id from emails as e
+			 where e.workspace_id = ? ${where(range)}
+			 order by e.sent_at_key desc, e.id desc offset ? limit 1`,
+			[workspaceId, ...bindingsOf(range), window - 1],
 		);
-		rows = [...rows, ...secondPass.rows];
+		const windowEdge = edge.rows[0];
+		const tested = [...range, ...filters.probe, ...extra];
+		if (windowEdge) {
+			tested.push({
+				sql: '(e.sent_at_key, e.id) >= (?::timestamptz, ?::uuid)',
+				bindings: [windowEdge.key, windowEdge.id],
+			});
+		}
+		const found = await knex.raw<{ rows: SummaryRow[] }>(
+			`select ${SUMMARY_COLUMNS} from emails as e
+			 where e.workspace_id = ? ${where(tested)}
+			 order by e.sent_at_key desc, e.id desc
+			 limit ?`,
+			[workspaceId, ...bindingsOf(tested), limit + 1 - rows.length],
+		);
+		rows = [...rows, ...found.rows];
+		if (!windowEdge || rows.length > limit) break;
+		after = {
+			sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)',
+			bindings: [windowEdge.key, windowEdge.id],
+		};
+		const need = limit + 1 - rows.length;
+		const next =
+			found.rows.length > 0 ? Math.ceil((2 * need * window) / found.rows.length) : Infinity;
+		if (next <= MAX_WINDOW_ROWS && pass + 1 < WINDOW_PASSES) {
+			window = Math.max(window, next);
+			continue;
+		}
+		const rest = [...bounds, after, ...filters.set, ...extra];
+		rows = [...rows, ...(await allMatches(database, workspaceId, rest, need))];
+		break;
 	}
 	const page = rows.slice(0, limit);
 	const items = await decorate(database, workspaceId, page);
@@ -503,6 +503,31 @@ export async function selectEmailPage(
 		items,
 		nextCursor: rows.length > limit && last ? encodeCursor(last.sort_key, last.id) : null,
 	};
+}
+
+/**
+ * The first `count` of every match, newest first. Materialized and unordered, so the planner finds
+ * all matches by index instead of walking the date order row by row (which never ends early when
+ * matches are rare). Without JIT: compiling costs more than this query's few thousand rows.
+ */
+async function allMatches(
+	database: ReadDatabase,
+	workspaceId: string,
+	conditions: Condition[],
+	count: number,
+): Promise<SummaryRow[]> {
+	return database.knex.transaction(async (transaction) => {
+		await transaction.raw('set local jit = off');
+		const result = await transaction.raw<{ rows: SummaryRow[] }>(
+			`with matched as materialized (
+				select e.id, e.sent_at_key from emails as e where e.workspace_id = ? ${where(conditions)})
+			 select ${SUMMARY_COLUMNS} from matched join emails as e on e.id = matched.id
+			 order by matched.sent_at_key desc, matched.id desc
+			 limit ?`,
+			[workspaceId, ...bindingsOf(conditions), count],
+		);
+		return result.rows;
+	});
 }
 
 async function decorate(
