@@ -86,6 +86,14 @@ export async function serveApiRequest(this: IWebhookFunctions): Promise<IWebhook
 		);
 	}
 	const response = this.getResponseObject();
-	if (!response.headersSent) write(response, answer);
+	try {
+		if (!response.headersSent) write(response, answer);
+	} catch (error) {
+		// A header Node refuses (or a closed connection): answer 500 rather than throw.
+		const reason = error instanceof Error ? error.message : String(error);
+		this.logger.error(`CRM API: could not answer ${request.method} ${request.path}: ${reason}`);
+		if (!response.headersSent) response.status(500);
+		response.end();
+	}
 	return { noWebhookResponse: true };
 }
