@@ -143,3 +143,29 @@ export async function countFailuresSinceSuccess(
 	const [row] = (await query.count({ count: '*' })) as Array<{ count: string | number }>;
 	return Number(row?.count ?? 0);
 }
+
+/**
+ * Keeps the integration's newest `keep` runs and deletes the older ones: a run a minute would
+ * otherwise add 1,440 rows a day per integration.
+ */
+export async function pruneSyncRuns(
+	db: Knex,
+	workspaceId: string,
+	integrationId: string,
+	keep: number,
+): Promise<number> {
+	return await db('sync_runs')
+		.where({ workspace_id: workspaceId, integration_id: integrationId })
+		.whereIn(
+			'id',
+			db('sync_runs')
+				.select('id')
+				.where({ workspace_id: workspaceId, integration_id: integrationId })
+				.orderBy([
+					{ column: 'started_at', order: 'desc' },
+					{ column: 'id', order: 'desc' },
+				])
+				.offset(Math.max(1, keep)),
+		)
+		.delete();
+}

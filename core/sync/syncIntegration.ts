@@ -17,6 +17,7 @@ import { listCursors } from '../store/cursors';
 import {
 	countFailuresSinceSuccess,
 	finishSyncRun,
+	pruneSyncRuns,
 	startSyncRun,
 	updateSyncRunProgress,
 	type SyncRunKind,
@@ -61,6 +62,8 @@ export interface SyncDeps {
 	syncIntervalMs?: number;
 	/** Retries of each provider call (default DEFAULT_RETRY_POLICY). */
 	retryPolicy?: RetryPolicy;
+	/** Sync runs kept per integration; older ones are deleted (default 100). */
+	keepSyncRuns?: number;
 	/** Paces Gmail to its per-user quota (default true). */
 	paceGmail?: boolean;
 	fetch?: typeof fetch;
@@ -333,6 +336,7 @@ async function runSync(
 	}
 	result.kind = kind;
 	const finishedAt = now();
+	await pruneSyncRuns(knex, workspaceId, integrationId, deps.keepSyncRuns ?? 100);
 
 	if (!failure) {
 		const statusAfter = await writeSyncState(knex, workspaceId, integrationId, {

@@ -261,3 +261,24 @@ it('a full resync request relists everything within the horizon', async () => {
 		),
 	).toBe(false);
 });
+
+it('keeps the newest runs of an integration only', async () => {
+	const integration = await google();
+	const deps = syncDeps(emu, db.database, access, { keepSyncRuns: 2 });
+	const ids: Array<string | null> = [];
+	for (let i = 0; i < 4; i++)
+		ids.push(
+			(
+				await syncIntegration(deps, {
+					workspaceId: integration.workspaceId,
+					integrationId: integration.integrationId,
+				})
+			).syncRunId,
+		);
+	const runs = await listSyncRuns(
+		db.database.knex,
+		integration.workspaceId,
+		integration.integrationId,
+	);
+	expect(runs.map((run) => run.id)).toEqual([ids[3], ids[2]]);
+});
