@@ -394,15 +394,6 @@ export {
 } from './sync/integrationSettings';
 export { updateIntegrationSettings } from './store/integrations';
 export { runningProgress, type SyncProgress } from './api/statusRoute';
-// CRM node (helper E), engine functions of helpers A–D that no block above exports yet; an owner
-// who adds their own export of one of these removes it here.
-export {
-	syncIntegration,
-	type SyncDeps,
-	type IntegrationSyncResult,
-} from './sync/syncIntegration';
-export { syncDueIntegrations, requestResync } from './sync/scheduler';
-export { leaseDueIntegrations, releaseLease } from './store/syncLeases';
 // Workspace sync engine (helper A): mail sync, the integration state machine, leases and the scheduler.
 export {
 	syncIntegration,
