@@ -55,6 +55,10 @@ exports.up = async function up(knex) {
 		'create index people_workspace_additional_emails on ?? using gin (additional_emails)',
 		['people'],
 	);
+	// Addresses are stored lower case, but a host CRM may write people itself: match on lower().
+	await knex.raw('create index people_workspace_lower_email on ?? (workspace_id, lower(email))', [
+		'people',
+	]);
 	await knex.raw(
 		`create index people_workspace_domain on ?? (workspace_id, split_part(email, '@', 2))`,
 		['people'],
@@ -91,6 +95,7 @@ exports.down = async function down(knex) {
 	await knex.raw('drop index ??', ['companies_workspace_name']);
 	await knex.raw('drop index ??', ['people_workspace_name']);
 	await knex.raw('drop index ??', ['people_workspace_domain']);
+	await knex.raw('drop index ??', ['people_workspace_lower_email']);
 	await knex.raw('drop index ??', ['people_workspace_additional_emails']);
 	await knex.schema.alterTable('companies', (table) => {
 		table.dropColumn('manual_fields');

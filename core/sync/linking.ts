@@ -84,7 +84,7 @@ export async function linkRecords(
 			await trx.raw('set local enable_nestloop = off');
 		}
 
-		await createAddressMap(run);
+		await createAddressMap(run, emailIds !== null);
 		if (emailIds === null || emailIds.length > 0) {
 			const created = await createContacts(run, emailIds !== null);
 			result.peopleCreated = created.people;
@@ -142,18 +142,31 @@ export async function linkRecords(
 type Run = (sql: string) => Promise<{ rowCount: number }>;
 
 /**
- * link_addresses: every address of the workspace's people → one person. A primary address wins
- * over an additional one; between two people claiming the same address, the older one.
+ * link_addresses: every address of the workspace's people → one person (for a scoped run, only the
+ * addresses on the scope's emails and events). A primary address wins over an additional one;
+ * between two people claiming the same address, the older one.
  */
-async function createAddressMap(run: Run): Promise<void> {
+async function createAddressMap(run: Run, scoped: boolean): Promise<void> {
+	let primary = '';
+	let additional = '';
+	if (scoped) {
+		await run(`create temp table link_scope_addresses on commit drop as
+		  select lower(address) as address from email_participants
+		   where workspace_id = :workspaceId and email_id = any(:emailIds::uuid[])
+		  union
+		  select lower(address) from calendar_event_attendees
+		   where workspace_id = :workspaceId and event_id = any(:eventIds::uuid[])`);
+		primary = 'and lower(p.email) in (select address from link_scope_addresses)';
+		additional = 'and p.additional_emails && array(select address from link_scope_addresses)';
+	}
 	await run(`create temp table link_addresses on commit drop as
 	  select distinct on (address) address, person_id from (
 	    select lower(p.email) as address, p.id as person_id, 0 as rank, p.created_at
-	      from people p where p.workspace_id = :workspaceId
+	      from people p where p.workspace_id = :workspaceId ${primary}
 	    union all
 	    select lower(a.address), p.id, 1, p.created_at
 	      from people p, unnest(p.additional_emails) as a(address)
-	     where p.workspace_id = :workspaceId
+	     where p.workspace_id = :workspaceId ${additional}
 	  ) addresses
 	  order by address, rank, created_at, person_id`);
 	await run('create unique index on link_addresses (address)');
