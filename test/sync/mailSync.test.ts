@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { listCursors } from '../../core/store/cursors';
+import type { SyncStep } from '../../core/sync/sourceSync';
 import { syncIntegration } from '../../core/sync/syncIntegration';
 import { startEmulator, type Emulator } from '../emulator';
 import { deliverGmailMessages } from '../emulator/google/gmail';
@@ -393,4 +394,50 @@ describe('one workspace, two mailboxes', () => {
 		expect(stored.has(blocked.id)).toBe(false);
 		expect(stored.has(kept.id)).toBe(true);
 	});
+});
+
+describe('a crash at each step of a page', () => {
+	it.each<SyncStep>(['fetched', 'rows_written', 'cursor_written', 'committed'])(
+		'after %s: the next run stores the mailbox exactly, once',
+		async (step) => {
+			const integration = await addIntegration(db.database, {
+				provider: 'microsoft',
+				accountEmail: emu.sandbox.microsoftEmail,
+				settings: { syncCalendar: false, mailFolders: ['inbox'] },
+			});
+			const crash = new Error(`crash after ${step}`);
+			let fired = false;
+			const crashing = syncDeps(emu, db.database, access, {
+				hooks: {
+					atStep(at, detail) {
+						if (!fired && at === step && detail.page === 1) {
+							fired = true;
+							throw crash;
+						}
+					},
+				},
+			});
+			const target = {
+				workspaceId: integration.workspaceId,
+				integrationId: integration.integrationId,
+			};
+			// A crash is not an outcome: it propagates, and nothing records it.
+			await expect(syncIntegration(crashing, target)).rejects.toBe(crash);
+			const run = await db.database
+				.knex('sync_runs')
+				.where({ integration_id: integration.integrationId })
+				.first('status');
+			expect(run.status).toBe('running');
+			const after = await sync(integration);
+			expect(after.outcome).toBe('succeeded');
+			expect(new Set((await liveCopies(db.database, integration)).keys())).toEqual(
+				await providerIds(emu, integration, 'inbox'),
+			);
+			const [{ count }] = await db.database
+				.knex('mailbox_messages')
+				.where({ integration_id: integration.integrationId })
+				.count({ count: '*' });
+			expect(Number(count)).toBe((await providerIds(emu, integration, 'inbox')).size);
+		},
+	);
 });
