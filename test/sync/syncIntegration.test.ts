@@ -86,6 +86,8 @@ it('succeeds: connected, last success and the next sync one interval later, the 
 	);
 	expect(run).toMatchObject({ status: 'succeeded', kind: 'initial', id: result.syncRunId });
 	expect(run.counts).toEqual(result.counts);
+	expect(run.progress).toMatchObject({ source: 'gmail:INBOX,SENT' });
+	expect(run.progress.done).toBeGreaterThan(0);
 	expect(run.finishedAt).not.toBeNull();
 	expect((await sync(integration, 'manual')).kind).toBe('manual');
 	await expectNoTokens(result);
