@@ -66,13 +66,21 @@ export async function serveApiRequest(this: IWebhookFunctions): Promise<IWebhook
 			answer = errorAnswer(404, 'not_found', `No CRM API route at ${request.path}`);
 		} else {
 			const context = await apiContextOf.call(this);
-			answer = await handleApiRequest(context, {
-				method: request.method.toUpperCase(),
-				route,
-				query: queryOf(request),
-				headers: headersOf(request),
-				body: request.body,
-			});
+			// An unexpected failure is answered with a generic 500; what went wrong goes to n8n's log.
+			const onUnexpectedError = (error: unknown) =>
+				this.logger.error(
+					`CRM API: ${request.method} ${request.path} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+				);
+			answer = await handleApiRequest(
+				{ ...context, onUnexpectedError },
+				{
+					method: request.method.toUpperCase(),
+					route,
+					query: queryOf(request),
+					headers: headersOf(request),
+					body: request.body,
+				},
+			);
 		}
 	} catch (error) {
 		// The credentials cannot be used or the database cannot be reached. The caller is not
