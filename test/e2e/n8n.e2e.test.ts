@@ -38,6 +38,7 @@ interface TypeDescription {
 	version: number | number[];
 	iconUrl?: Themed<string>;
 	usableAsTool?: boolean;
+	group?: string[];
 }
 
 /** Our package's node types as n8n's editor receives them. */
@@ -121,7 +122,11 @@ describe('loading', () => {
 		const packaged = packagedTypeNames();
 		for (const name of packaged.nodes)
 			expect({ name, listed: names.has(name) }).toEqual({ name, listed: true });
-		const actionNodes = packaged.nodes.filter((name) => !/Trigger$/.test(name));
+		// Triggers (and the CRM API node, which serves HTTP) start workflows; the rest are actions.
+		const groups = new Map(types.map((type) => [type.name, type.group ?? []]));
+		const actionNodes = packaged.nodes.filter(
+			(name) => !/Trigger$/.test(name) && !groups.get(name)?.includes('trigger'),
+		);
 		expect(actionNodes.length).toBe(4);
 		for (const name of actionNodes) {
 			expect({ tool: `${name}Tool`, listed: names.has(`${name}Tool`) }).toEqual({
