@@ -257,7 +257,8 @@ async function linkSubjects(
 	  select w.* from link_wanted w
 	   where not exists (select 1 from record_links l
 	                      where l.workspace_id = :workspaceId and l.subject_type = '${subjectType}'
-	                        and l.subject_id = w.subject_id and l.record_type = w.record_type and l.record_id = w.record_id)`);
+	                        and l.subject_id = w.subject_id and l.record_type = w.record_type and l.record_id = w.record_id
+	                        ${scope('l.subject_id')})`);
 	const added =
 		await run(`insert into record_links (workspace_id, subject_type, subject_id, record_type, record_id, link_source)
 	  select :workspaceId::uuid, '${subjectType}', m.subject_id, m.record_type, m.record_id, 'auto' from link_missing m
