@@ -219,7 +219,7 @@ export {
 	type ConsumedOAuthState,
 	type OAuthStateRecordInput,
 } from './store/oauthStates';
-// Workspace connect flow and the CRM API (helper B): provider apps, API tokens, integrations.
+// Workspace connect flow and the CRM API: provider apps, API tokens, integrations.
 export {
 	handleApiRequest,
 	apiRoutes,
@@ -298,7 +298,7 @@ export {
 	type GraphCalendarCursor,
 	type GraphCalendarSourceOptions,
 } from './providers/microsoft/graphCalendarSource';
-// Record linking, people and companies, blocklist (helper C).
+// Record linking, people and companies, blocklist.
 export {
 	linkRecords,
 	linkManually,
@@ -353,7 +353,7 @@ export {
 	type ContactCreationPolicy,
 } from './sync/contactPolicy';
 export { isFreeMailDomain } from './sync/freeMailDomains';
-// Email search and the read side of emails and events (helper D): keyset pages ({ items,
+// Email search and the read side of emails and events: keyset pages ({ items,
 // nextCursor }, the Page of peopleAndCompanies), scoped by workspace, masked per visibility.
 export {
 	listEmails,
@@ -386,7 +386,7 @@ export {
 	type EventRecordJson,
 	type EventAttendeeJson,
 } from './store/eventQueries';
-// CRM node, Integration / Sync / Email / Event / Person / Company / Blocklist resources (helper E):
+// CRM node, Integration / Sync / Email / Event / Person / Company / Blocklist resources:
 // what the node needs beyond the blocks above.
 export {
 	integrationSettingsUpdateSchema,
@@ -394,7 +394,7 @@ export {
 } from './sync/integrationSettings';
 export { updateIntegrationSettings } from './store/integrations';
 export { runningProgress, type SyncProgress } from './api/statusRoute';
-// Workspace sync engine (helper A): mail sync, the integration state machine, leases and the scheduler.
+// Workspace sync engine: mail sync, the integration state machine, leases and the scheduler.
 export {
 	syncIntegration,
 	backoffMs,
