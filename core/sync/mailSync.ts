@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 
 import type {
 	ChangePage,
+	ChangeRead,
 	MailChangeSource,
 	MailItem,
 	MailStartOptions,
@@ -239,117 +240,147 @@ async function syncMailSource<TCursor extends SourceCursor>(
 		if (!sameCursor(current?.cursor ?? null, expected)) throw new SyncConflictError(plan.sourceKey);
 	}
 
-	for (let page = 1; ; page++) {
-		const read = await plan.source.read(cursor);
-		step('fetched', page);
+	// The next page is read while this one's transaction writes (the cursor it starts from is
+	// known before the write); it is only used once this page committed, and awaited but dropped
+	// when the write fails, so steps, commits and the calls a failed sync leaves behind are as in
+	// a strictly sequential loop.
+	let prefetched: Promise<Settled<ChangeRead<TCursor, MailItem>>> | null = null;
 
-		if (read.outcome === 'cursor_expired') {
-			// The provider forgot the cursor: relist from our horizon, and reconcile when done.
-			const next = plan.boundRelisting(read.cursor, horizon);
-			const nextState = freshListing('resync', horizon, state);
+	try {
+		for (let page = 1; ; page++) {
+			let read: ChangeRead<TCursor, MailItem>;
+			if (prefetched) {
+				const settled: Settled<ChangeRead<TCursor, MailItem>> = await prefetched;
+				prefetched = null;
+				if (!settled.ok) throw settled.error;
+				read = settled.value;
+			} else {
+				read = await plan.source.read(cursor);
+			}
+			step('fetched', page);
+
+			if (read.outcome === 'cursor_expired') {
+				// The provider forgot the cursor: relist from our horizon, and reconcile when done.
+				const next = plan.boundRelisting(read.cursor, horizon);
+				const nextState = freshListing('resync', horizon, state);
+				await knex.transaction(async (trx) => {
+					await claim(trx);
+					step('rows_written', page);
+					await writeCursor(trx, key, next, { backfillState: { ...nextState } });
+					step('cursor_written', page);
+				});
+				step('committed', page);
+				expected = next;
+				cursor = next;
+				state = nextState;
+				continue;
+			}
+
+			const { kept, skipped } = selectItems(read, blocklist);
+			counts.fetched += read.items.length;
+			counts.skipped += skipped;
+			const listing = read.listing;
+			let nextState = state;
+			if (listing && !state.listingId) nextState = freshListing(listing.reason, horizon, state);
+			if (!listing && state.listingId) nextState = { ...state, listingId: null, reason: null };
+			if (listing) {
+				let oldest = nextState.oldestReceivedAt;
+				for (const item of read.items)
+					if (item.receivedAt !== null && (oldest === null || item.receivedAt < oldest))
+						oldest = item.receivedAt;
+				nextState = {
+					...nextState,
+					oldestReceivedAt: oldest,
+					listed: nextState.listed + kept.length,
+				};
+			}
+			const at = ctx.now();
+			let created = 0;
+			let updated = 0;
+			let deleted = 0;
+			let completed = false;
+			if (read.hasMore) prefetched = settle(plan.source.read(read.cursor));
 			await knex.transaction(async (trx) => {
 				await claim(trx);
-				step('rows_written', page);
-				await writeCursor(trx, key, next, { backfillState: { ...nextState } });
-				step('cursor_written', page);
-			});
-			step('committed', page);
-			expected = next;
-			cursor = next;
-			state = nextState;
-			continue;
-		}
-
-		const { kept, skipped } = selectItems(read, blocklist);
-		counts.fetched += read.items.length;
-		counts.skipped += skipped;
-		const listing = read.listing;
-		let nextState = state;
-		if (listing && !state.listingId) nextState = freshListing(listing.reason, horizon, state);
-		if (!listing && state.listingId) nextState = { ...state, listingId: null, reason: null };
-		if (listing) {
-			let oldest = nextState.oldestReceivedAt;
-			for (const item of read.items)
-				if (item.receivedAt !== null && (oldest === null || item.receivedAt < oldest))
-					oldest = item.receivedAt;
-			nextState = {
-				...nextState,
-				oldestReceivedAt: oldest,
-				listed: nextState.listed + kept.length,
-			};
-		}
-		const at = ctx.now();
-		let created = 0;
-		let updated = 0;
-		let deleted = 0;
-		let completed = false;
-		await knex.transaction(async (trx) => {
-			await claim(trx);
-			const written = await upsertMailPage(
-				trx,
-				{
-					workspaceId: ctx.workspaceId,
-					integrationId: ctx.integrationId,
-					sourceKey: plan.sourceKey,
-					listingMark: listing ? nextState.listingId : null,
-					visibility: ctx.settings.visibility,
-				},
-				kept,
-			);
-			created = written.created;
-			updated = written.updated;
-			deleted = await tombstoneMailboxCopies(
-				trx,
-				{
-					workspaceId: ctx.workspaceId,
-					integrationId: ctx.integrationId,
-					sourceKey: plan.tombstonesBySource ? plan.sourceKey : undefined,
-				},
-				read.deleted,
-				at,
-			);
-			const extra: Parameters<typeof writeCursor>[3] = {};
-			if (listing?.complete) {
-				deleted += await reconcileMailboxListing(
+				const written = await upsertMailPage(
 					trx,
 					{
 						workspaceId: ctx.workspaceId,
 						integrationId: ctx.integrationId,
 						sourceKey: plan.sourceKey,
-						listingMark: nextState.listingId!,
-						receivedSince: listingReach(nextState, horizon),
+						listingMark: listing ? nextState.listingId : null,
+						visibility: ctx.settings.visibility,
 					},
+					kept,
+				);
+				created = written.created;
+				updated = written.updated;
+				deleted = await tombstoneMailboxCopies(
+					trx,
+					{
+						workspaceId: ctx.workspaceId,
+						integrationId: ctx.integrationId,
+						sourceKey: plan.tombstonesBySource ? plan.sourceKey : undefined,
+					},
+					read.deleted,
 					at,
 				);
-				completed = true;
-				nextState = {
-					...nextState,
-					listingId: null,
-					reason: null,
-					lastListingReason: listing.reason,
-					lastListingCompletedAt: at.toISOString(),
-				};
-				extra.lastFullSyncAt = at;
-				if (listing.reason === 'initial') extra.backfillCompletedAt = at;
-			}
-			step('rows_written', page);
-			await writeCursor(trx, key, read.cursor, { ...extra, backfillState: { ...nextState } });
-			step('cursor_written', page);
-		});
-		step('committed', page);
-		counts.created += created;
-		counts.updated += updated;
-		counts.deleted += deleted;
-		expected = read.cursor;
-		cursor = read.cursor;
-		state = nextState;
-		ctx.progress({
-			source: plan.sourceKey,
-			processed: listing || completed ? nextState.listed : counts.fetched,
-			total: listing && horizon.count !== null ? horizon.count : null,
-		});
-		if (!read.hasMore) return counts;
+				const extra: Parameters<typeof writeCursor>[3] = {};
+				if (listing?.complete) {
+					deleted += await reconcileMailboxListing(
+						trx,
+						{
+							workspaceId: ctx.workspaceId,
+							integrationId: ctx.integrationId,
+							sourceKey: plan.sourceKey,
+							listingMark: nextState.listingId!,
+							receivedSince: listingReach(nextState, horizon),
+						},
+						at,
+					);
+					completed = true;
+					nextState = {
+						...nextState,
+						listingId: null,
+						reason: null,
+						lastListingReason: listing.reason,
+						lastListingCompletedAt: at.toISOString(),
+					};
+					extra.lastFullSyncAt = at;
+					if (listing.reason === 'initial') extra.backfillCompletedAt = at;
+				}
+				step('rows_written', page);
+				await writeCursor(trx, key, read.cursor, { ...extra, backfillState: { ...nextState } });
+				step('cursor_written', page);
+			});
+			step('committed', page);
+			counts.created += created;
+			counts.updated += updated;
+			counts.deleted += deleted;
+			expected = read.cursor;
+			cursor = read.cursor;
+			state = nextState;
+			ctx.progress({
+				source: plan.sourceKey,
+				processed: listing || completed ? nextState.listed : counts.fetched,
+				total: listing && horizon.count !== null ? horizon.count : null,
+			});
+			if (!read.hasMore) return counts;
+		}
+	} catch (error) {
+		if (prefetched) await prefetched;
+		throw error;
 	}
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The promise's outcome as a value: a read ahead that fails is never an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+	return promise.then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
 }
 
 /** How far back a complete listing reaches: since its days horizon, or to the oldest it saw. */
