@@ -9,10 +9,19 @@ import { DEFAULT_GOOGLE_API_BASE_URL } from './googleClients';
 
 /** Gmail allows 100 calls a batch but throttles bursts; 50 is what Google recommends. */
 const GMAIL_BATCH_SIZE = 50;
+/**
+ * Batches in flight at once: while Gmail runs one, the previous answer is parsed. Two keep a sync
+ * (with its read ahead) under about 5 requests in flight per account, and a caller that does not
+ * pace its calls (the n8n nodes) bursts at most two batches' units (500) past Gmail's 250 a
+ * second; the engine's quota pacer spaces them to the quota.
+ */
+const GMAIL_BATCHES_IN_FLIGHT = 2;
 
 export interface FetchGmailMessagesOptions {
 	format?: 'raw' | 'full' | 'metadata' | 'minimal';
 	batchSize?: number;
+	/** Batches in flight at once (default 2; 1 sends each after the previous one's answer). */
+	batchesInFlight?: number;
 	policy?: RetryPolicy;
 	/**
 	 * Has the credential's access token refreshed. Gmail answers a batch 200 even when every part
@@ -110,10 +119,12 @@ async function sendBatch(
 }
 
 /**
- * Fetches many messages through Gmail's batch endpoint, `batchSize` per HTTP call. A part that
- * was throttled or failed temporarily is retried alone (after Retry-After, or backoff); parts
- * refused 401 are retried once after `refreshAuthorization`; a message deleted meanwhile maps to
- * null; any other failure throws, as the single call would have.
+ * Fetches many messages through Gmail's batch endpoint, `batchSize` per HTTP call and up to
+ * `batchesInFlight` calls at once. A part that was throttled or failed temporarily is retried
+ * alone (after Retry-After, or backoff); parts refused 401 are retried once after
+ * `refreshAuthorization` (one refresh per call, shared by the batches in flight); a message
+ * deleted meanwhile maps to null; any other failure throws, as the single call would have, once
+ * the batches already sent have answered (no call is left running behind the caller).
  */
 export async function fetchGmailMessages(
 	requester: ProviderRequester,
@@ -123,15 +134,22 @@ export async function fetchGmailMessages(
 ): Promise<Map<string, gmail_v1.Schema$Message | null>> {
 	const format = options.format ?? 'raw';
 	const batchSize = options.batchSize ?? GMAIL_BATCH_SIZE;
+	const inFlight = Math.max(1, Math.floor(options.batchesInFlight ?? GMAIL_BATCHES_IN_FLIGHT));
 	const policy = options.policy ?? DEFAULT_RETRY_POLICY;
 	const sleep =
 		policy.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 	const unique = [...new Set(ids)];
 	const results = new Map<string, gmail_v1.Schema$Message | null>();
+	// The token refresh of this call: started by the first batch with parts refused 401, awaited
+	// by every batch that was sent before it ended.
+	let refresh: Promise<void> | null = null;
 	let refreshed = false;
-	for (let start = 0; start < unique.length; start += batchSize) {
-		let pending = unique.slice(start, start + batchSize);
+
+	async function fetchBatch(batch: string[]): Promise<void> {
+		let pending = batch;
 		for (let attempt = 1; pending.length > 0; ) {
+			// A batch sent with the refreshed token and refused again: that token is not coming back.
+			const sentRefreshed = refreshed;
 			const answers = await sendBatch(requester, apiBaseUrl, pending, format);
 			const retry: string[] = [];
 			const unauthorized: string[] = [];
@@ -153,7 +171,7 @@ export async function fetchGmailMessages(
 					answer?.body,
 					{ method: 'GET', url: `gmail/v1/users/me/messages/${id}` },
 				);
-				if (error.status === 401 && options.refreshAuthorization && !refreshed) {
+				if (error.status === 401 && options.refreshAuthorization && !sentRefreshed) {
 					unauthorized.push(id);
 					continue;
 				}
@@ -161,10 +179,11 @@ export async function fetchGmailMessages(
 				retry.push(id);
 				retryError = error;
 			}
-			if (unauthorized.length > 0) {
-				// Once per call: a token refused again right after its refresh is not coming back.
-				await options.refreshAuthorization?.();
-				refreshed = true;
+			if (unauthorized.length > 0 && options.refreshAuthorization) {
+				refresh ??= options.refreshAuthorization().then(() => {
+					refreshed = true;
+				});
+				await refresh;
 			}
 			if (retryError) {
 				const delay = retryDelayMs(retryError, attempt, policy);
@@ -175,6 +194,24 @@ export async function fetchGmailMessages(
 			pending = [...unauthorized, ...retry];
 		}
 	}
+
+	const batches: string[][] = [];
+	for (let start = 0; start < unique.length; start += batchSize)
+		batches.push(unique.slice(start, start + batchSize));
+	let next = 0;
+	let failure: { error: unknown } | null = null;
+	const worker = async () => {
+		while (!failure && next < batches.length) {
+			const batch = batches[next++]!;
+			try {
+				await fetchBatch(batch);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+	if (failure) throw (failure as { error: unknown }).error;
 	return results;
 }
 
