@@ -185,13 +185,22 @@ with input as (
 	) as t(internet_message_id, in_reply_to, refs, subject, snippet, from_email, from_name, to_r,
 		cc_r, bcc_r, body_text, body_html, sent_at, has_attachments, is_bulk, list_headers)
 ),
+-- What VISIBILITY_SQL gives an email whose only copy is this integration's: a new email is
+-- stored with it at once (no second write of the row and its search vectors).
+integration_visibility as (
+	select (array['metadata', 'subject', 'everything'])[case i.visibility
+		when 'metadata' then 1 when 'subject' then 2 else 3 end] as visibility
+	from integrations i
+	where i.id = ?::uuid
+),
 upserted as (
 	insert into emails as e (workspace_id, internet_message_id, in_reply_to, "references", subject,
 		snippet, from_email, from_name, to_recipients, cc_recipients, bcc_recipients, body_text,
 		body_html, sent_at, has_attachments, is_bulk, list_headers, visibility)
 	select ?::uuid, internet_message_id, in_reply_to, refs::jsonb, subject, snippet, from_email,
 		from_name, to_r::jsonb, cc_r::jsonb, bcc_r::jsonb, body_text, body_html,
-		sent_at::timestamptz, has_attachments, is_bulk, list_headers::jsonb, ?
+		sent_at::timestamptz, has_attachments, is_bulk, list_headers::jsonb,
+		coalesce((select visibility from integration_visibility), ?)
 	from input
 	on conflict (workspace_id, internet_message_id) do update set
 		${EMAIL_MERGE.map(([column, merged]) => `${column} = ${merged}`).join(',\n\t\t')},
@@ -200,10 +209,12 @@ upserted as (
 		is distinct from (${EMAIL_MERGE.map(([, merged]) => merged).join(', ')})
 	returning e.id, e.internet_message_id, (e.xmax = 0) as inserted
 )
-select i.internet_message_id as key, coalesce(u.id, x.id) as id, (u.id is not null) as written
+select i.internet_message_id as key,
+	coalesce(u.id, (select x.id from emails x
+		where x.workspace_id = ?::uuid and x.internet_message_id = i.internet_message_id)) as id,
+	(u.id is not null) as written, coalesce(u.inserted, false) as inserted
 from input i
-left join upserted u on u.internet_message_id = i.internet_message_id
-left join emails x on x.workspace_id = ?::uuid and x.internet_message_id = i.internet_message_id`;
+left join upserted u on u.internet_message_id = i.internet_message_id`;
 
 const COPY_UPSERT_SQL = `
 with input as (
@@ -299,7 +310,7 @@ export async function upsertMailPage(
 	const column = <T>(pick: (row: EmailRow) => T) => emailRows.map(pick);
 
 	const { rows: written } = await db.raw<{
-		rows: Array<{ key: string; id: string; written: boolean }>;
+		rows: Array<{ key: string; id: string; written: boolean; inserted: boolean }>;
 	}>(
 		EMAIL_UPSERT_SQL,
 		bind([
@@ -319,6 +330,7 @@ export async function upsertMailPage(
 			column((row) => row.hasAttachments),
 			column((row) => row.isBulk),
 			column((row) => row.listHeaders),
+			scope.integrationId,
 			scope.workspaceId,
 			scope.visibility,
 			scope.workspaceId,
@@ -379,7 +391,13 @@ export async function upsertMailPage(
 		]),
 	);
 	const emailIds = [...new Set(written.map((row) => row.id))];
-	await refreshEmailVisibility(db, scope.workspaceId, emailIds);
+	// An email this page inserted has this integration's copy only, and its visibility already.
+	const inserted = new Set(written.filter((row) => row.inserted).map((row) => row.id));
+	await refreshEmailVisibility(
+		db,
+		scope.workspaceId,
+		emailIds.filter((id) => !inserted.has(id)),
+	);
 	return {
 		created: Number(counted[0]?.created ?? 0),
 		updated: Number(counted[0]?.updated ?? 0),
