@@ -140,8 +140,9 @@ async function initialSync(
 				},
 			});
 			const callsBefore = calls() ?? 0;
-			// Where the time goes: reading a page (provider calls, MIME parsing) until `fetched`,
-			// writing it (rows and cursor, one transaction) from `fetched` to `committed`.
+			// Where the time goes: waiting for a page to be read (provider calls, MIME parsing) until
+			// `fetched`, writing it (rows and cursor, one transaction) from `fetched` to `committed`.
+			// The next page is read while one writes, so reading counts only what the writes do not hide.
 			let readMs = 0;
 			let writeMs = 0;
 			let pages = 0;
@@ -194,7 +195,7 @@ async function initialSync(
 				`${label}: reading pages`,
 				readMs / 1000,
 				's',
-				`${pages} pages: messages.list + batches of 50 raw messages.get (one batch in flight at a time) + MIME parsing`,
+				`${pages} pages: messages.list + batches of 50 raw messages.get (two in flight) + MIME parsing, the time not hidden behind the previous page's write`,
 			);
 			report(
 				`${label}: writing pages`,
