@@ -12,7 +12,7 @@ import { apiRoutes } from '../../core/api/handleApiRequest';
 import { findFreePort } from '../../core/store/embeddedPostgres';
 import { signApiToken } from '../../core/security/apiToken';
 import type { N8nCredential, StoredWorkflow } from '../../scripts/n8n/rest';
-import { saveConnectAppsCredential } from '../../scripts/n8n/sandbox';
+import { saveConnectAppsCredential, saveDatabaseCredential } from '../../scripts/n8n/sandbox';
 import { eventually, startCrmN8n, type CrmN8n } from './support/crmN8n';
 
 jest.setTimeout(600_000);
@@ -85,23 +85,6 @@ async function untilRoutesAnswer(status: 401 | 404 | 503): Promise<void> {
 		async () => ((await call('GET', 'status')).status === status ? true : undefined),
 		30_000,
 		100,
-	);
-}
-
-/**
- * Activates a CRM API workflow once the paths are free: n8n 2.41 stops serving an unpublished
- * workflow's webhooks before it deletes their registrations, and refuses another workflow's
- * activation (409 conflict) until then.
- */
-async function activateOnceFree(workflowId: string): Promise<void> {
-	await eventually(
-		'the CRM API paths to be free for another workflow',
-		async () => {
-			await crm.rest.activate(workflowId);
-			return true;
-		},
-		30_000,
-		250,
 	);
 }
 
@@ -401,10 +384,16 @@ describe('the CRM API node in n8n', () => {
 		// Its paths are taken by the active one.
 		await expect(crm.rest.activate(down.id)).rejects.toThrow(/conflict/i);
 
-		await crm.rest.deactivate(workflow.id);
+		// The active node's database stops answering: its credential now points at a closed port
+		// (the node re-reads its credentials every 5 s). Swapping workflows instead would wait on
+		// n8n 2.41 freeing the paths of an unpublished one, which takes long on a busy machine.
+		await crm.rest.saveCredential('CRM Database', 'crmDatabase', {
+			connectionType: 'url',
+			url: `postgres://crm@127.0.0.1:${closedPort}/crm`,
+			schema: 'crm',
+			ssl: 'disable',
+		});
 		try {
-			await untilRoutesAnswer(404);
-			await activateOnceFree(down.id);
 			await untilRoutesAnswer(503);
 			const answer = await call('GET', 'status', { token: await token(WORKSPACE_A) });
 			expect(answer.status).toBe(503);
@@ -418,14 +407,19 @@ describe('the CRM API node in n8n', () => {
 					`CRM API: cannot answer GET /webhook/crm-api/status: .*127\\.0\\.0\\.1:${closedPort}`,
 				),
 			);
-			expect(await crm.rest.executions(down.id)).toEqual([]);
+			expect(await crm.rest.executions(workflow.id)).toEqual([]);
 		} finally {
-			await crm.rest.deactivate(down.id);
-			await untilRoutesAnswer(404);
-			await activateOnceFree(workflow.id);
-			await untilRoutesAnswer(401);
+			await saveDatabaseCredential(crm.rest, crm.crmDatabase);
 		}
-		expect((await call('GET', 'status', { token: await token(WORKSPACE_A) })).status).toBe(200);
+		await eventually(
+			'the CRM API to answer again',
+			async () =>
+				(await call('GET', 'status', { token: await token(WORKSPACE_A) })).status === 200
+					? true
+					: undefined,
+			30_000,
+			250,
+		);
 	});
 
 	test("no API token, signing secret or token key reached n8n's log", async () => {

@@ -122,9 +122,13 @@ describe('npm start', () => {
 				'GET',
 				'/rest/workflows',
 			);
-			expect(workflows.filter((workflow) => workflow.name.startsWith('Example ·')).length).toBe(
-				ready.n8n.workflowsImported,
-			);
+			// Every published example and template, and nothing else.
+			expect(
+				workflows.filter((workflow) => /^(Example|Template) · /.test(workflow.name)).length,
+			).toBe(ready.n8n.workflowsImported);
+			expect(
+				workflows.some((workflow) => workflow.name.startsWith('Template · Periodic sync')),
+			).toBe(true);
 			expect(workflows.every((workflow) => !workflow.active)).toBe(true);
 			// Every workflow the printed "Things to try" names is there.
 			const named = [...first.output().matchAll(/"(Example · [^"]+)"/g)].map((match) => match[1]);
