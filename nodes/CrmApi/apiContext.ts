@@ -1,11 +1,7 @@
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
-import {
-	openDatabase,
-	parseProviderApps,
-	type ApiContext,
-	type DatabaseSettingsInput,
-} from '../../core';
+import { openDatabase, parseProviderApps, type ApiContext } from '../../core';
+import { databaseSettingsFromCredential } from '../shared/crmDatabaseCredential';
 
 export const DATABASE_CREDENTIAL = 'crmDatabase';
 export const CONNECT_APPS_CREDENTIAL = 'crmConnectAppsApi';
@@ -18,26 +14,6 @@ const ENDPOINT_FIELDS = [
 	'microsoftLoginBaseUrl',
 	'graphBaseUrl',
 ] as const;
-
-/** Maps the `CRM Database` credential onto the engine's database settings. */
-export function databaseSettingsOf(
-	credential: ICredentialDataDecryptedObject,
-): DatabaseSettingsInput {
-	const common = {
-		ssl: credential.ssl as DatabaseSettingsInput['ssl'],
-		schema: (credential.schema as string | undefined) || 'crm',
-		autoMigrate: credential.autoMigrate !== false,
-	};
-	if (credential.connectionType === 'url') return { ...common, url: credential.url as string };
-	return {
-		...common,
-		host: credential.host as string,
-		port: credential.port as number,
-		database: credential.database as string,
-		user: credential.user as string,
-		password: credential.password as string,
-	};
-}
 
 /**
  * The `CRM Connect Apps` credential as the engine reads it: the endpoint overrides only while
@@ -74,7 +50,7 @@ async function createContext(
 	appsCredential: ICredentialDataDecryptedObject,
 ): Promise<ApiContext> {
 	const apps = parseProviderApps(providerAppsDataOf(appsCredential));
-	const database = openDatabase(databaseSettingsOf(databaseCredential));
+	const database = openDatabase(databaseSettingsFromCredential(databaseCredential));
 	// Pending migrations run once per process before the first request is served.
 	await database.ready();
 	return { database, apps };

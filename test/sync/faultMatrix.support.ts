@@ -1,11 +1,10 @@
 // What the fault matrix and the sync benchmarks share: an integration row for an emulator account,
 // an IntegrationAccess that hands out emulator tokens, and the comparison of what PostgreSQL holds
 // with what the emulator's mailbox and calendar hold now.
-import { randomUUID } from 'node:crypto';
 
 import type { CrmDatabase } from '../../core/store/database';
-import type { IntegrationSettingsInput } from '../../core/sync/integrationSettings';
 import type { Emulator } from '../emulator';
+import { addIntegration, type TestIntegration } from './engineSupport';
 import { CalendarAccountState } from '../emulator/google/calendarStore';
 import { GmailMailboxState } from '../emulator/google/gmailMailbox';
 import { messageIdFor, messageView, positionCount } from '../emulator/microsoft/graphMail';
@@ -13,43 +12,9 @@ import { messageIdFor, messageView, positionCount } from '../emulator/microsoft/
 /** Gmail labels the engine never stores (a mailbox copy of drafts, spam, trash, chats). */
 const NEVER_SYNCED = ['DRAFT', 'SCHEDULED', 'CHAT', 'SPAM', 'TRASH'];
 
-export interface TestIntegration {
-	workspaceId: string;
-	integrationId: string;
-	provider: 'google' | 'microsoft';
-	accountEmail: string;
-}
-
-/** An integrations row for an emulator account, connected and due now. */
-export async function insertIntegration(
-	database: CrmDatabase,
-	options: {
-		provider: 'google' | 'microsoft';
-		accountEmail: string;
-		settings: IntegrationSettingsInput;
-		workspaceId?: string;
-	},
-): Promise<TestIntegration> {
-	const workspaceId = options.workspaceId ?? randomUUID();
-	const [row] = (await database
-		.knex('integrations')
-		.insert({
-			workspace_id: workspaceId,
-			provider: options.provider,
-			account_email: options.accountEmail.toLowerCase(),
-			status: 'connected',
-			settings: JSON.stringify(options.settings),
-			next_sync_at: database.knex.fn.now(),
-			connected_at: database.knex.fn.now(),
-		})
-		.returning('id')) as Array<{ id: string }>;
-	return {
-		workspaceId,
-		integrationId: row!.id,
-		provider: options.provider,
-		accountEmail: options.accountEmail.toLowerCase(),
-	};
-}
+/** An integrations row for an emulator account, connected and due now (the engine tests' own). */
+export const insertIntegration = addIntegration;
+export type { TestIntegration };
 
 /** Thrown where a refresh would meet invalid_grant (the grant was revoked at the provider). */
 export class EmulatorGrantRevokedError extends Error {
