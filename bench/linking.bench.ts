@@ -3,6 +3,9 @@
 // generate_series SQL. Times linkRecords over the whole workspace (goal: 10 s), a second run that
 // finds nothing to do, and the scoped run a sync page makes (500 emails).
 // Runs under `npm run bench linking`. LINKING_BENCH_EMAILS, LINKING_BENCH_PEOPLE.
+// LINKING_BENCH_SCHEMA=name keeps the generated workspace in that schema and, on later runs, puts
+// it back as generated (links, created contacts and matches removed) instead of generating it
+// again: for iterating on linking. Without it the bench generates, measures and drops its schema.
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { closeDatabase, openDatabase } from '../core/store/database';
@@ -29,49 +32,67 @@ const pick = (n: string, prime: number) => `((${n}::bigint * ${prime}) % ${ADDRE
 const bench: Bench = {
 	name: 'linking',
 	async run({ databaseUrl, report }) {
-		const schema = `bench_${randomBytes(4).toString('hex')}`;
+		const kept = process.env.LINKING_BENCH_SCHEMA;
+		const schema = kept ?? `bench_${randomBytes(4).toString('hex')}`;
 		const database = openDatabase({ url: databaseUrl, schema, poolMax: 4 });
-		const workspaceId = randomUUID();
+		let workspaceId: string = randomUUID();
 		try {
 			await migrateToLatest(database);
 			const { knex } = database;
 			let started = process.hrtime.bigint();
-			await knex('workspace_settings').insert({
-				workspace_id: workspaceId,
-				own_domains: JSON.stringify(['acme.example']),
-				contact_creation_policy: 'sent_and_received',
-			});
-			const [integration] = (await knex('integrations')
-				.insert({
+			const existing = kept
+				? ((await knex('workspace_settings').pluck('workspace_id')) as string[])
+				: [];
+			if (existing.length === 1) {
+				workspaceId = existing[0];
+				await knex.raw('truncate record_links');
+				await knex.raw(
+					'update email_participants set person_id = null where person_id is not null',
+				);
+				await knex.raw(`delete from people where source = 'sync'`);
+				await knex.raw(`delete from companies where source = 'sync'`);
+				await knex.raw('vacuum analyze email_participants, people, companies, record_links');
+				report('reset the kept workspace', seconds(started), 's', schema);
+			} else {
+				await generate();
+			}
+			async function generate() {
+				await knex('workspace_settings').insert({
 					workspace_id: workspaceId,
-					provider: 'google',
-					account_email: 'ana@acme.example',
-				})
-				.returning('id')) as Array<{ id: string }>;
-			const w = { workspaceId, integrationId: integration.id };
-			await knex.raw(
-				`insert into people (workspace_id, email, full_name, source)
+					own_domains: JSON.stringify(['acme.example']),
+					contact_creation_policy: 'sent_and_received',
+				});
+				const [integration] = (await knex('integrations')
+					.insert({
+						workspace_id: workspaceId,
+						provider: 'google',
+						account_email: 'ana@acme.example',
+					})
+					.returning('id')) as Array<{ id: string }>;
+				const w = { workspaceId, integrationId: integration.id };
+				await knex.raw(
+					`insert into people (workspace_id, email, full_name, source)
 				 select :workspaceId::uuid, ${address('k')}, 'Person ' || k, 'import' from generate_series(1, ${PEOPLE}) k`,
-				w,
-			);
-			const email = (n: string) => `md5('e' || ${n})::uuid`;
-			await knex.raw(
-				`insert into emails (id, workspace_id, internet_message_id, subject, from_email, sent_at)
+					w,
+				);
+				const email = (n: string) => `md5('e' || ${n})::uuid`;
+				await knex.raw(
+					`insert into emails (id, workspace_id, internet_message_id, subject, from_email, sent_at)
 				 select ${email('n')}, :workspaceId, '<' || n || '@bench.example>', 'Message ' || n,
 				        case when n % 5 = 0 then 'ana@acme.example' else ${address(pick('n', 7919))} end,
 				        timestamptz '2026-01-01' + n * interval '1 second'
 				   from generate_series(1, ${EMAILS}) n`,
-				w,
-			);
-			await knex.raw(
-				`insert into mailbox_messages (workspace_id, email_id, integration_id, provider_message_id, direction)
+					w,
+				);
+				await knex.raw(
+					`insert into mailbox_messages (workspace_id, email_id, integration_id, provider_message_id, direction)
 				 select :workspaceId::uuid, ${email('n')}, :integrationId::uuid, 'm' || n,
 				        case when n % 5 = 0 then 'outgoing' else 'incoming' end
 				   from generate_series(1, ${EMAILS}) n`,
-				w,
-			);
-			await knex.raw(
-				`insert into email_participants (workspace_id, email_id, role, address, display_name)
+					w,
+				);
+				await knex.raw(
+					`insert into email_participants (workspace_id, email_id, role, address, display_name)
 				 select :workspaceId::uuid, ${email('n')}, 'from',
 				        case when n % 5 = 0 then 'ana@acme.example' else ${address(pick('n', 7919))} end, null
 				   from generate_series(1, ${EMAILS}) n
@@ -82,18 +103,19 @@ const bench: Bench = {
 				 union all
 				 select :workspaceId::uuid, ${email('n')}, 'cc', ${address(pick('n', 31))}, null
 				   from generate_series(1, ${EMAILS}) n where n % 3 = 0`,
-				w,
-			);
-			await knex.raw('analyze');
+					w,
+				);
+				await knex.raw('analyze');
+			}
 			const counts = (
 				await knex.raw<{ rows: Array<{ participants: string; people: string }> }>(
 					`select (select count(*) from email_participants where workspace_id = :workspaceId) as participants,
 					        (select count(*) from people where workspace_id = :workspaceId) as people`,
-					w,
+					{ workspaceId },
 				)
 			).rows[0];
 			report(
-				'generate the workspace',
+				existing.length === 1 ? 'the kept workspace' : 'generate the workspace',
 				seconds(started),
 				's',
 				`${EMAILS} emails, ${counts.participants} participants, ${counts.people} people`,
@@ -139,7 +161,7 @@ const bench: Bench = {
 				`${scoped.emailLinks} links added`,
 			);
 		} finally {
-			await database.knex.raw('drop schema if exists ?? cascade', [schema]);
+			if (!kept) await database.knex.raw('drop schema if exists ?? cascade', [schema]);
 			await closeDatabase(database);
 		}
 	},
