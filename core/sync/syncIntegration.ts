@@ -417,9 +417,10 @@ async function classifyFailure(
 	const interval = deps.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
 	const ownClass = (error as { errorClass?: string } | undefined)?.errorClass;
 	const classified = classifyProviderError(error);
+	// The token store classifies its own failures (a revoked grant, a token endpoint that is down).
 	const errorClass =
-		ownClass === 'auth_revoked'
-			? 'auth_revoked'
+		ownClass === 'auth_revoked' || ownClass === 'temporary'
+			? ownClass
 			: (error as { code?: string } | undefined)?.code === 'sync_conflict'
 				? 'temporary'
 				: classified.errorClass;

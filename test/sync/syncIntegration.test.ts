@@ -158,6 +158,30 @@ it('temporary (500 after retries): stays connected and is retried at the next ti
 	expect((await row(integration)).error_class).toBeNull();
 });
 
+it("the token store's own temporary failure (a token endpoint answering 503) stays temporary", async () => {
+	const integration = await google();
+	class TokenEndpointDown extends Error {
+		readonly errorClass = 'temporary';
+	}
+	const down = {
+		accessToken: async () => {
+			throw new TokenEndpointDown(
+				'The token endpoint answered HTTP 503; the refresh will be retried',
+			);
+		},
+	};
+	const result = await syncIntegration(syncDeps(emu, db.database, down), {
+		workspaceId: integration.workspaceId,
+		integrationId: integration.integrationId,
+	});
+	expect(result).toMatchObject({
+		outcome: 'failed',
+		statusAfter: 'connected',
+		errorClass: 'temporary',
+	});
+	expect((await row(integration)).error_class).toBe('temporary');
+});
+
 it('revoked grant: requires re-authentication, and is skipped until reconnected', async () => {
 	const integration = await google();
 	expect((await sync(integration)).outcome).toBe('succeeded');
