@@ -122,7 +122,8 @@ export function contactCandidatesSql(scoped: boolean): string {
 	     from integrations i left join workspace_settings ws on ws.workspace_id = i.workspace_id
 	    where i.workspace_id = :workspaceId
 	 ),
-	 seen as (
+	 -- Materialized: the address conditions below then run once per address, not once per row.
+	 seen as materialized (
 	   select lower(p.address) as address, max(p.display_name) as display_name
 	     from email_participants p
 	     join emails e on e.id = p.email_id and e.workspace_id = :workspaceId and not e.is_bulk
