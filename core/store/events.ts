@@ -15,6 +15,7 @@ import {
 	type EventTime,
 } from '../records/calendarEventRecord';
 import { formatInstantInZone, isTimeZone } from '../time/zonedTime';
+import { pgText } from './pgText';
 
 export type CalendarChangeType = 'created' | 'updated' | 'cancelled';
 
@@ -59,15 +60,8 @@ const ATTENDEES = 'calendar_event_attendees';
 
 // ---------------------------------------------------------------- text PostgreSQL accepts
 
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** text and jsonb refuse NUL, and jsonb refuses lone UTF-16 surrogates. */
-function clean(value: string | null | undefined): string | null {
-	if (value === null || value === undefined) return null;
-	return String(value).replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD');
-}
+/** text and jsonb refuse NUL, and jsonb refuses lone UTF-16 surrogates (core/store/pgText). */
+const clean = pgText;
 
 /** Indexed values must stay under btree's ~2,700-byte row limit: longer ones are dropped. */
 const MAX_KEY_BYTES = 1000;

@@ -26,7 +26,13 @@ import {
 	type StoredCalendarChange,
 } from '../store/events';
 import type { IntegrationSettings } from './integrationSettings';
-import { addCounts, emptyCounts, type SourceSyncContext, type SyncCounts } from './sourceSync';
+import {
+	addCounts,
+	emptyCounts,
+	SyncConflictError,
+	type SourceSyncContext,
+	type SyncCounts,
+} from './sourceSync';
 
 /**
  * How far back a calendar's first listing reaches when the settings count messages rather than
@@ -101,14 +107,8 @@ const newListing = (reason: RunningListing['reason']): RunningListing => ({
 	seen: [],
 });
 
-/** Another sync advanced the cursor meanwhile (a lapsed lease): the engine knows this code. */
-export class CalendarSyncConflictError extends Error {
-	readonly code = 'sync_conflict';
-	constructor(source: string) {
-		super(`Another sync of this integration advanced ${source} meanwhile`);
-		this.name = 'CalendarSyncConflictError';
-	}
-}
+/** The calendar side's name for the shared conflict error (kept for callers). */
+export const CalendarSyncConflictError = SyncConflictError;
 
 /**
  * Syncs every selected calendar of the integration (Google: settings.calendars, 'primary' by
@@ -243,7 +243,7 @@ async function syncSource<TCursor extends SourceCursor>(
 			const held = await readCursor<TCursor>(trx, plan.key, { forUpdate: true });
 			const current = held?.cursor ? JSON.stringify(held.cursor) : null;
 			if (current !== expected) {
-				throw new CalendarSyncConflictError(progressName);
+				throw new SyncConflictError(progressName);
 			}
 			const written = await writeCalendarEventPage(trx, {
 				workspaceId: ctx.workspaceId,

@@ -38,6 +38,7 @@ import type { IntegrationSettings } from './integrationSettings';
 import {
 	addCounts,
 	emptyCounts,
+	SyncConflictError,
 	type SourceSyncContext,
 	type SyncCounts,
 	type SyncStep,
@@ -60,15 +61,7 @@ export interface MailListingState {
 	lastListingCompletedAt?: string | null;
 }
 
-/** Raised when another sync advanced the source's cursor meanwhile (a lapsed lease): this page is
- * not stored; the other sync has it. */
-export class SyncConflictError extends Error {
-	readonly code = 'sync_conflict';
-	constructor(source: string) {
-		super(`Another sync of this integration advanced ${source} meanwhile`);
-		this.name = 'SyncConflictError';
-	}
-}
+export { SyncConflictError };
 
 interface MailSourcePlan<TCursor extends SourceCursor> {
 	sourceType: SyncSourceType;

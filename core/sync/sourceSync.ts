@@ -57,3 +57,12 @@ export interface SourceSyncContext {
 	/** Progress of the running sync: items processed so far and, when known, the expected total. */
 	progress(update: { source: string; processed: number; total?: number | null }): void;
 }
+
+/** Another sync of the integration advanced a source's cursor meanwhile (a temporary failure). */
+export class SyncConflictError extends Error {
+	readonly code = 'sync_conflict';
+	constructor(source: string) {
+		super(`Another sync of this integration advanced ${source} meanwhile`);
+		this.name = 'SyncConflictError';
+	}
+}
