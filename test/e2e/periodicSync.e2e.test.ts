@@ -189,22 +189,23 @@ beforeAll(async () => {
 			}),
 		}),
 		(name) =>
-			name.startsWith('Template · Periodic sync') || name.startsWith('Template · Record linking'),
+			name.startsWith('Template · Periodic sync') ||
+			name.startsWith('Template · Record linking') ||
+			name.startsWith('Template · AI signature enrichment'),
 	);
 	expect(imported.map((workflow) => workflow.source).sort()).toEqual([
 		'workflows/periodic-sync-one-integration.json',
 		'workflows/periodic-sync.json',
 		'workflows/record-linking.json',
+		'workflows/signature-enrichment.json',
 	]);
 	linkingWorkflowId = imported.find((workflow) => workflow.source.includes('record-linking'))!
 		.stored.id;
-	// The sub-workflow is published first: n8n runs only published sub-workflows.
+	// The sub-workflows are published first: n8n runs only published sub-workflows.
+	const isParent = (source: string) => source === 'workflows/periodic-sync.json';
 	const subFirst = imported
 		.filter((workflow) => workflow.kind === 'trigger')
-		.sort(
-			(a, b) =>
-				Number(b.source.includes('one-integration')) - Number(a.source.includes('one-integration')),
-		);
+		.sort((a, b) => Number(isParent(a.source)) - Number(isParent(b.source)));
 	for (const workflow of subFirst) await crm.rest.activate(workflow.stored.id);
 });
 
