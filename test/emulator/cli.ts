@@ -73,6 +73,7 @@ export async function main(argv: string[]): Promise<void> {
 		microsoftAccessToken: emu.sandbox.microsoftAccessToken,
 		googleEmail: emu.sandbox.googleEmail,
 		microsoftEmail: emu.sandbox.microsoftEmail,
+		openaiApiKey: emu.openai.apiKey,
 		urls: emu.urls,
 		sandbox: emu.sandbox,
 		seed: emu.state.seed,

@@ -20,6 +20,12 @@ import { registerGmail } from './google/gmail';
 import { GOOGLE_SCOPES, registerGoogleOAuth } from './google/oauth';
 import { registerGraph } from './microsoft/graph';
 import { MICROSOFT_SCOPES, registerMicrosoftIdentity } from './microsoft/identity';
+import {
+	DEFAULT_OPENAI_API_KEY,
+	openaiControl,
+	type OpenAIEmulatorControl,
+	registerOpenAI,
+} from './openai/chatCompletions';
 
 export interface EmulatorOptions {
 	/** Port to listen on (default 0 = a free random port). */
@@ -59,6 +65,10 @@ export interface EmulatorUrls {
 	graph: string;
 	/** Control API base (`/_emulator`). */
 	control: string;
+	/** OpenAI-compatible base URL (ends in /v1) for the `openai` client's baseURL. */
+	openai: string;
+	/** Azure OpenAI endpoint (the `AzureOpenAI` client's `endpoint`). */
+	azureOpenai: string;
 }
 
 export interface Emulator {
@@ -78,6 +88,8 @@ export interface Emulator {
 		microsoftClientSecret: string;
 	};
 	control: EmulatorControl;
+	/** The model surface: its API key, scripted answers, recorded requests (openai/). */
+	openai: OpenAIEmulatorControl;
 	router: Router;
 	state: EmulatorState;
 	stop(): Promise<void>;
@@ -100,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	registerGmail(router, state);
 	registerCalendar(router, state);
 	registerGraph(router, state);
+	registerOpenAI(router, state);
 	// Google Ads, YouTube and the WebSub hub register here when they join the emulator.
 
 	const googleEmail = options.sandbox?.googleEmail ?? SANDBOX_GOOGLE_EMAIL;
@@ -152,6 +165,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			microsoftLogin: `${baseUrl}/`,
 			graph: `${baseUrl}/v1.0`,
 			control: `${baseUrl}/_emulator`,
+			openai: `${baseUrl}/v1`,
+			azureOpenai: baseUrl,
 		},
 		sandbox: {
 			googleEmail: googleAccount.email,
@@ -164,6 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			microsoftClientSecret: SANDBOX_MICROSOFT_CLIENT_SECRET,
 		},
 		control,
+		openai: openaiControl(state),
 		router,
 		state,
 		stop: () => server.stop(),
@@ -174,3 +190,6 @@ export { EmulatorControl, Router, EmulatorState };
 export type { FaultSpec } from './core/faults';
 export type { CallCounts } from './core/router';
 export type { ConsentResult, ServiceAccountKey } from './core/control';
+export { DEFAULT_OPENAI_API_KEY };
+export type { OpenAIEmulatorControl };
+export type { RecordedChatRequest, ScriptedAnswer } from './openai/chatCompletions';

@@ -9,6 +9,7 @@ import {
 	googleOAuthError,
 	graphError,
 	microsoftIdentityError,
+	openaiError,
 	type Surface,
 } from './http';
 
@@ -163,6 +164,9 @@ export function faultResponse(spec: FaultSpec, surface: Surface): EmulatorHttpEr
 		case 'control':
 			error = new EmulatorHttpError({ status, body: { error: spec.message ?? 'fault' } });
 			break;
+		case 'openai':
+			error = openaiFault(status, spec);
+			break;
 		default:
 			error = googleFault(status, spec, headers);
 	}
@@ -235,4 +239,30 @@ function graphFault(
 				headers,
 			);
 	}
+}
+
+function openaiFault(status: number, spec: FaultSpec): EmulatorHttpError {
+	if (status === 429) {
+		return openaiError(
+			429,
+			spec.message ??
+				'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.',
+			'requests',
+			spec.reason ?? 'rate_limit_exceeded',
+		);
+	}
+	if (status >= 500) {
+		return openaiError(
+			status,
+			spec.message ?? 'The server had an error while processing your request. Sorry about that!',
+			'server_error',
+			spec.reason ?? null,
+		);
+	}
+	return openaiError(
+		status,
+		spec.message ?? 'Bad request.',
+		'invalid_request_error',
+		spec.reason ?? null,
+	);
 }

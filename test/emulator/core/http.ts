@@ -12,6 +12,7 @@ export type Surface =
 	| 'google-userinfo'
 	| 'microsoft-identity'
 	| 'graph'
+	| 'openai'
 	| 'control';
 
 export interface EmulatorRequest {
@@ -154,6 +155,24 @@ export function microsoftIdentityError(
 	});
 }
 
+/**
+ * OpenAI error (also what OpenAI-compatible servers answer):
+ * `{ error: { message, type, param, code } }`.
+ */
+export function openaiError(
+	status: number,
+	message: string,
+	type: string,
+	code: string | null,
+	headers?: Record<string, string>,
+): EmulatorHttpError {
+	return new EmulatorHttpError({
+		status,
+		headers,
+		body: { error: { message, type, param: null, code } },
+	});
+}
+
 /** The "invalid body" error in the shape of the surface that received it. */
 export function badRequestFor(surface: Surface, detail: string): EmulatorHttpError {
 	switch (surface) {
@@ -165,6 +184,13 @@ export function badRequestFor(surface: Surface, detail: string): EmulatorHttpErr
 			return microsoftIdentityError(400, 'invalid_request', 900144, detail);
 		case 'control':
 			return new EmulatorHttpError({ status: 400, body: { error: detail } });
+		case 'openai':
+			return openaiError(
+				400,
+				`We could not parse the JSON body of your request. ${detail}`,
+				'invalid_request_error',
+				null,
+			);
 		default:
 			return googleError(400, `Invalid JSON payload received. ${detail}`, 'parseError');
 	}
