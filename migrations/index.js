@@ -20,6 +20,7 @@ const migrations = {
 	'20261201110000_workspace_connect': require('./20261201110000_workspace_connect'),
 	'20261201130000_email_search': require('./20261201130000_email_search'),
 	'20261201130100_calendar_event_listing': require('./20261201130100_calendar_event_listing'),
+	'20261201140000_enrichment': require('./20261201140000_enrichment'),
 };
 
 const migrationNames = Object.keys(migrations).sort();

@@ -42,8 +42,8 @@ export const integrationSettingsSchema = z
 		visibility: visibilitySchema.default('everything'),
 		/** Which of this account's mail creates people and companies. */
 		contactCreation: contactCreationSchema.default('workspace_default'),
-		/** Run signature enrichment after each sync. */
-		autoEnrich: z.boolean().default(false),
+		/** Run signature enrichment after each sync (on by default: turning it off is the opt-out). */
+		autoEnrich: z.boolean().default(true),
 	})
 	.strict();
 
