@@ -141,19 +141,29 @@ export function registerOpenAI(router: Router, state: EmulatorState): void {
 		checkBearer(state, req);
 		return chatCompletion(state, req, 'openai');
 	});
+	router.add('GET', '/openai/models', opts('azure.openai.models.list'), (req) => {
+		checkAzureKey(state, req);
+		checkAzureApiVersion(req);
+		return {
+			status: 200,
+			body: {
+				object: 'list',
+				data: store(state).models.map((id) => ({
+					id,
+					object: 'model',
+					created_at: 1715367049,
+					status: 'succeeded',
+				})),
+			},
+		};
+	});
 	router.add(
 		'POST',
 		'/openai/deployments/:deployment/chat/completions',
 		opts('azure.openai.chat.completions'),
 		(req) => {
 			checkAzureKey(state, req);
-			const apiVersion = req.query.get('api-version');
-			if (!apiVersion || !AZURE_API_VERSION.test(apiVersion)) {
-				throw new EmulatorHttpError({
-					status: 404,
-					body: { error: { code: '404', message: 'Resource not found' } },
-				});
-			}
+			checkAzureApiVersion(req);
 			return chatCompletion(state, req, 'azure');
 		},
 	);
@@ -239,6 +249,16 @@ function checkAzureKey(state: EmulatorState, req: EmulatorRequest): void {
 						'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
 				},
 			},
+		});
+	}
+}
+
+function checkAzureApiVersion(req: EmulatorRequest): void {
+	const apiVersion = req.query.get('api-version');
+	if (!apiVersion || !AZURE_API_VERSION.test(apiVersion)) {
+		throw new EmulatorHttpError({
+			status: 404,
+			body: { error: { code: '404', message: 'Resource not found' } },
 		});
 	}
 }
