@@ -21,7 +21,7 @@ import {
 	type ModelContactAnswer,
 	modelContactSchema,
 } from './modelSchemas';
-import { countriesInText, countryOfDomain, phonesInLine } from './phoneNumbers';
+import { countryOfDomain, phonesInLine } from './phoneNumbers';
 import type {
 	EmailForEnrichment,
 	FoundValue,
@@ -394,10 +394,16 @@ function phoneCountries(
 	const add = (country: CountryCode | undefined) => {
 		if (country && !countries.includes(country)) countries.push(country);
 	};
-	// Numbers the offline extractor read name the country of the others.
+	// Numbers read offline or written internationally in the block name the country of the
+	// others; then the sender's domain.
 	for (const phone of offline.phones) add(parsePhoneNumberFromString(phone.value.e164)?.country);
+	for (const line of block.lines) {
+		if (!line.includes('+')) continue;
+		for (const phone of phonesInLine(line, [])) {
+			add(parsePhoneNumberFromString(phone.e164)?.country);
+		}
+	}
 	add(countryOfDomain(email.fromEmail?.split('@')[1]));
-	for (const country of countriesInText(block.lines.join('\n'))) add(country);
 	return countries;
 }
 

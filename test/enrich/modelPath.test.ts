@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { enrichEmailOffline } from '../../core/enrich';
 import { valueAppearsInSource } from '../../core/enrich/grounding';
 import {
 	extractWithModel,
@@ -138,6 +139,24 @@ describe('extractWithModel', () => {
 		expect(sent).not.toContain('Bob Quoted');
 		expect(sent).not.toContain('555 010 9999');
 		expect(sent).not.toContain('Your offer');
+	});
+
+	it('works on what the offline extractor finds, sending none of the reply’s quote', async () => {
+		const found = enrichEmailOffline(email);
+		const result = await extractWithModel(settings, { ...found, email, offline: found.contact });
+		expect(result.outcome).toBe('model');
+		expect(result.rejected).toEqual([]);
+		// Model and offline values agree and are written the same way.
+		for (const field of ['fullName', 'company', 'linkedinUrl', 'website'] as const) {
+			expect(result.contact[field]?.value).toBe(found.contact[field]?.value);
+		}
+		expect(result.contact.phones.map((phone) => phone.value.e164).sort()).toEqual(
+			found.contact.phones.map((phone) => phone.value.e164).sort(),
+		);
+		const sent = lastPrompt();
+		expect(sent).toContain('Head of Sales | Acme Robotics GmbH');
+		expect(sent).not.toContain('Bob Quoted');
+		expect(sent).not.toContain('gripper arms');
 	});
 
 	it('rejects values that are not in the block: invented phone, title and company', async () => {
