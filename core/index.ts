@@ -449,3 +449,16 @@ export {
 	type SourceSyncContext,
 } from './sync/sourceSync';
 export { integrationRequester, ProviderTransportError } from './sync/integrationRequester';
+// Signature enrichment (the CRM node's Enrichment resource): the engine, and the model settings
+// of the CRM Connect AI Model credential.
+export {
+	enrichIntegration,
+	enrichRecord,
+	getEnrichment,
+	type EnrichCounts,
+	type EnrichDeps,
+	type EnrichIntegrationResult,
+	type EnrichRecordResult,
+	type EnrichmentValue,
+} from './enrich/enrichWorkspace';
+export { modelSettingsFromCredential, type ModelSettings } from './enrich/modelClient';

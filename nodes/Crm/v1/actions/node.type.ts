@@ -9,6 +9,7 @@ type NodeMap = {
 	person: 'createOrUpdate' | 'find';
 	company: 'createOrUpdate' | 'find';
 	blocklist: 'add' | 'remove' | 'list';
+	enrichment: 'enrichIntegration' | 'enrichRecord' | 'getEnrichment';
 };
 
 export type CrmType = AllEntities<NodeMap>;

@@ -4,6 +4,7 @@ import * as blocklist from './blocklist/Blocklist.resource';
 import * as company from './company/Company.resource';
 import * as database from './database/Database.resource';
 import * as email from './email/Email.resource';
+import * as enrichment from './enrichment/Enrichment.resource';
 import * as event from './event/Event.resource';
 import * as integration from './integration/Integration.resource';
 import type { CrmType } from './node.type';
@@ -32,6 +33,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await company[crm.operation].execute.call(this)];
 		case 'blocklist':
 			return [await blocklist[crm.operation].execute.call(this)];
+		case 'enrichment':
+			return [await enrichment[crm.operation].execute.call(this)];
 		default:
 			throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not known`);
 	}

@@ -4,6 +4,7 @@ import * as blocklist from './blocklist/Blocklist.resource';
 import * as company from './company/Company.resource';
 import * as database from './database/Database.resource';
 import * as email from './email/Email.resource';
+import * as enrichment from './enrichment/Enrichment.resource';
 import * as event from './event/Event.resource';
 import * as integration from './integration/Integration.resource';
 import * as person from './person/Person.resource';
@@ -18,7 +19,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 	description:
-		'Work with the CRM tables: connected integrations and their sync, emails, events, people, companies, the blocklist and the database',
+		'Work with the CRM tables: connected integrations and their sync, emails, events, people, companies, their enrichment from signatures, the blocklist and the database',
 	defaults: { name: 'CRM' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
@@ -36,6 +37,18 @@ export const versionDescription: INodeTypeDescription = {
 				hide: { operation: ['linkRecords'] },
 			},
 		},
+		{
+			// An OpenAI-compatible model, only when "Use AI Model" is on: the offline extractor needs none.
+			name: 'crmConnectAiModelApi',
+			required: true,
+			displayOptions: {
+				show: {
+					resource: ['enrichment'],
+					operation: ['enrichIntegration', 'enrichRecord'],
+					useAiModel: [true],
+				},
+			},
+		},
 	],
 	properties: [
 		{
@@ -48,6 +61,7 @@ export const versionDescription: INodeTypeDescription = {
 				{ name: 'Company', value: 'company' },
 				{ name: 'Database', value: 'database' },
 				{ name: 'Email', value: 'email' },
+				{ name: 'Enrichment', value: 'enrichment' },
 				{ name: 'Event', value: 'event' },
 				{ name: 'Integration', value: 'integration' },
 				{ name: 'Person', value: 'person' },
@@ -63,5 +77,6 @@ export const versionDescription: INodeTypeDescription = {
 		...person.description,
 		...company.description,
 		...blocklist.description,
+		...enrichment.description,
 	],
 };
