@@ -121,6 +121,37 @@ export function phoneDigitsInSource(digits: string, sourceText: string): boolean
 	return false;
 }
 
+const TOKEN = /[^\s,;|•·]+/g;
+
+/**
+ * How the source writes a text value the model returned in another case or without accents
+ * ("JOSE MULLER" → "José Müller"): the source's own words from the first to the last matching
+ * one, line breaks turned into ", ". Null when the value is not a run of whole source words.
+ */
+export function sourceSpelling(value: string, sourceText: string): string | null {
+	const wanted = normalizeText(value).split(' ').filter(Boolean);
+	if (wanted.length === 0) return null;
+	const tokens = [...sourceText.matchAll(TOKEN)].map((match) => ({
+		start: match.index,
+		end: match.index + match[0].length,
+		normalized: normalizeText(match[0]),
+	}));
+	for (let i = 0; i + wanted.length <= tokens.length; i++) {
+		let matches = true;
+		for (let j = 0; j < wanted.length && matches; j++) {
+			matches = tokens[i + j]!.normalized === wanted[j];
+		}
+		if (!matches) continue;
+		return sourceText
+			.slice(tokens[i]!.start, tokens[i + wanted.length - 1]!.end)
+			.split(/\s*\n\s*/)
+			.map((line) => line.replace(/[,;\s]+$/, ''))
+			.join(', ')
+			.replace(/[ \t]+/g, ' ');
+	}
+	return null;
+}
+
 /** The source lines a value was found on (its provenance excerpt); empty when none. */
 export function linesContaining(
 	field: GroundedField | string,

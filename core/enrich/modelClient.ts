@@ -14,6 +14,7 @@ import {
 	linesContaining,
 	normalizeUrl,
 	phoneDigitsInSource,
+	sourceSpelling,
 	valueAppearsInSource,
 } from './grounding';
 import {
@@ -100,9 +101,26 @@ export function signaturePrompt(block: SignatureBlockResult, email: EmailForEnri
 	return [`From: ${from || '(unknown)'}`, 'Signature block:', '"""', ...lines, '"""'].join('\n');
 }
 
-/** The text values may be grounded in: the From name and address and the block's lines. */
-function groundingSource(block: SignatureBlockResult, email: EmailForEnrichment): string {
-	return [email.fromName ?? '', email.fromEmail ?? '', ...block.lines].join('\n');
+/**
+ * The text each field may be grounded in. Names, titles, companies and addresses: the From name
+ * and the block (a company guessed from the sender's address is not written anywhere); an email
+ * address: the block and the From address; phones and URLs: the block alone.
+ */
+function groundingSources(
+	block: SignatureBlockResult,
+	email: EmailForEnrichment,
+): { text: string; email: string; block: string } {
+	const lines = block.lines.join('\n');
+	return {
+		text: [email.fromName ?? '', lines].join('\n'),
+		email: [email.fromEmail ?? '', lines].join('\n'),
+		block: lines,
+	};
+}
+
+function sourceFor(field: string, sources: ReturnType<typeof groundingSources>): string {
+	if (TEXT_FIELDS.includes(field as (typeof TEXT_FIELDS)[number])) return sources.text;
+	return field === 'email' ? sources.email : sources.block;
 }
 
 export function createModelClient(settings: ModelSettings): OpenAI {
@@ -321,19 +339,23 @@ export function groundAnswer(
 	},
 ): { contact: SignatureContact; rejected: RejectedValue[] } {
 	const { block, email, offline, extractor } = context;
-	const source = groundingSource(block, email);
-	const sourceLines = source.split('\n').filter((line) => line.trim());
+	const sources = groundingSources(block, email);
 	const rejected: RejectedValue[] = [];
-	const found = (field: string, value: string, written: string): FoundValue<string> => ({
-		value,
-		confidence: GROUNDED_CONFIDENCE,
-		extractor,
-		excerpt: linesContaining(field, written, sourceLines).join('\n') || block.lines.join('\n'),
-	});
+	const found = (field: string, value: string, written: string): FoundValue<string> => {
+		const lines = sourceFor(field, sources)
+			.split('\n')
+			.filter((line) => line.trim());
+		return {
+			value,
+			confidence: GROUNDED_CONFIDENCE,
+			extractor,
+			excerpt: linesContaining(field, written, lines).join('\n') || block.lines.join('\n'),
+		};
+	};
 	const accept = (field: string, written: string | null): string | null => {
 		const value = written?.replace(/\s+/g, ' ').trim();
 		if (!value) return null;
-		if (valueAppearsInSource(field, value, source)) return value;
+		if (valueAppearsInSource(field, value, sourceFor(field, sources))) return value;
 		rejected.push({ field, value, reason: 'not_in_source' });
 		return null;
 	};
@@ -341,7 +363,8 @@ export function groundAnswer(
 	const contact: SignatureContact = { ...offline, phones: [] };
 	for (const field of TEXT_FIELDS) {
 		const value = accept(field, answer[field]);
-		if (value) contact[field] = found(field, value, value);
+		// Stored as the source writes it, should the model have changed case or dropped accents.
+		if (value) contact[field] = found(field, sourceSpelling(value, sources.text) ?? value, value);
 	}
 	const linkedin = accept('linkedinUrl', answer.linkedinUrl);
 	if (linkedin) {
@@ -366,7 +389,7 @@ export function groundAnswer(
 		const parsed = phonesInLine(written, countries)[0];
 		if (!parsed) continue; // not a valid number anywhere hinted: neither invented nor usable
 		const nationalNumber = parsePhoneNumberFromString(parsed.e164)?.nationalNumber ?? '';
-		if (!phoneDigitsInSource(nationalNumber, source)) {
+		if (!phoneDigitsInSource(nationalNumber, sources.block)) {
 			rejected.push({ field: 'phone', value: written, reason: 'not_in_source' });
 			continue;
 		}
@@ -375,7 +398,7 @@ export function groundAnswer(
 			value: { e164: parsed.e164, type: phone.type, written },
 			confidence: GROUNDED_CONFIDENCE,
 			extractor,
-			excerpt: linesContaining('phone', written, sourceLines).join('\n'),
+			excerpt: linesContaining('phone', written, block.lines).join('\n'),
 		});
 	}
 	const offlineOnly = offline.phones.filter(

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { enrichEmailOffline } from '../../core/enrich';
-import { valueAppearsInSource } from '../../core/enrich/grounding';
+import { sourceSpelling, valueAppearsInSource } from '../../core/enrich/grounding';
 import {
 	extractWithModel,
 	modelSettingsFromCredential,
@@ -240,6 +240,39 @@ describe('extractWithModel', () => {
 		]);
 	});
 
+	it('keeps the source’s spelling and takes nothing from the sender’s address', async () => {
+		const accented: SignatureBlockResult = {
+			...block,
+			lines: ['José Müller', 'Directeur général', 'Tél. 01 23 45 67 89'],
+			block: 'José Müller\nDirecteur général\nTél. 01 23 45 67 89',
+		};
+		emu.openai.scriptAnswers({
+			content: {
+				fullName: 'JOSE MULLER',
+				jobTitle: 'directeur general',
+				company: 'acme-robotics',
+				phones: [],
+				linkedinUrl: null,
+				website: 'acme-robotics.de',
+				postalAddress: null,
+				email: 'jane.doe@acme-robotics.de',
+			},
+		});
+		const result = await extractWithModel(settings, {
+			block: accented,
+			email,
+			offline: { phones: [] },
+		});
+		expect(result.contact.fullName?.value).toBe('José Müller');
+		expect(result.contact.jobTitle?.value).toBe('Directeur général');
+		// The From address was sent, so an address the model copies from it is grounded.
+		expect(result.contact.email?.value).toBe('jane.doe@acme-robotics.de');
+		expect(result.rejected).toEqual([
+			{ field: 'company', value: 'acme-robotics', reason: 'not_in_source' },
+			{ field: 'website', value: 'acme-robotics.de', reason: 'not_in_source' },
+		]);
+	});
+
 	it.each([
 		['malformed JSON', { content: '{"fullName": "Jane Doe", "jobTitle": ' }, 'invalid_json'],
 		['an empty answer', { content: '' }, 'invalid_json'],
@@ -404,6 +437,15 @@ describe('valueAppearsInSource', () => {
 		['email', 'jose@exemple.test', false],
 	])('%s %j → %s', (field, value, expected) => {
 		expect(valueAppearsInSource(field, value, source)).toBe(expected);
+	});
+
+	it('gives back the source’s own spelling of a grounded text', () => {
+		expect(sourceSpelling('12 RUE DE LA PAIX, 75002 paris', source)).toBe(
+			'12 rue de la Paix, 75002 Paris',
+		);
+		expect(sourceSpelling('jose muller-ludenscheidt', source)).toBe('José Müller-Lüdenscheidt');
+		expect(sourceSpelling('Société Anonyme', source)).toBe('Société Anonyme');
+		expect(sourceSpelling('Anonyme Société', source)).toBeNull();
 	});
 
 	it('does not take a website from an email address', () => {
