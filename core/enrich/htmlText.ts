@@ -193,7 +193,6 @@ function isQuoteContainer(name: string, attrs: string): boolean {
 	if (name !== 'div' && name !== 'section') return false;
 	return (
 		lower.includes('gmail_quote') ||
-		lower.includes('divrplyfwdmsg') ||
 		lower.includes('yahoo_quoted') ||
 		lower.includes('moz-cite-prefix') ||
 		lower.includes('moz-forward-container') ||
@@ -238,23 +237,28 @@ export function htmlToLines(input: string): HtmlText {
 	let stop = false;
 	let lowerHtml: string | null = null;
 
-	const flush = () => {
-		// Cells are separated by \u0001 while a row is built; empty cells vanish.
-		let line = current;
-		if (line.indexOf('\u0001') >= 0) {
-			line = line
-				.split('\u0001')
-				.map((c) => c.trim())
-				.filter((c) => c.length > 0)
-				.join(' | ');
-		}
-		line = line.replace(/[ \t\u00a0]+/g, ' ').trim();
-		current = '';
+	let cellDepth = 0;
+	/** Whether the current table cell holds a line break: its row is then read cell by cell. */
+	let cellBroke = false;
+	const push = (text: string) => {
+		const line = text.replace(/[ \t\u00a0]+/g, ' ').trim();
 		if (line.length === 0) return;
 		if (pendingBlank && lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
 		pendingBlank = false;
 		if (signatureDepth > 0) signatureLines.push(lines.length);
 		lines.push(line);
+	};
+	const flush = (cellsAsLines = false) => {
+		// Cells are separated by \u0001 while a row is built; empty cells vanish.
+		const line = current;
+		current = '';
+		if (line.indexOf('\u0001') < 0) return push(line);
+		const cells = line
+			.split('\u0001')
+			.map((c) => c.trim())
+			.filter((c) => c.length > 0);
+		if (cellsAsLines) cells.forEach(push);
+		else push(cells.join(' | '));
 	};
 	const paragraphBreak = () => {
 		flush();
@@ -319,7 +323,7 @@ export function htmlToLines(input: string): HtmlText {
 		if (
 			!closing &&
 			(name === 'div' || name === 'span') &&
-			/id\s*=\s*["']?appendonsend/i.test(attrs)
+			/id\s*=\s*["']?(appendonsend|divrplyfwdmsg)/i.test(attrs)
 		) {
 			// Outlook: everything after this marker is the quoted conversation.
 			stop = true;
@@ -350,11 +354,22 @@ export function htmlToLines(input: string): HtmlText {
 			continue;
 		}
 		if (name === 'td' || name === 'th') {
-			if (closing) current += '\u0001';
+			if (!closing) {
+				cellDepth++;
+				cellBroke = false;
+			} else {
+				cellDepth = Math.max(0, cellDepth - 1);
+				if (cellBroke) flush(true);
+				else current += '\u0001';
+			}
 			continue;
 		}
 		if (BLOCK.has(name)) {
-			if (PARAGRAPH.has(name) && name !== 'table') paragraphBreak();
+			const inCell = cellDepth > 0 && name !== 'tr' && name !== 'table' && name !== 'tbody';
+			if (inCell) {
+				cellBroke = true;
+				flush(true);
+			} else if (PARAGRAPH.has(name) && name !== 'table') paragraphBreak();
 			else flush();
 		}
 	}

@@ -97,36 +97,72 @@ export function countryOfDomain(domain: string | null | undefined): CountryCode 
 	return TLD_COUNTRY[labels[labels.length - 1]];
 }
 
-/** Countries suggested by a signature's own text, strongest first. */
-export function countriesInText(text: string): CountryCode[] {
-	const found: CountryCode[] = [];
-	const add = (c: CountryCode) => {
-		if (!found.includes(c)) found.push(c);
+/** Countries suggested by a text: strong hints (country names, postal formats, Japanese script)
+ * and weak ones (the language of phone labels and of the words around them). */
+export function countriesInText(text: string): { strong: CountryCode[]; weak: CountryCode[] } {
+	const strong: CountryCode[] = [];
+	const weak: CountryCode[] = [];
+	const add = (list: CountryCode[], c: CountryCode) => {
+		if (!strong.includes(c) && !list.includes(c)) list.push(c);
 	};
 	const sample = text.length > 4000 ? text.slice(0, 4000) : text;
-	for (const [pattern, country] of COUNTRY_WORDS) if (pattern.test(sample)) add(country);
-	if (/〒|[\u3040-\u30ff]/.test(sample)) add('JP');
-	if (/\b[A-Z]{2} \d{5}(-\d{4})?\b/.test(sample)) add('US');
-	if (/\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b/.test(sample)) add('GB');
-	if (/(straße|strasse|str\.|\bhandy\b|\bmobil\b|\btelefon\b|\bfon\b|gmbh)/i.test(sample))
-		add('DE');
-	if (/(\btél\b|\bportable\b|\bsarl\b|\bsas\b|\brue\b|\bcedex\b)/i.test(sample)) add('FR');
-	if (/(\bmóvil\b|\btel[eé]fono\b|\bs\.l\.|\bcalle\b)/i.test(sample)) add('ES');
-	if (/(\bmobiel\b|\btelefoon\b|\bb\.v\.)/i.test(sample)) add('NL');
-	if (/(\bcellulare\b|\bs\.r\.l\.|\bs\.p\.a\.|\bvia\b)/i.test(sample)) add('IT');
-	if (/(\btelemóvel\b|\bltda\b|\brua\b)/i.test(sample)) add('PT');
-	if (/(\bmob\b|\bddi\b)/i.test(sample)) add('GB');
-	return found;
+	for (const [pattern, country] of COUNTRY_WORDS) if (pattern.test(sample)) add(strong, country);
+	if (/〒|[\u3040-\u30ff]/.test(sample)) add(strong, 'JP');
+	if (/\b[A-Z]{2} \d{5}(-\d{4})?\b/.test(sample)) add(strong, 'US');
+	if (/\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b/.test(sample)) add(strong, 'GB');
+	if (/\p{Script=Han}/u.test(sample)) add(weak, 'JP');
+	if (
+		/(straße|strasse|\bhandy\b|\btelefon\b|\bfon\b|gmbh|\bgrüße|\bgrüß|\bund\b|\bich\b|\bnicht\b|\bbitte\b|\bfür\b)/i.test(
+			sample,
+		)
+	)
+		add(weak, 'DE');
+	if (
+		/(\btél\b|\bportable\b|\bsarl\b|\brue\b|\bcedex\b|\bvous\b|\bnous\b|\bmerci\b|\bbonjour\b|\bcordialement\b)/i.test(
+			sample,
+		)
+	)
+		add(weak, 'FR');
+	if (
+		/(\bmóvil\b|\btel[eé]fono\b|\bs\.l\.|\bcalle\b|\busted\b|\bgracias\b|\bhola\b|\bsaludos?\b|\batentamente\b)/i.test(
+			sample,
+		)
+	)
+		add(weak, 'ES');
+	if (/(\bmobiel\b|\btelefoon\b|\bb\.v\.|\bgroet(en)?\b|\bbedankt\b|\bhet\b|\been\b)/i.test(sample))
+		add(weak, 'NL');
+	if (
+		/(\bcellulare\b|\bs\.r\.l\.|\bs\.p\.a\.|\bgrazie\b|\bbuongiorno\b|\bsaluti\b|\bdella\b)/i.test(
+			sample,
+		)
+	)
+		add(weak, 'IT');
+	if (/(\bltda\b|\bcel\.|\bobrigad[oa]\b|\bprezad[oa]\b|\batenciosamente\b|\bvocê\b)/i.test(sample))
+		add(weak, 'BR');
+	if (/(\btelemóvel\b|\brua\b|\bcumprimentos\b)/i.test(sample)) add(weak, 'PT');
+	if (/(\bhälsningar\b|\btack\b|\bhej\b|\boch\b|\bmvh\b)/i.test(sample)) add(weak, 'SE');
+	if (/(\bpozdrawiam\b|\bdziękuję\b|\bproszę\b|\bsp\. z o\.o\.)/i.test(sample)) add(weak, 'PL');
+	if (/(\bmob\b|\bddi\b|\bltd\b|\bmany thanks\b|\bkind regards\b|\bbest wishes\b)/i.test(sample))
+		add(weak, 'GB');
+	if (
+		/(\bthe\b|\band\b|\bthanks\b|\bplease\b|\byou\b|\bregards\b|\bcell\b|\binc\.?\b|\bllc\b)/i.test(
+			sample,
+		)
+	) {
+		add(weak, 'US');
+		add(weak, 'GB');
+	}
+	return { strong, weak };
 }
 
 const LABEL_TYPES: Array<[RegExp, PhoneType]> = [
 	[/^(fax|telefax|f|fx|ファックス|ファクス|fax番号)$/i, 'fax'],
 	[
-		/^(mobile|mob|m|cell|cellphone|cel|celular|mobil|mobilnummer|handy|portable|port|móvil|movil|mobiel|cellulare|cell\.|telemóvel|telemovel|gsm|kom|komórka|携帯|携帯電話|c)$/i,
+		/^(mobile|mob|m|cell|cellphone|cel|celular|mobil|mobilnummer|handy|portable|port|móvil|movil|mobiel|cellulare|cell\.|telemóvel|telemovel|gsm|kom|komórka|携帯|携帯電話|携|c)$/i,
 		'mobile',
 	],
 	[
-		/^(tel|t|phone|ph|p|office|o|direct|direct line|direkt|durchwahl|d|ddi|dd|telefon|fon|tél|téléphone|telephone|teléfono|telefono|telefone|telefoon|standard|switchboard|zentrale|電話|電話番号|work|w|main|fixe|fijo|vaste|bureau|büro|tlf|tfn|tel\.|b)$/i,
+		/^(tel|t|phone|ph|p|office|o|direct|direct line|direkt|durchwahl|d|ddi|dd|telefon|fon|tél|téléphone|telephone|teléfono|telefono|telefone|telefoon|standard|switchboard|zentrale|電話|電話番号|電|work|w|main|fixe|fijo|vaste|bureau|büro|tlf|tfn|tel\.|b)$/i,
 		'office',
 	],
 ];
@@ -134,7 +170,7 @@ const LABEL_TYPES: Array<[RegExp, PhoneType]> = [
 /** The label right before a number ("Tel.: ", "M ", "Mobile – "), if it names a phone type. */
 function labelBefore(prefix: string): PhoneType | undefined {
 	// Only the text since the previous separator counts: "T +1 … | M +1 …".
-	const match = /([\p{L}.]{1,16}(?: [\p{L}.]{1,10})?)[\s.:：\-–—/()]*$/u.exec(prefix.slice(-30));
+	const match = /([\p{L}.]{1,16}(?: [\p{L}.]{1,10})?)[\s.:：\-–—/()|]*$/u.exec(prefix.slice(-30));
 	if (!match) return undefined;
 	const words = match[1].replace(/\.$/, '').trim();
 	for (const [pattern, type] of LABEL_TYPES) if (pattern.test(words)) return type;
@@ -187,7 +223,13 @@ function typeFromNumber(p: PhoneNumber): PhoneType {
 	return 'other';
 }
 
-/** Parses one written number; international form first, then each hinted country. */
+/** Fallback countries when no hint names the right one. */
+const DEFAULT_COUNTRIES: CountryCode[] = ['US', 'GB', 'DE', 'FR'];
+
+/**
+ * Parses one written number: the international form as written; else a number valid in a hinted
+ * country, then one possible in a hinted country, then one valid in a fallback country.
+ */
 function parseWritten(
 	written: string,
 	countries: CountryCode[],
@@ -196,37 +238,41 @@ function parseWritten(
 	if (text.startsWith('00')) text = `+${text.slice(2)}`;
 	// "+49 (0)30 …": the trunk zero in brackets is not dialled from abroad.
 	text = text.replace(/^(\+\d{1,3})\s*\(0\)\s*/, '$1 ');
-	let possible: PhoneNumber | undefined;
 	if (text.startsWith('+')) {
 		const p = parsePhoneNumberFromString(text);
 		if (!p) return undefined;
 		return { phone: p, valid: p.isValid() };
 	}
-	for (const country of countries) {
-		const p = parsePhoneNumberFromString(text, country);
+	// The strongest hint decides when the number has a possible length there; then any hinted
+	// country where it is valid, then one where it is possible.
+	let possible: PhoneNumber | undefined;
+	for (let i = 0; i < countries.length; i++) {
+		const p = parsePhoneNumberFromString(text, countries[i]);
 		if (!p) continue;
 		if (p.isValid()) return { phone: p, valid: true };
+		// (Only for numbers written with the trunk prefix 0, which North America does not use.)
+		if (i === 0 && text.startsWith('0') && p.countryCallingCode !== '1' && p.isPossible())
+			return { phone: p, valid: false };
 		if (!possible && p.isPossible()) possible = p;
 	}
-	return possible ? { phone: possible, valid: false } : undefined;
+	if (possible) return { phone: possible, valid: false };
+	for (const country of DEFAULT_COUNTRIES) {
+		if (countries.includes(country)) continue;
+		const p = parsePhoneNumberFromString(text, country);
+		if (p && p.isValid()) return { phone: p, valid: true };
+	}
+	return undefined;
 }
-
-/** Fallback countries when nothing hints at one. */
-const DEFAULT_COUNTRIES: CountryCode[] = ['US', 'GB', 'DE', 'FR'];
 
 /**
  * Phone numbers written on one line. `countries` are the hinted countries, strongest first.
- * A number that libphonenumber does not consider valid is kept only when a phone label names it
- * and its length is possible for the country (its ranges lag behind real numbering plans), at a
- * lower confidence.
+ * A number libphonenumber does not consider valid is kept, at a low confidence, only when a phone
+ * label names it or it is written in international form and its length is possible: its ranges
+ * lag behind real numbering plans (new mobile ranges, numbers reserved for fiction).
  */
 export function phonesInLine(line: string, countries: CountryCode[]): PhoneMatch[] {
 	const out: PhoneMatch[] = [];
 	if (line.length > 500) line = line.slice(0, 500);
-	const tryCountries =
-		countries.length > 0
-			? [...countries, ...DEFAULT_COUNTRIES.filter((c) => !countries.includes(c))]
-			: DEFAULT_COUNTRIES;
 	CANDIDATE.lastIndex = 0;
 	let match: RegExpExecArray | null;
 	while ((match = CANDIDATE.exec(line)) !== null) {
@@ -237,7 +283,7 @@ export function phonesInLine(line: string, countries: CountryCode[]): PhoneMatch
 		for (const piece of pieces) {
 			const pieceStart = line.indexOf(piece, offset);
 			offset = pieceStart + piece.length;
-			const found = readPiece(line, piece.trim(), pieceStart, tryCountries);
+			const found = readPiece(line, piece.trim(), pieceStart, countries);
 			if (found) out.push(found);
 		}
 	}
@@ -265,7 +311,7 @@ function readPiece(
 	const label = labelBefore(before) ?? labelAfter(after);
 	const parsed = parseWritten(written, countries);
 	if (!parsed) return undefined;
-	if (!parsed.valid && !label) return undefined;
+	if (!parsed.valid && !label && !written.startsWith('+')) return undefined;
 	const phone = parsed.phone;
 	const type = label ?? typeFromNumber(phone);
 	const confidence = parsed.valid ? (label ? 0.95 : 0.85) : 0.5;

@@ -283,6 +283,9 @@ export function closingOf(line: string): string | null {
 	if (JAPANESE_CLOSING.test(trimmed)) return '';
 	const normal = normaliseClosing(trimmed);
 	if (CLOSINGS.has(normal)) return '';
+	// "Danke und Gruß", "Thanks & regards", "Merci et bonne journée".
+	const joined = normal.split(/\s+(?:und|and|&|e|y|et|en|och|i|\+)\s+/);
+	if (joined.length > 1 && joined.every((part) => CLOSINGS.has(part))) return '';
 	// "Best, Jane" / "Thanks - Jane Smith" / "Grüße aus Berlin" stays a closing only with a name after.
 	const split =
 		/^(.{2,40}?)\s*[,–—-]\s*(.+)$/u.exec(trimmed) ?? /^(.{2,40}?)\s+(\S.*)$/u.exec(trimmed);
@@ -306,11 +309,16 @@ const MOBILE_FOOTER =
 const DISCLAIMER_START =
 	/^\s*[*_]*\s*(confidential|confidentiality|disclaimer|legal notice|important notice|important:|notice:|privileged|this (e-?mail|message|communication|transmission)\b|the (information|content|contents) (contained|in|of) this|any (views|opinions)|if you (are not|have received)|please (consider|think)|think before you print|diese (e-?mail|nachricht)|der inhalt dieser|vertraulichkeit|hinweis:|wichtiger hinweis|informationen in dieser|bitte denken sie|ce (message|courriel|e-?mail|mail)\b|le présent (message|courriel)|les informations contenues|avertissement|este (mensaje|correo|e-?mail)|la información contenida|aviso (legal|de confidencialidad)|dit (bericht|e-?mailbericht|e-?mail)|de informatie (in|verzonden)|questo (messaggio|e-?mail|messaggio di posta)|le informazioni contenute|esta (mensagem|e-?mail)|a informação contida|aviso legal|detta (e-?post|e-?postmeddelande|meddelande|mejl)|informationen i detta|ta wiadomość|informacje zawarte|このメール|本メール|この電子メール|本電子メール|※このメール|【機密)/i;
 
-/** A line that ends a block: a disclaimer, a mobile footer, or prose. */
+/** Company register lines of a legal footer (register court, VAT and registration numbers). */
+const REGISTER_LINE =
+	/(amtsgericht|registergericht|handelsregister|\bHR[AB]\s?\d|sitz der gesellschaft|\bsitz:|ust-?id|steuer-?nr|steuernummer|geschäftsführer(in)?\s*:|geschäftsführung\s*:|vorstand\s*:|aufsichtsrat|registered (in|office|number)|company (no|number|registration)|vat (no|number|reg)|\bsiret\b|\bsiren\b|\brcs\b|capital social|au capital de|\bkvk\b|\bbtw\b|p\.?\s?iva\b|partita iva|\bcif\s*:|\bnif\s*:|\bcnpj\b|org\.?\s?nr|organisationsnummer|\bnip\s*:|\bkrs\b|\bregon\b|\bgdpr\b|datenschutz|privacy policy|regolamento ue)/i;
+
+/** A line that ends a block: a disclaimer, a mobile footer, a register line, or prose. */
 function endsBlock(line: string): boolean {
 	const probe = line.length > 300 ? line.slice(0, 300) : line;
 	return (
 		MOBILE_FOOTER.test(probe) ||
+		REGISTER_LINE.test(probe) ||
 		DISCLAIMER_START.test(probe) ||
 		line.trim().length > MAX_SIGNATURE_LINE
 	);
@@ -320,8 +328,11 @@ function endsBlock(line: string): boolean {
 function isProse(line: string): boolean {
 	const t = line.trim();
 	if (t.length < 50) return false;
+	// Fields side by side ("Jane Smith | CTO | Acme Inc.") are not a sentence.
+	if (/\s[|•·]\s|\t/.test(t)) return false;
 	const words = t.split(/\s+/).length;
-	return words >= 9 && /[.?!:。]$/.test(t);
+	if (words < 9) return false;
+	return /[.?!。]$/.test(t) && !/\b(inc|ltd|co|corp|s\.a|b\.v|n\.v|e\.k|gmbh)\.?$/i.test(t);
 }
 
 /** Image placeholders Gmail and Outlook write into text parts: "[image: Acme]", "[cid:image001.png@…]". */
@@ -450,11 +461,25 @@ function tailBlock(lines: string[], end: number): string[] | null {
 	return paragraph;
 }
 
+/** A sign-off, not a signature: only one-word lines ("Jake", "Kram / Sara"). */
+function isSignOffOnly(lines: string[]): boolean {
+	return lines.every((l) => !/\s/.test(l.trim()) && !/\d|@/.test(l) && l.trim().length <= 24);
+}
+
 function result(
 	own: OwnTextLines,
 	lines: string[],
 	method: SignatureBlockResult['method'],
 ): SignatureBlockResult {
+	if (isSignOffOnly(lines)) {
+		return {
+			block: null,
+			lines: [],
+			ownText: own.lines.join('\n'),
+			method: null,
+			skipped: 'no-signature',
+		};
+	}
 	return { block: lines.join('\n'), lines, ownText: own.lines.join('\n'), method };
 }
 

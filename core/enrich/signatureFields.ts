@@ -33,11 +33,15 @@ function found<T>(
 
 /** Job title words in en, de, fr, es, nl, it, pt, sv, pl (lower case, whole words). */
 const TITLE_WORDS =
-	/(^|[^\p{L}])(ceo|cto|cfo|coo|cmo|cio|ciso|cpo|cro|cso|vp|svp|evp|avp|gm|md|president|vice president|founder|co-founder|cofounder|owner|partner|principal|director|head|manager|lead|leader|chief|officer|engineer|developer|consultant|analyst|specialist|executive|associate|assistant|coordinator|administrator|advisor|adviser|architect|designer|representative|accountant|counsel|attorney|lawyer|paralegal|recruiter|strategist|scientist|researcher|professor|intern|secretary|treasurer|chairman|chairwoman|chair|supervisor|agent|broker|controller|buyer|editor|producer|procurement|operations|business development|customer success|sales|marketing|finance|purchasing|account manager|key account|geschäftsführer|geschäftsführerin|geschäftsführung|leiter|leiterin|leitung|vertrieb|vertriebsleiter|vertriebsleiterin|einkauf|einkaufsleiter|einkaufsleiterin|projektmanager|projektmanagerin|projektleiter|projektleiterin|inhaber|inhaberin|vorstand|vorständin|prokurist|prokuristin|abteilungsleiter|abteilungsleiterin|referent|referentin|sachbearbeiter|sachbearbeiterin|berater|beraterin|assistenz|entwickler|entwicklerin|ingenieur|ingenieurin|buchhaltung|teamleiter|teamleiterin|bereichsleiter|bereichsleiterin|gründer|gründerin|kundenbetreuer|kundenbetreuerin|technischer|kaufmännischer|directeur|directrice|responsable|chef de projet|chef|gérant|gérante|président|présidente|fondateur|fondatrice|ingénieur|ingénieure|chargé|chargée|commercial|commerciale|conseiller|conseillère|assistante|comptable|associé|associée|développeur|développeuse|technicien|technicienne|gestionnaire|délégué|déléguée|directeur général|director|directora|gerente|jefe|jefa|presidente|fundador|fundadora|ingeniero|ingeniera|consultor|consultora|asesor|asesora|ejecutivo|ejecutiva|coordinador|coordinadora|analista|representante|socio|socia|administrador|administradora|desarrollador|hoofd|eigenaar|oprichter|adviseur|medewerker|medewerkster|accountmanager|projectleider|teamleider|verkoper|bedrijfsleider|directie|direttore|direttrice|responsabile|amministratore|titolare|fondatore|fondatrice|consulente|ingegnere|addetto|addetta|diretor|diretora|sócio|sócia|engenheiro|engenheira|coordenador|coordenadora|executivo|executiva|assessor|vd|verkställande direktör|säljchef|försäljningschef|ansvarig|grundare|konsult|projektledare|ingenjör|utvecklare|ekonomichef|dyrektor|dyrektorka|kierownik|kierowniczka|prezes|właściciel|właścicielka|specjalista|specjalistka|konsultant|konsultantka|inżynier|menedżer|przedstawiciel|przedstawicielka|koordynator|koordynatorka|handlowy|handlowa)(?=$|[^\p{L}])/iu;
+	/(^|[^\p{L}])(ceo|cto|cfo|coo|cmo|cio|ciso|cpo|cro|cso|vp|svp|evp|avp|gm|md|president|vice president|founder|co-founder|cofounder|owner|partner|principal|director|head|manager|lead|leader|chief|officer|engineer|developer|consultant|analyst|specialist|executive|associate|assistant|coordinator|administrator|advisor|adviser|architect|designer|representative|accountant|counsel|attorney|lawyer|paralegal|recruiter|strategist|scientist|researcher|professor|intern|secretary|treasurer|chairman|chairwoman|chair|supervisor|agent|broker|controller|buyer|editor|producer|procurement|operations|business development|customer success|sales|marketing|finance|purchasing|account manager|key account|geschäftsführer|geschäftsführerin|geschäftsführung|leiter|leiterin|leitung|vertrieb|vertriebsleiter|vertriebsleiterin|einkauf|einkaufsleiter|einkaufsleiterin|projektmanager|projektmanagerin|projektleiter|projektleiterin|inhaber|inhaberin|vorstand|vorständin|prokurist|prokuristin|abteilungsleiter|abteilungsleiterin|referent|referentin|sachbearbeiter|sachbearbeiterin|berater|beraterin|assistenz|entwickler|entwicklerin|ingenieur|ingenieurin|buchhaltung|teamleiter|teamleiterin|bereichsleiter|bereichsleiterin|gründer|gründerin|kundenbetreuer|kundenbetreuerin|technischer|kaufmännischer|directeur|directrice|responsable|chef de projet|chef|gérant|gérante|président|présidente|fondateur|fondatrice|ingénieur|ingénieure|chargé|chargée|commercial|commerciale|conseiller|conseillère|assistante|comptable|associé|associée|développeur|développeuse|technicien|technicienne|gestionnaire|délégué|déléguée|directeur général|director|directora|gerente|jefe|jefa|presidente|fundador|fundadora|ingeniero|ingeniera|consultor|consultora|asesor|asesora|ejecutivo|ejecutiva|coordinador|coordinadora|analista|representante|socio|socia|administrador|administradora|desarrollador|hoofd|eigenaar|oprichter|adviseur|medewerker|medewerkster|accountmanager|projectleider|teamleider|verkoper|bedrijfsleider|directie|direttore|direttrice|responsabile|amministratore|titolare|fondatore|fondatrice|consulente|ingegnere|addetto|addetta|diretor|diretora|sócio|sócia|engenheiro|engenheira|coordenador|coordenadora|executivo|executiva|assessor|vd|verkställande direktör|säljchef|försäljningschef|ansvarig|grundare|konsult|projektledare|ingenjör|utvecklare|ekonomichef|dyrektor|dyrektorka|kierownik|kierowniczka|prezes|właściciel|właścicielka|specjalista|specjalistka|konsultant|konsultantka|inżynier|menedżer|przedstawiciel|przedstawicielka|koordynator|koordynatorka|handlowy|handlowa|surveyor|solicitor|barrister|notary|notaire|notario|pharmacist|auditor|bookkeeper|clerk|technician|foreman|planner|estimator|underwriter|actuary|economist|translator|photographer|journalist|realtor|abogado|abogada|asociado|asociada|contable|ufficio|abteilung|département|departamento|afdeling|avdelning|dział|commercialista|avvocato|geometra|architetto|advogado|advogada|contador|contadora|avocat|avocate|expert-comptable|rechtsanwalt|rechtsanwältin|steuerberater|steuerberaterin|wirtschaftsprüfer|advocaat|notaris|ingenjör|säljare|revisor|radca prawny|księgowa|księgowy)(?=$|[^\p{L}])/iu;
 
-/** Japanese titles (no word boundaries in Japanese). */
+/** German, Dutch and Scandinavian titles are compounds: "Bankettleiter", "Eventmanagerin", "Inköpschef". */
+const TITLE_COMPOUND =
+	/\p{L}{3,}(leiter|leiterin|manager|managerin|chef|chefin|referent|referentin|berater|beraterin|beauftragter|beauftragte|assistent|assistentin|koordinator|koordinatorin|ingenieur|ingenieurin|entwickler|entwicklerin|direktor|direktorin|sachbearbeiter|sachbearbeiterin|kaufmann|kauffrau|planer|planerin|techniker|technikerin|adviseur|leider|ansvarig|ledare|säljare|fachwirt|fachwirtin|meister|meisterin)$/iu;
+
+/** Japanese titles (no word boundaries in Japanese); a department name ("デザイン部", "購買課") counts. */
 const JAPANESE_TITLE =
-	/(部長|課長|係長|主任|代表取締役|取締役|社長|専務|常務|担当|マネージャー|マネジャー|室長|所長|執行役員|顧問|会長|エンジニア|ディレクター|リーダー|営業部|経理部|総務部|部\s|購買)/u;
+	/([\p{Script=Han}\p{Script=Katakana}](部|課|室|係|グループ|チーム|本部|事業部)$|部長|課長|係長|主任|代表取締役|取締役|社長|専務|常務|担当|マネージャー|マネジャー|室長|所長|執行役員|顧問|会長|エンジニア|ディレクター|リーダー|営業部|経理部|総務部|部\s|購買)/u;
 
 /** Legal forms and company words, case-sensitive short forms kept apart from long ones. */
 const LEGAL_FORM_LONG =
@@ -154,7 +158,8 @@ function looksLikeName(s: string): boolean {
 
 function isTitle(s: string): boolean {
 	if (/[@]|https?:|www\./i.test(s)) return false;
-	return TITLE_WORDS.test(s) || JAPANESE_TITLE.test(s);
+	if (TITLE_WORDS.test(s) || JAPANESE_TITLE.test(s)) return true;
+	return s.split(/\s+/).length <= 4 && s.split(/\s+/).some((w) => TITLE_COMPOUND.test(w));
 }
 
 function legalForm(s: string): boolean {
@@ -206,6 +211,7 @@ const POSTAL = [
 	/\b\d{4}-\d{3}\s+\p{Lu}/u, // PT 1000-001 Lisboa
 	/\b\d{5}-\d{3}\b/, // BR 01310-100
 	/\b[A-Z]{2}\s+\d{5}(-\d{4})?\b/, // US CA 94105
+	/\b(NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b/, // AU QLD 4000
 	/\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b/, // UK EC1A 1AA
 	/〒\s?\d{3}-?\d{4}/u, // JP
 ];
@@ -229,11 +235,6 @@ function isStreetLine(s: string): boolean {
 
 /** Strong separators between fields on one line. */
 const SEPARATORS = /\s+[|•·∙◆▪●∣｜]\s+|\s*[|｜]\s*|\s+[–—]\s+|\s+-\s+|\t+| {3,}/u;
-
-interface Segment {
-	text: string;
-	line: number;
-}
 
 /** A segment's pieces split at commas, with legal suffixes kept on their company ("Acme, Inc."). */
 function commaPieces(text: string): string[] {
@@ -271,6 +272,56 @@ interface Candidate {
 	excerpt: string;
 }
 
+/** Separators that split an address line into parts: not " - ", which addresses use themselves. */
+const ADDRESS_SEPARATORS = /\s+[|•·∙◆▪●∣｜]\s+|\s*[|｜]\s*|\t+| {3,}/u;
+
+/** Honorifics and degrees around a name: kept in the excerpt, not in the name. */
+const HONORIFIC_BEFORE =
+	/^((dr|prof|mr|mrs|ms|miss|mme|mlle|herr|frau|sr|sra|srta|dott|dott\.ssa|ing|dipl\.-ing|dipl\.-kfm|mag|mgr|ir|drs|mx)\.?\s+)+/i;
+const DEGREE_AFTER =
+	/(,?\s+(phd|ph\.d\.|mba|msc|m\.sc\.|bsc|ma|md|cpa|cfa|pmp|esq\.?|jr\.?|sr\.?|ll\.m\.|dipl\.-ing\.))+$/i;
+
+function cleanName(name: string): string {
+	return name.replace(HONORIFIC_BEFORE, '').replace(DEGREE_AFTER, '').replace(/\s+/g, ' ').trim();
+}
+
+const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー・]+$/u;
+
+/** Japanese lines put department, name and company side by side with spaces: split them. */
+function cjkPieces(text: string, display: string | null): string[] {
+	const parts = text.split(/[\s\u3000]+/).filter(Boolean);
+	if (parts.length < 2 || !parts.every((p) => CJK.test(p))) return [text];
+	const out: string[] = [];
+	let rest = parts;
+	if (display) {
+		const compact = display.replace(/[\s\u3000]/g, '');
+		for (let i = 0; i < rest.length; i++) {
+			for (let j = i + 1; j <= rest.length; j++) {
+				if (rest.slice(i, j).join('') === compact) {
+					out.push(rest.slice(i, j).join(' '));
+					rest = [...rest.slice(0, i), '\u0000', ...rest.slice(j)];
+					i = rest.length;
+					break;
+				}
+			}
+		}
+	}
+	let group: string[] = [];
+	const close = () => {
+		if (group.length > 0) out.push(group.join(' '));
+		group = [];
+	};
+	for (const part of rest) {
+		if (part === '\u0000') close();
+		else if (JAPANESE_COMPANY.test(part)) {
+			close();
+			out.push(part);
+		} else group.push(part);
+	}
+	close();
+	return out;
+}
+
 /** Extracts contact values from a signature block. Pure and deterministic. */
 export function extractSignatureFields(
 	block: SignatureBlockResult,
@@ -284,17 +335,25 @@ export function extractSignatureFields(
 	if (lines.length === 0) return contact;
 
 	const domain = senderDomain(email);
-	const tokens = domainTokens(domain);
 	const fromEmail = (email.fromEmail ?? '').trim().toLowerCase();
-	/** Lines (by index) that hold contact data or an address: never a name, title or company. */
-	const dataLines = new Set<number>();
+	const display = displayNameOf(email.fromName);
+	const displayTokens = display ? nameTokens(display) : [];
+	const localTokens =
+		fromEmail
+			.split('@')[0]
+			?.split(/[._-]+/)
+			.filter((t) => t.length > 0) ?? [];
+	// Domain tokens that are not the person's own name ("navarro-asesores" → "asesores" counts).
+	const tokens = domainTokens(domain);
+	const companyTokens = tokens.filter(
+		(t) => !displayTokens.some((d) => d === t) && !localTokens.includes(t),
+	);
 
 	// E-mail addresses written in the block.
 	const emails: Array<{ value: string; line: number }> = [];
 	lines.forEach((line, i) => {
 		for (const m of line.matchAll(EMAIL)) {
 			emails.push({ value: m[0].toLowerCase().replace(/^[.'-]+|[.'-]+$/g, ''), line: i });
-			dataLines.add(i);
 		}
 	});
 	if (emails.length > 0) {
@@ -302,148 +361,145 @@ export function extractSignatureFields(
 		contact.email = found(own.value, own.value === fromEmail ? 0.95 : 0.85, lines[own.line]);
 	}
 
-	// LinkedIn profiles; company pages (/company/) are not a person's profile.
-	lines.forEach((line, i) => {
-		if (contact.linkedinUrl) return;
+	// LinkedIn profiles ("linkedin.com/in/x", "LinkedIn: /in/x"); company pages are not a person.
+	for (const line of lines) {
 		LINKEDIN.lastIndex = 0;
-		const m = LINKEDIN.exec(line);
+		const m =
+			LINKEDIN.exec(line) ??
+			(/linkedin/i.test(line) ? /(?:^|[\s:])\/?in\/([\p{L}\p{N}_%-]{2,100})/u.exec(line) : null);
 		if (m) {
 			contact.linkedinUrl = found(normaliseLinkedin(m[1]), 0.95, line);
-			dataLines.add(i);
+			break;
 		}
-	});
-	lines.forEach((line, i) => {
-		if (/linkedin\.com\//i.test(line)) dataLines.add(i);
-	});
+	}
 
-	// Website: the first URL that is not LinkedIn, social or an e-mail's domain.
-	let bestSite: { host: string; line: number; score: number } | null = null;
+	// Website: a URL that is not LinkedIn, social or an e-mail's domain; the sender's own site first.
+	let bestSite: { url: string; line: number; score: number } | null = null;
 	lines.forEach((line, i) => {
 		const withoutEmails = line.replace(EMAIL, ' ');
 		for (const m of withoutEmails.matchAll(URL)) {
 			const host = hostOf(m[0]);
 			if (!host || SOCIAL_HOSTS.test(host)) continue;
-			dataLines.add(i);
 			const explicit = /^(https?:\/\/|www\.)/i.test(m[0]);
 			const score = (explicit ? 2 : 1) + (matchesDomain(host, tokens) ? 2 : 0);
-			if (!bestSite || score > bestSite.score) bestSite = { host, line: i, score };
+			if (!bestSite || score > bestSite.score)
+				bestSite = { url: websiteOf(m[0], host), line: i, score };
 		}
 	});
 	if (bestSite) {
-		const site = bestSite as { host: string; line: number; score: number };
+		const site = bestSite as { url: string; line: number; score: number };
 		contact.website = found(
-			`https://${site.host}`,
+			site.url,
 			site.score >= 3 ? 0.9 : site.score >= 2 ? 0.8 : 0.6,
 			lines[site.line],
 		);
 	}
 
-	// Phones, with country hints from international numbers, the sender's domain and the text.
+	// Phones, with country hints: numbers written internationally in the block, then the address
+	// and country names, then the sender's domain, then the language of labels and text.
 	const blockText = lines.join('\n');
 	const countries: CountryCode[] = [];
 	const addCountry = (c: CountryCode | undefined) => {
 		if (c && !countries.includes(c)) countries.push(c);
 	};
-	const textCountries = countriesInText(blockText);
 	for (const line of lines) {
-		for (const m of line.matchAll(/\+\s?(\d{1,3})[\s(]/g)) {
-			const first = phonesInLine(line.slice(m.index ?? 0), []);
-			if (first.length > 0) {
-				const code = first[0].e164;
-				for (const c of countryCodesOf(code)) addCountry(c);
+		for (const m of line.matchAll(/\+\s?\d{1,3}[\s(.-]/g)) {
+			for (const p of phonesInLine(line.slice(m.index ?? 0), [])) {
+				for (const c of countryCodesOf(p.e164)) addCountry(c);
 			}
 		}
 	}
-	// The address and the labels' language describe this sender better than a generic domain.
-	for (const c of textCountries) addCountry(c);
+	const hints = countriesInText(blockText);
+	for (const c of hints.strong) addCountry(c);
 	addCountry(countryOfDomain(domain));
+	for (const c of hints.weak) addCountry(c);
+	for (const c of countriesInText(block.ownText ?? '').weak) addCountry(c);
 	const seenPhones = new Set<string>();
-	lines.forEach((line, i) => {
+	lines.forEach((line) => {
 		// Lines with an e-mail or URL still carry phones ("T +1 … | jane@acme.com").
 		const searchable = line.replace(EMAIL, ' ').replace(/https?:\/\/\S+|www\.\S+/gi, ' ');
-		if (hasPostalCode(line) && isStreetLine(line) && !/(tel|phone|fon|mobil|fax|☎|📞)/i.test(line))
-			return;
+		if (isAddressLine(line) && !/(tel|phone|fon|mobil|fax|☎|📞)/i.test(line)) return;
 		for (const p of phonesInLine(searchable, countries)) {
 			if (seenPhones.has(p.e164)) continue;
 			seenPhones.add(p.e164);
-			dataLines.add(i);
 			const value: PhoneValue = { e164: p.e164, type: p.type, written: p.written };
 			contact.phones.push(found(value, p.confidence, line));
 		}
 	});
 
-	// Postal address: a line with a postal code, joined with a street line above and a country below.
+	// Postal address: consecutive address-like lines holding a postal code, joined with ", ".
+	const addressLines = new Set<number>();
 	for (let i = 0; i < lines.length && !contact.postalAddress; i++) {
-		const line = lines[i].replace(ADDRESS_LABEL, '');
-		if (!hasPostalCode(line)) continue;
-		const segments = line
-			.split(SEPARATORS)
-			.map((s) => s.trim())
-			.filter(Boolean);
-		const streetNearby =
-			isStreetLine(line) ||
-			(i > 0 && isStreetLine(lines[i - 1])) ||
-			/〒/.test(line) ||
-			COUNTRY_LINE.test((lines[i + 1] ?? '').trim()) ||
-			/,/.test(line);
-		if (!streetNearby) continue;
-		// Segments of this line from the first street or postal segment on.
-		let first = segments.findIndex((s) => isStreetLine(s) || hasPostalCode(s));
-		if (first < 0) first = 0;
-		const parts = segments
-			.slice(first)
-			.filter((s) => !/@|https?:|www\./i.test(s) && phonesInLine(s, countries).length === 0);
-		const used = [i];
+		if (!isAddressLine(lines[i])) continue;
+		let j = i;
+		while (j + 1 < lines.length && isAddressLine(lines[j + 1])) j++;
+		const run = lines.slice(i, j + 1);
+		const parts: string[] = [];
+		for (const line of run) {
+			const segments = line
+				.replace(ADDRESS_LABEL, '')
+				.split(ADDRESS_SEPARATORS)
+				.map((s) => s.trim())
+				.filter(Boolean);
+			const first = segments.findIndex((s) => addressPart(s));
+			for (const seg of first < 0 ? [] : segments.slice(first)) {
+				if (
+					EMAIL.test(seg) ||
+					/https?:|www\./i.test(seg) ||
+					/\b(tel|phone|fax|mobil\w*)\b/i.test(seg)
+				) {
+					EMAIL.lastIndex = 0;
+					continue;
+				}
+				EMAIL.lastIndex = 0;
+				parts.push(seg);
+			}
+		}
+		const hasPostal = run.some(hasPostalCode);
+		const hasStreet = run.some(isStreetLine) || run.some((l) => /〒/.test(l));
 		if (
-			first === 0 &&
-			i > 0 &&
-			isStreetLine(lines[i - 1]) &&
-			!hasPostalCode(lines[i - 1]) &&
-			!dataLines.has(i - 1)
+			hasPostal &&
+			(hasStreet || run.length >= 2 || run.some((l) => /,/.test(l))) &&
+			parts.length > 0
 		) {
-			parts.unshift(lines[i - 1].replace(ADDRESS_LABEL, ''));
-			used.unshift(i - 1);
+			for (let k = i; k <= j; k++) addressLines.add(k);
+			contact.postalAddress = found(parts.join(', '), hasStreet ? 0.85 : 0.7, run.join('\n'));
 		}
-		const next = (lines[i + 1] ?? '').trim();
-		if (COUNTRY_LINE.test(next)) {
-			parts.push(next);
-			used.push(i + 1);
-		}
-		if (parts.length === 0) continue;
-		for (const u of used) dataLines.add(u);
-		contact.postalAddress = found(parts.join(', '), 0.8, used.map((u) => lines[u]).join('\n'));
+		i = j;
 	}
-	lines.forEach((line, i) => {
-		if (COUNTRY_LINE.test(line)) dataLines.add(i);
-	});
 
-	// Name, title and company from the remaining lines, segment by segment.
-	const segments: Segment[] = [];
+	// Name, title and company: the other pieces of each line, contact data left out.
+	type Piece = { text: string; line: number; seg: number };
+	const pieces: Piece[] = [];
+	let segIndex = 0;
 	lines.forEach((line, i) => {
-		if (dataLines.has(i)) return;
+		if (addressLines.has(i) || COUNTRY_LINE.test(line)) return;
 		const withoutLabel = line.replace(
 			/^(name|nom|nombre|naam|nome|namn|imię|名前)\s*[:：]\s*/i,
 			'',
 		);
 		for (const part of withoutLabel.split(SEPARATORS)) {
-			const text = part
-				.trim()
-				.replace(/^[,;:]+|[,;:]+$/g, '')
-				.trim();
-			if (text.length > 0 && !/^[\p{P}\p{S}\s]+$/u.test(text)) segments.push({ text, line: i });
+			segIndex++;
+			for (const piece of commaPieces(part)) {
+				for (const sub of cjkPieces(piece, display)) {
+					const text = sub.replace(/^[,;:]+|[,;:]+$/g, '').trim();
+					if (text.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(text) || hasData(text, countries))
+						continue;
+					const split = splitTitleAtCompany(text);
+					if (split) {
+						pieces.push({ text: split[0], line: i, seg: segIndex });
+						pieces.push({ text: split[1], line: i, seg: segIndex });
+					} else pieces.push({ text, line: i, seg: segIndex });
+				}
+			}
 		}
 	});
 
-	const display = displayNameOf(email.fromName);
-	const displayTokens = display ? nameTokens(display) : [];
-	const localTokens =
-		fromEmail
-			.split('@')[0]
-			?.split(/[._-]+/)
-			.filter((t) => t.length > 1) ?? [];
 	const nameMatch = (s: string): number => {
-		const toks = nameTokens(s);
+		const toks = nameTokens(cleanName(s));
 		if (toks.length === 0) return 0;
+		// CJK names: compare without spaces.
+		if (display && s.replace(/[\s\u3000]/g, '') === display.replace(/[\s\u3000]/g, '')) return 1;
 		let hits = 0;
 		for (const t of toks) {
 			if (
@@ -459,72 +515,57 @@ export function extractSignatureFields(
 			)
 				hits++;
 		}
-		// CJK names are one token per script run: compare without spaces.
-		if (hits === 0 && display && s.replace(/\s/g, '') === display.replace(/\s/g, '')) return 1;
 		return hits / toks.length;
 	};
 
-	// Name: the first segment written like a name, preferring one that matches the From name.
+	// Name: a piece written like a name, preferring one that matches the From name and comes first.
 	const names: Candidate[] = [];
-	segments.forEach((seg, k) => {
-		const pieces = commaPieces(seg.text);
-		const text = pieces[0];
-		if (closingOf(text) !== null && closingOf(text) === '') return;
-		if (!looksLikeName(text) || isTitle(text) || legalForm(text) || COMPANY_WORDS.test(text))
-			return;
+	pieces.forEach((p, k) => {
+		const text = cleanName(p.text);
+		if (closingOf(p.text) === '') return;
+		if (!looksLikeName(text) || isTitle(text) || legalForm(text)) return;
 		const match = nameMatch(text);
-		const score = match * 2 + (seg.line === 0 ? 0.6 : 0) + (k === 0 ? 0.3 : 0) - seg.line * 0.1;
-		names.push({ text, line: seg.line, score, excerpt: lines[seg.line] });
+		if (COMPANY_WORDS.test(text) && match === 0) return;
+		if (match === 0 && matchesDomain(text, companyTokens)) return;
+		const score = match * 2 + (k === 0 ? 0.5 : 0) - p.line * 0.15;
+		names.push({ text, line: p.line, score, excerpt: lines[p.line] });
 	});
 	names.sort((a, b) => b.score - a.score);
 	let nameLine = -1;
+	let namePiece = '';
 	const bestName = names[0];
 	if (bestName && (nameMatch(bestName.text) > 0 || bestName.line <= 2)) {
 		const match = nameMatch(bestName.text);
-		contact.fullName = found(
-			bestName.text.replace(/\s+/g, ' '),
-			match >= 0.5 ? 0.9 : 0.7,
-			bestName.excerpt,
-		);
+		contact.fullName = found(bestName.text, match >= 0.5 ? 0.9 : 0.7, bestName.excerpt);
 		nameLine = bestName.line;
+		namePiece = bestName.text;
 	} else if (display && isRealName(display)) {
 		// The block names nobody (or only a first name): the From display name, when it is a real name.
-		const firstName = segments.find(
-			(s) => /^\p{Lu}[\p{L}'’-]+$/u.test(s.text) && nameMatch(s.text) > 0,
+		const firstName = pieces.find(
+			(p) => /^\p{Lu}[\p{L}'’-]+$/u.test(p.text) && nameMatch(p.text) > 0,
 		);
 		contact.fullName = found(
 			display,
 			firstName ? 0.75 : 0.55,
 			firstName ? lines[firstName.line] : display,
 		);
-		if (firstName) nameLine = firstName.line;
-	}
-
-	// Company and title: pieces of the segments that are not the name or contact data.
-	type Piece = { text: string; line: number; seg: number };
-	const pieces: Piece[] = [];
-	segments.forEach((seg, k) => {
-		for (const piece of commaPieces(seg.text)) {
-			if (contact.fullName && piece === contact.fullName.value && seg.line === nameLine) continue;
-			if (nameLine === seg.line && looksLikeName(piece) && nameMatch(piece) > 0) continue;
-			const split = splitTitleAtCompany(piece);
-			if (split) {
-				pieces.push({ text: split[0], line: seg.line, seg: k });
-				pieces.push({ text: split[1], line: seg.line, seg: k });
-			} else pieces.push({ text: piece, line: seg.line, seg: k });
+		if (firstName) {
+			nameLine = firstName.line;
+			namePiece = firstName.text;
 		}
-	});
+	}
+	const rest = pieces.filter((p) => !(p.line === nameLine && cleanName(p.text) === namePiece));
 
+	// Company: a legal form, the sender's domain, or a company word; the strongest wins.
 	const companies: Candidate[] = [];
-	pieces.forEach((p) => {
+	rest.forEach((p) => {
 		if (p.text.length > 80 || /^\d/.test(p.text)) return;
 		const legal = legalForm(p.text);
-		const domainHit = matchesDomain(p.text, tokens);
+		const domainHit = matchesDomain(p.text, companyTokens);
 		const companyWord = COMPANY_WORDS.test(p.text);
-		const title = isTitle(p.text) && !legal;
 		if (!legal && !domainHit && !companyWord) return;
-		if (title && !domainHit) return;
-		if (looksLikeName(p.text) && nameMatch(p.text) > 0 && !legal) return;
+		if (isTitle(p.text) && !legal && !domainHit) return;
+		if (!legal && !domainHit && looksLikeName(p.text) && nameMatch(p.text) > 0) return;
 		const score = (legal ? 3 : 0) + (domainHit ? 2 : 0) + (companyWord ? 1 : 0) - p.line * 0.05;
 		companies.push({ text: p.text, line: p.line, score, excerpt: lines[p.line] });
 	});
@@ -532,39 +573,34 @@ export function extractSignatureFields(
 	const company = companies[0];
 	if (company) {
 		const legal = legalForm(company.text);
-		const domainHit = matchesDomain(company.text, tokens);
+		const domainHit = matchesDomain(company.text, companyTokens);
 		const confidence = legal && domainHit ? 0.9 : legal ? 0.8 : domainHit ? 0.7 : 0.55;
 		contact.company = found(company.text, confidence, company.excerpt);
 	}
+	const isCompany = (p: Piece) =>
+		company !== undefined && p.text === company.text && p.line === company.line;
 
-	// Title: a piece with title words, nearest below the name; else the line right after the name.
-	const titles: Candidate[] = [];
-	pieces.forEach((p) => {
-		if (company && p.text === company.text && p.line === company.line) return;
+	// Title: pieces with title words, nearest below the name; else the line right after the name.
+	const titles: Array<Candidate & { seg: number }> = [];
+	rest.forEach((p) => {
+		if (isCompany(p)) return;
 		if (p.text.length > 70 || /\d{3,}|@|https?:|www\./i.test(p.text)) return;
 		// "Geschäftsführer: Max Muster" in a legal footer is a label, not the sender's title.
 		if (/[:：]\s*\S/.test(p.text)) return;
 		if (!isTitle(p.text)) return;
 		const distance = nameLine >= 0 ? Math.abs(p.line - nameLine) : p.line;
-		const score = 2 - distance * 0.3 - (p.line < nameLine ? 0.5 : 0);
-		titles.push({ text: p.text, line: p.line, score, excerpt: lines[p.line] });
+		const score = 2 - distance * 0.3 - (nameLine >= 0 && p.line < nameLine ? 0.5 : 0);
+		titles.push({ text: p.text, line: p.line, score, excerpt: lines[p.line], seg: p.seg });
 	});
 	titles.sort((a, b) => b.score - a.score || a.line - b.line);
 	if (titles.length > 0) {
 		const best = titles[0];
-		// Adjacent title pieces on the same line belong together ("VP, Business Development").
-		const sameLine = pieces.filter(
-			(p) => p.line === best.line && isTitle(p.text) && !(company && p.text === company.text),
-		);
-		const text =
-			sameLine.length > 1 && sameLine.every((p) => p.seg === sameLine[0].seg)
-				? sameLine.map((p) => p.text).join(', ')
-				: best.text;
+		// Title pieces side by side in one segment belong together ("VP, Business Development").
+		const together = rest.filter((p) => p.seg === best.seg && !isCompany(p) && isTitle(p.text));
+		const text = together.length > 1 ? together.map((p) => p.text).join(', ') : best.text;
 		contact.jobTitle = found(text, 0.85, best.excerpt);
-	} else if (nameLine >= 0 && nameLine + 1 < lines.length && !dataLines.has(nameLine + 1)) {
-		const next = pieces.filter(
-			(p) => p.line === nameLine + 1 && !(company && p.text === company.text),
-		);
+	} else if (nameLine >= 0) {
+		const next = rest.filter((p) => p.line === nameLine + 1 && !isCompany(p));
 		if (
 			next.length === 1 &&
 			next[0].text.length <= 50 &&
@@ -576,6 +612,46 @@ export function extractSignatureFields(
 	}
 
 	return contact;
+}
+
+/** Whether a piece of a line holds contact data (phone, e-mail, URL, LinkedIn). */
+function hasData(text: string, countries: CountryCode[]): boolean {
+	EMAIL.lastIndex = 0;
+	URL.lastIndex = 0;
+	const data =
+		EMAIL.test(text) ||
+		URL.test(text) ||
+		/linkedin|\/in\//i.test(text) ||
+		phonesInLine(text, countries).length > 0 ||
+		/\d[\d\s()./-]{6,}\d/.test(text);
+	EMAIL.lastIndex = 0;
+	URL.lastIndex = 0;
+	return data;
+}
+
+/** https://host, with the path when one was written (lower-case host, no trailing slash). */
+function websiteOf(written: string, host: string): string {
+	const path = /^(?:https?:\/\/)?[^/\s]+(\/[^\s?#]*)?/i.exec(written)?.[1] ?? '';
+	const cleanPath = path.replace(/[.,;:)]+$/, '').replace(/\/+$/, '');
+	return `https://${host}${cleanPath}`;
+}
+
+/** A line that is part of a postal address: a street, a postal code with a town, or a country. */
+function isAddressLine(line: string): boolean {
+	const text = line.replace(ADDRESS_LABEL, '');
+	if (text.length > 160 || /@|https?:|www\./i.test(text)) return false;
+	// Phone lines ("T: +49 (0)89 99998-381") are not addresses, whatever their digits look like.
+	if (
+		/\+\s?\d/.test(text) ||
+		/^\s*(tel|phone|fon|mobil\w*|fax|cell|ph|t|m|f|p)\b\.?\s*[:.]?\s*[(\d]/i.test(text)
+	)
+		return false;
+	if (COUNTRY_LINE.test(text.trim())) return true;
+	return hasPostalCode(text) || isStreetLine(text);
+}
+
+function addressPart(segment: string): boolean {
+	return hasPostalCode(segment) || isStreetLine(segment) || COUNTRY_LINE.test(segment.trim());
 }
 
 /** Countries that share a calling code's first match ("+1…" → US, "+44…" → GB). */
