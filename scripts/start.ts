@@ -26,6 +26,7 @@ import { N8nRest } from './n8n/rest';
 import { ensureN8n } from './n8n/runtime';
 import {
 	connectSandboxCredential,
+	saveAiModelCredential,
 	saveConnectAppsCredential,
 	importPublishedWorkflows,
 	saveDatabaseCredential,
@@ -116,6 +117,9 @@ function readOrCreateTokenKey(file: string): string {
 
 interface StartedEmulator extends SandboxEmulator {
 	stop(): Promise<void>;
+	/** The OpenAI-compatible model surface (base URL ending in /v1) and the key it accepts. */
+	urls: { openai: string };
+	openai: { apiKey: string };
 	sandbox: SandboxEmulator['sandbox'] & { accessToken: string; microsoftAccessToken: string };
 }
 
@@ -244,6 +248,12 @@ async function main() {
 					tokenKeys: `sandbox-1:${readOrCreateTokenKey(path.join(dataDir, 'token-key'))}`,
 					apiSigningSecret: readOrCreateKey(path.join(dataDir, 'api-signing-secret')),
 					allowedReturnOrigins: `${process_.url}, http://localhost, http://127.0.0.1`,
+				});
+				// To try "Use AI Model" of the enrichment without a real key; nothing uses it by default.
+				await saveAiModelCredential(rest, {
+					baseUrl: sandbox.urls.openai,
+					apiKey: sandbox.openai.apiKey,
+					model: 'gpt-4o-mini',
 				});
 				const existing = new Set(
 					(await rest.request<Array<{ name: string }>>('GET', '/rest/workflows')).map(

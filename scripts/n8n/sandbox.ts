@@ -26,6 +26,7 @@ export const SANDBOX_CREDENTIALS = {
 	microsoft: { name: 'Microsoft 365 account', type: 'microsoft365CrmOAuth2Api' },
 	database: { name: 'CRM Database', type: 'crmDatabase' },
 	apps: { name: 'CRM Connect Apps', type: 'crmConnectAppsApi' },
+	aiModel: { name: 'CRM Connect AI Model (emulator)', type: 'crmConnectAiModelApi' },
 } as const;
 
 export type SandboxCredentialKey = keyof typeof SANDBOX_CREDENTIALS;
@@ -127,6 +128,32 @@ export async function saveConnectAppsCredential(
 		googleApiBaseUrl: baseUrl,
 		microsoftLoginBaseUrl: baseUrl,
 		graphBaseUrl: baseUrl,
+	});
+}
+
+/** Where the emulator's OpenAI-compatible model surface answers, and the key it accepts. */
+export interface SandboxModel {
+	/** Base URL ending in /v1 (the emulator's `urls.openai`). */
+	baseUrl: string;
+	apiKey: string;
+	model: string;
+}
+
+/**
+ * The CRM Connect AI Model credential of the sandbox: the emulator's OpenAI-compatible surface, so
+ * "Use AI Model" can be tried without a real key. Templates do not need it (the model is off by
+ * default) and name no model credential.
+ */
+export async function saveAiModelCredential(
+	rest: N8nRest,
+	model: SandboxModel,
+): Promise<N8nCredential> {
+	const { name, type } = SANDBOX_CREDENTIALS.aiModel;
+	return await rest.saveCredential(name, type, {
+		provider: 'openai',
+		apiKey: model.apiKey,
+		baseUrl: model.baseUrl,
+		model: model.model,
 	});
 }
 
