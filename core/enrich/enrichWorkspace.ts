@@ -137,6 +137,17 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
 	return results;
 }
 
+/**
+ * Runs `read` in a transaction with JIT off: each of these plans runs once per batch, and
+ * compiling it costs PostgreSQL more than the query itself (as linking found).
+ */
+async function withoutJit<T>(knex: Knex, read: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+	return knex.transaction(async (trx) => {
+		await trx.raw('set local jit = off');
+		return read(trx);
+	});
+}
+
 /** An email row as the batch reads it (bodies only where enrichment may read them). */
 interface MailRow {
 	copy_id: string | null;
@@ -274,36 +285,47 @@ async function classificationInputs(
 	workspaceId: string,
 	personIds: string[],
 ): Promise<Map<string, { input: ClassificationInput; newest: ClassificationRow | null }>> {
+	// Set-based for the whole batch: a lateral query per person would scan the emails once each.
 	const { rows } = await db.raw<{ rows: ClassificationRow[] }>(
-		`select pp.id as person_id, lower(pp.email) as person_email, x.*
-		   from people pp
-		  cross join lateral (
-		    select e.id as email_id,
-		           case when ep.role = 'from' then 'incoming' else 'outgoing' end as direction,
-		           e.subject,
-		           case when e.visibility = 'everything' then e.snippet end as snippet,
-		           e.sent_at,
-		           (ep.role = 'from' and e.in_reply_to is not null and exists (
-		              select 1 from emails o join mailbox_messages om on om.email_id = o.id
-		               where o.workspace_id = pp.workspace_id and o.internet_message_id = e.in_reply_to
-		                 and om.workspace_id = pp.workspace_id and om.direction = 'outgoing')) as reply_to_ours,
-		           (select array_agg(distinct l.label) from mailbox_messages lm,
-		                   jsonb_array_elements_text(lm.labels) as l(label)
-		             where lm.workspace_id = pp.workspace_id and lm.email_id = e.id) as labels
-		      from (select distinct on (q.email_id) q.email_id, q.role from email_participants q
-		             where q.workspace_id = pp.workspace_id
-		               and q.address = any(array[lower(pp.email)] || pp.additional_emails)
-		             order by q.email_id, (q.role = 'from') desc) ep
-		      join emails e on e.id = ep.email_id and e.workspace_id = pp.workspace_id
-		     where e.visibility <> 'metadata' and not e.is_bulk
-		       and (ep.role = 'from' or exists (
-		             select 1 from mailbox_messages om where om.workspace_id = pp.workspace_id
-		                and om.email_id = e.id and om.direction = 'outgoing'))
-		     order by e.sent_at desc nulls last, e.id
-		     limit ${CLASSIFICATION_MESSAGES}) x
-		  where pp.workspace_id = ?::uuid and pp.id = any(?::uuid[])
-		  order by pp.id, x.sent_at desc nulls last, x.email_id`,
-		bind([workspaceId, personIds]),
+		`with addresses as (
+		   select p.id as person_id, lower(p.email) as person_email, a.address
+		     from people p, unnest(array[lower(p.email)] || p.additional_emails) as a(address)
+		    where p.workspace_id = :workspaceId and p.id = any(:personIds::uuid[])
+		 ),
+		 involved as (
+		   select distinct on (a.person_id, q.email_id) a.person_id, a.person_email, q.email_id, q.role
+		     from addresses a
+		     join email_participants q on q.workspace_id = :workspaceId and q.address = a.address
+		    order by a.person_id, q.email_id, (q.role = 'from') desc
+		 ),
+		 ranked as (
+		   select i.person_id, i.person_email, e.id as email_id,
+		          case when i.role = 'from' then 'incoming' else 'outgoing' end as direction,
+		          e.subject, case when e.visibility = 'everything' then e.snippet end as snippet,
+		          e.sent_at, case when i.role = 'from' then e.in_reply_to end as in_reply_to,
+		          row_number() over (partition by i.person_id order by e.sent_at desc nulls last, e.id) as n
+		     from involved i
+		     -- By primary key, one email at a time: a hash join would read the workspace's emails.
+		     cross join lateral (
+		       select x.* from emails x where x.workspace_id = :workspaceId and x.id = i.email_id limit 1
+		     ) e
+		    where e.visibility <> 'metadata' and not e.is_bulk
+		      and (i.role = 'from' or exists (
+		            select 1 from mailbox_messages om where om.workspace_id = :workspaceId
+		               and om.email_id = e.id and om.direction = 'outgoing'))
+		 )
+		 select r.person_id, r.person_email, r.email_id, r.direction, r.subject, r.snippet, r.sent_at,
+		        (r.in_reply_to is not null and exists (
+		           select 1 from emails o join mailbox_messages om on om.email_id = o.id
+		            where o.workspace_id = :workspaceId and o.internet_message_id = r.in_reply_to
+		              and om.workspace_id = :workspaceId and om.direction = 'outgoing')) as reply_to_ours,
+		        (select array_agg(distinct l.label) from mailbox_messages lm,
+		                jsonb_array_elements_text(lm.labels) as l(label)
+		          where lm.workspace_id = :workspaceId and lm.email_id = r.email_id) as labels
+		   from ranked r
+		  where r.n <= ${CLASSIFICATION_MESSAGES}
+		  order by r.person_id, r.n`,
+		{ workspaceId, personIds } as unknown as Record<string, Knex.RawBinding>,
 	);
 	const inputs = new Map<
 		string,
@@ -339,7 +361,9 @@ async function classify(
 	workspaceId: string,
 	counts: EnrichCounts,
 ): Promise<ClassificationFinding[]> {
-	const inputs = await classificationInputs(deps.database.knex, workspaceId, personIds);
+	const inputs = await withoutJit(deps.database.knex, (trx) =>
+		classificationInputs(trx, workspaceId, personIds),
+	);
 	const entries = [...inputs.entries()];
 	return mapLimit(entries, deps.model ? MODEL_CONCURRENCY : 1, async ([personId, entry]) => {
 		let answer = classifyOffline(entry.input);
@@ -372,14 +396,12 @@ async function classify(
  * Extracts, classifies and merges one batch of mail, and marks the copies read (`copyIds`), in one
  * transaction. Enrichment batches of a workspace run one at a time.
  */
-async function processBatch(
+async function prepareBatch(
 	deps: EnrichDeps,
 	workspaceId: string,
 	rows: MailRow[],
-	copyIds: string[],
-	context: MergeContext,
 	counts: EnrichCounts,
-) {
+): Promise<{ findings: EmailFinding[]; classifications: ClassificationFinding[] }> {
 	const extracted = await mapLimit(rows, deps.model ? MODEL_CONCURRENCY : 1, (row) =>
 		extract(deps, row),
 	);
@@ -391,12 +413,34 @@ async function processBatch(
 	const personIds = [...new Set(findings.map((finding) => finding.personId))].sort();
 	const classifications =
 		personIds.length > 0 ? await classify(deps, personIds, workspaceId, counts) : [];
+	return { findings, classifications };
+}
+
+/**
+ * Merges what a batch found and marks its copies read (`copyIds`), in one transaction.
+ * Enrichment transactions of a workspace run one at a time.
+ */
+async function writeBatch(
+	deps: EnrichDeps,
+	workspaceId: string,
+	prepared: { findings: EmailFinding[]; classifications: ClassificationFinding[] },
+	copyIds: string[],
+	context: MergeContext,
+	counts: EnrichCounts,
+): Promise<void> {
 	const now = (deps.now ?? (() => new Date()))();
 	await deps.database.knex.transaction(async (trx) => {
 		await trx.raw(`select pg_advisory_xact_lock(hashtextextended('crm-connect:enrich:' || ?, 0))`, [
 			workspaceId,
 		]);
-		const merged = await mergeFindings(trx, workspaceId, findings, classifications, context);
+		await trx.raw('set local jit = off');
+		const merged = await mergeFindings(
+			trx,
+			workspaceId,
+			prepared.findings,
+			prepared.classifications,
+			context,
+		);
 		counts.peopleUpdated += merged.peopleUpdated;
 		counts.companiesUpdated += merged.companiesUpdated;
 		counts.classified += merged.classified;
@@ -450,45 +494,74 @@ export async function enrichIntegration(
 		'00000000-0000-0000-0000-000000000000',
 	];
 	let remaining = input.limit ?? Infinity;
-	for (;;) {
-		const size = Math.min(BATCH_SIZE, remaining);
-		const { rows } = await knex.raw<{ rows: MailRow[] }>(
-			`select m.id as copy_id, ${MAIL_COLUMNS(PERSON_OF_SENDER)}
-			   from mailbox_messages m
-			   join emails e on e.id = m.email_id and e.workspace_id = m.workspace_id
-			  where m.workspace_id = ?::uuid and m.integration_id = ?::uuid
-			    and m.enriched_at is null and m.direction = 'incoming' and m.deleted_at is null
-			    and (m.email_id, m.id) > (?::uuid, ?::uuid)
-			  order by m.email_id, m.id
-			  limit ${size}`,
-			[workspaceId, integrationId, after[0], after[1]],
-		);
-		if (rows.length === 0) break;
-		const last = rows[rows.length - 1];
-		after = [last.email_id, last.copy_id as string];
-		counts.emailsScanned += rows.length;
-		// Read (and so marked): everything but mail another mailbox shares less visibly.
-		const readable = rows.filter((row) => row.readable);
-		await processBatch(
-			deps,
-			workspaceId,
-			readable.filter((row) => !row.is_bulk),
-			readable.map((row) => row.copy_id as string),
-			context,
-			counts,
-		);
-		remaining -= rows.length;
-		if (remaining <= 0) {
-			const more = await knex('mailbox_messages')
-				.where({ workspace_id: workspaceId, integration_id: integrationId, direction: 'incoming' })
-				.whereNull('enriched_at')
-				.whereNull('deleted_at')
-				.whereRaw('(email_id, id) > (?::uuid, ?::uuid)', after)
-				.first('id');
-			result.done = !more;
-			break;
+	// One batch's transaction writes while the next batch is read and extracted: the extractor's
+	// CPU time and PostgreSQL's writing time overlap instead of adding up.
+	let writing: Promise<void> | null = null;
+	const written = async () => {
+		const pending = writing;
+		writing = null;
+		if (pending) await pending;
+	};
+	try {
+		for (;;) {
+			const size = Math.min(BATCH_SIZE, remaining);
+			const { rows } = await withoutJit(knex, (trx) =>
+				trx.raw<{ rows: MailRow[] }>(
+					`select m.id as copy_id, ${MAIL_COLUMNS(PERSON_OF_SENDER)}
+					   from mailbox_messages m
+					   join emails e on e.id = m.email_id and e.workspace_id = m.workspace_id
+					  where m.workspace_id = ?::uuid and m.integration_id = ?::uuid
+					    and m.enriched_at is null and m.direction = 'incoming' and m.deleted_at is null
+					    and (m.email_id, m.id) > (?::uuid, ?::uuid)
+					  order by m.email_id, m.id
+					  limit ${size}`,
+					[workspaceId, integrationId, after[0], after[1]],
+				),
+			);
+			if (rows.length === 0) break;
+			const last = rows[rows.length - 1];
+			after = [last.email_id, last.copy_id as string];
+			counts.emailsScanned += rows.length;
+			// Read (and so marked): everything but mail another mailbox shares less visibly.
+			const readable = rows.filter((row) => row.readable);
+			const prepared = await prepareBatch(
+				deps,
+				workspaceId,
+				readable.filter((row) => !row.is_bulk),
+				counts,
+			);
+			await written();
+			writing = writeBatch(
+				deps,
+				workspaceId,
+				prepared,
+				readable.map((row) => row.copy_id as string),
+				context,
+				counts,
+			);
+			// Awaited before the next write (or below); a failure is not unhandled meanwhile.
+			writing.catch(() => undefined);
+			remaining -= rows.length;
+			if (remaining <= 0) {
+				const more = await knex('mailbox_messages')
+					.where({
+						workspace_id: workspaceId,
+						integration_id: integrationId,
+						direction: 'incoming',
+					})
+					.whereNull('enriched_at')
+					.whereNull('deleted_at')
+					.whereRaw('(email_id, id) > (?::uuid, ?::uuid)', after)
+					.first('id');
+				result.done = !more;
+				break;
+			}
+			if (rows.length < size) break;
 		}
-		if (rows.length < size) break;
+		await written();
+	} finally {
+		// A read or extraction failed while a write was under way: let the write end first.
+		await (writing as Promise<void> | null)?.catch(() => undefined);
 	}
 	return result;
 }
@@ -539,8 +612,9 @@ export async function enrichRecord(
 	const result: EnrichRecordResult = { workspaceId, subjectType, subjectId, counts };
 	if (personOf.size === 0) return result;
 
-	const { rows } = await knex.raw<{ rows: MailRow[] }>(
-		`select null::uuid as copy_id, ${MAIL_COLUMNS('null::uuid')}
+	const { rows } = await withoutJit(knex, (trx) =>
+		trx.raw<{ rows: MailRow[] }>(
+			`select null::uuid as copy_id, ${MAIL_COLUMNS('null::uuid')}
 		   from emails e
 		  where e.workspace_id = ?::uuid and e.from_email = any(?::text[])
 		    and e.visibility = 'everything' and not e.is_bulk
@@ -548,7 +622,8 @@ export async function enrichRecord(
 		                 and m.email_id = e.id and m.direction = 'incoming' and m.deleted_at is null)
 		  order by e.sent_at desc nulls last, e.id
 		  limit ${RECORD_EMAILS}`,
-		bind([workspaceId, [...personOf.keys()]]),
+			bind([workspaceId, [...personOf.keys()]]),
+		),
 	);
 	// The bodies were not read above (no person in SQL): read them for these few emails.
 	const ids = rows.map((row) => row.email_id);
@@ -571,7 +646,8 @@ export async function enrichRecord(
 	}
 	counts.emailsScanned = rows.length;
 	const context: MergeContext = { ownDomains: await ownDomains(knex, workspaceId) };
-	await processBatch(deps, workspaceId, rows, [], context, counts);
+	const prepared = await prepareBatch(deps, workspaceId, rows, counts);
+	await writeBatch(deps, workspaceId, prepared, [], context, counts);
 	return result;
 }
 

@@ -368,9 +368,19 @@ export async function mergeFindings(
 		people: personIds,
 		companies: companies.map((company) => company.id),
 	});
-	const effective = new Map<Key, EnrichmentResultRecord | EnrichmentResultInput>();
+	type Stored = EnrichmentResultRecord | EnrichmentResultInput;
+	const effective = new Map<Key, Stored>();
+	// The same rows by subject and field, for choosing among extractors.
+	const byField = new Map<string, Map<Key, Stored>>();
+	const put = (key: Key, row: Stored) => {
+		effective.set(key, row);
+		const fieldKey = `${row.subjectType}|${row.subjectId}|${row.field}`;
+		const rows = byField.get(fieldKey) ?? new Map<Key, Stored>();
+		rows.set(key, row);
+		byField.set(fieldKey, rows);
+	};
 	for (const row of stored)
-		effective.set(keyOf(row.subjectType, row.subjectId, row.field, row.extractor), row);
+		put(keyOf(row.subjectType, row.subjectId, row.field, row.extractor), row);
 	const toWrite: EnrichmentResultInput[] = [];
 	for (const [key, candidate] of candidates) {
 		const current = effective.get(key) as EnrichmentResultRecord | undefined;
@@ -394,14 +404,13 @@ export async function mergeFindings(
 		}
 		if (!next || (current && sameStored(current, next))) continue;
 		toWrite.push(next);
-		effective.set(key, { ...next, applied: current?.applied ?? false });
+		put(key, { ...next, applied: current?.applied ?? false });
 	}
 	counts.resultsWritten = await writeEnrichmentResults(trx, workspaceId, toWrite);
 
-	const valuesOf = (type: EnrichmentSubjectType, id: string, field: string) =>
-		[...effective.values()].filter(
-			(row) => row.subjectType === type && row.subjectId === id && row.field === field,
-		);
+	const valuesOf = (type: EnrichmentSubjectType, id: string, field: string) => [
+		...(byField.get(`${type}|${id}|${field}`)?.values() ?? []),
+	];
 	const appliedChanges: Parameters<typeof setEnrichmentApplied>[2] = [];
 	const markApplied = (
 		type: EnrichmentSubjectType,
@@ -423,6 +432,7 @@ export async function mergeFindings(
 	};
 
 	const companyClassification = new Map<string, EnrichmentResultInput>();
+	const personUpdates: RowUpdate[] = [];
 	for (const personId of personIds) {
 		const person = personById.get(personId);
 		if (!person) continue;
@@ -498,13 +508,15 @@ export async function mergeFindings(
 				});
 		}
 
-		if (Object.keys(update).length > 0) {
-			await trx('people')
-				.where({ workspace_id: workspaceId, id: personId })
-				.update({ ...update, updated_at: trx.fn.now() });
-			counts.peopleUpdated++;
-		}
+		if (Object.keys(update).length > 0) personUpdates.push({ id: personId, values: update });
 	}
+	counts.peopleUpdated = await updateRows(
+		trx,
+		'people',
+		workspaceId,
+		PERSON_UPDATE_COLUMNS,
+		personUpdates,
+	);
 
 	// Company classification follows its people's (a business classification only).
 	const companyWrites: EnrichmentResultInput[] = [];
@@ -513,13 +525,14 @@ export async function mergeFindings(
 		const current = effective.get(key);
 		if (current && sameStored(current, input)) continue;
 		companyWrites.push(input);
-		effective.set(key, {
+		put(key, {
 			...input,
 			applied: current && 'applied' in current ? current.applied : false,
 		});
 	}
 	counts.resultsWritten += await writeEnrichmentResults(trx, workspaceId, companyWrites);
 
+	const companyUpdates: RowUpdate[] = [];
 	for (const company of companies) {
 		const manual = company.manual_fields ?? [];
 		const update: Record<string, unknown> = {};
@@ -560,15 +573,79 @@ export async function mergeFindings(
 			'classification',
 			(row) => row === chosen && carried === row.value,
 		);
-		if (Object.keys(update).length > 0) {
-			await trx('companies')
-				.where({ workspace_id: workspaceId, id: company.id })
-				.update({ ...update, updated_at: trx.fn.now() });
-			counts.companiesUpdated++;
-		}
+		if (Object.keys(update).length > 0) companyUpdates.push({ id: company.id, values: update });
 	}
+	counts.companiesUpdated += await updateRows(
+		trx,
+		'companies',
+		workspaceId,
+		COMPANY_UPDATE_COLUMNS,
+		companyUpdates,
+	);
 	counts.resultsWritten += await setEnrichmentApplied(trx, workspaceId, appliedChanges);
 	return counts;
+}
+
+interface RowUpdate {
+	id: string;
+	/** column → new value (phones as JSON text). */
+	values: Record<string, unknown>;
+}
+
+/** Columns merging writes, with their SQL types (jsonb travels as text). */
+const PERSON_UPDATE_COLUMNS: Record<string, string> = {
+	full_name: 'text',
+	job_title: 'text',
+	linkedin_url: 'text',
+	postal_address: 'text',
+	phones: 'jsonb',
+	company_id: 'uuid',
+	classification: 'text',
+};
+const COMPANY_UPDATE_COLUMNS: Record<string, string> = {
+	name: 'text',
+	website: 'text',
+	classification: 'text',
+};
+
+/**
+ * Writes the batch's changes to people or companies in one statement: each column is set only
+ * on the rows that change it. Returns the number of rows written.
+ */
+async function updateRows(
+	trx: Knex.Transaction,
+	table: 'people' | 'companies',
+	workspaceId: string,
+	columns: Record<string, string>,
+	updates: RowUpdate[],
+): Promise<number> {
+	if (updates.length === 0) return 0;
+	const sorted = [...updates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	const names = Object.keys(columns);
+	const arrayType = (type: string) => (type === 'jsonb' ? 'text' : type);
+	const bindings: unknown[] = [sorted.map((update) => update.id)];
+	for (const name of names) {
+		bindings.push(sorted.map((update) => (name in update.values ? update.values[name] : null)));
+		bindings.push(sorted.map((update) => name in update.values));
+	}
+	bindings.push(workspaceId);
+	const result = (await trx.raw(
+		`update ${table} x set
+			${names
+				.map((name) => {
+					const value = columns[name] === 'jsonb' ? `t.${name}::jsonb` : `t.${name}`;
+					return `${name} = case when t.set_${name} then ${value} else x.${name} end`;
+				})
+				.join(',\n\t\t\t')},
+			updated_at = now()
+		  from unnest(?::uuid[], ${names
+				.map((name) => `?::${arrayType(columns[name])}[], ?::boolean[]`)
+				.join(', ')})
+			as t(id, ${names.map((name) => `${name}, set_${name}`).join(', ')})
+		 where x.workspace_id = ?::uuid and x.id = t.id`,
+		bindings as unknown as Knex.RawBinding[],
+	)) as { rowCount: number };
+	return result.rowCount;
 }
 
 /** Whether a stored row already holds this value, confidence and source. */
