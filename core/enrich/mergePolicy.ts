@@ -381,6 +381,16 @@ export async function mergeFindings(
 	};
 	for (const row of stored)
 		put(keyOf(row.subjectType, row.subjectId, row.field, row.extractor), row);
+	// What the records carried from enrichment before this batch: enrichment may replace only that.
+	const appliedBefore = new Set(
+		stored
+			.filter((row) => row.applied)
+			.map(
+				(row) => `${row.subjectType}|${row.subjectId}|${row.field}|${JSON.stringify(row.value)}`,
+			),
+	);
+	const wroteBefore = (type: EnrichmentSubjectType, id: string, field: string, value: unknown) =>
+		value !== null && appliedBefore.has(`${type}|${id}|${field}|${JSON.stringify(value)}`);
 	const toWrite: EnrichmentResultInput[] = [];
 	for (const [key, candidate] of candidates) {
 		const current = effective.get(key) as EnrichmentResultRecord | undefined;
@@ -540,9 +550,7 @@ export async function mergeFindings(
 			const rows = valuesOf('company', company.id, field);
 			const chosen = chooseValue(rows);
 			// Enrichment replaces only what it wrote itself (or fills an empty field).
-			const ours = rows.some(
-				(row) => 'applied' in row && row.applied && row.value === company[field],
-			);
+			const ours = wroteBefore('company', company.id, field, company[field]);
 			if (
 				chosen &&
 				!isManual(manual, field, field) &&
@@ -555,9 +563,7 @@ export async function mergeFindings(
 		}
 		const rows = valuesOf('company', company.id, 'classification');
 		const chosen = chooseValue(rows);
-		const ours = rows.some(
-			(row) => 'applied' in row && row.applied && row.value === company.classification,
-		);
+		const ours = wroteBefore('company', company.id, 'classification', company.classification);
 		if (
 			chosen &&
 			roundConfidence(chosen.confidence) >= CLASSIFICATION_THRESHOLD &&
