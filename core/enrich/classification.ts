@@ -181,7 +181,8 @@ export function classifyOffline(input: ClassificationInput): ClassificationResul
 		const subject = (message.subject ?? '').slice(0, MAX_TEXT);
 		const text = `${subject}\n${(message.snippet ?? '').slice(0, MAX_TEXT)}`;
 		const example = subject || (message.snippet ?? '').slice(0, 80);
-		if (BUSINESS_WORDS.test(text)) business = true;
+		// Business words matter only to tell a free-mail contact's private mail from the rest.
+		if (input.freeMail && !business && BUSINESS_WORDS.test(text)) business = true;
 		if ((message.labels ?? []).some((label) => CLIENT_LABELS.test(label)))
 			add('customer', 0, `labelled ${(message.labels ?? []).find((l) => CLIENT_LABELS.test(l))}`);
 		if (message.direction === 'outgoing') {

@@ -577,37 +577,32 @@ export async function enrichRecord(
 		throw new CrmArgumentError('subjectType must be person or company');
 	const { knex } = deps.database;
 	const counts = emptyCounts();
-	const people = (
-		subjectType === 'person'
-			? [await getPerson(deps.database, workspaceId, subjectId)].filter(Boolean)
-			: await (async () => {
-					if (!(await getCompany(deps.database, workspaceId, subjectId))) return [];
-					return (await knex('people')
-						.where({ workspace_id: workspaceId, company_id: subjectId })
-						.orderBy('id')
-						.limit(COMPANY_PEOPLE)
-						.select('id', 'email', 'additional_emails')) as Array<{
-						id: string;
-						email: string;
-						additional_emails: string[];
-					}>;
-				})()
-	) as Array<{
-		id: string;
-		email: string;
-		additional_emails?: string[];
-		additionalEmails?: string[];
-	}>;
-	if (subjectType === 'person' && people.length === 0)
-		throw new CrmRecordNotFoundError('person', subjectId);
-	if (subjectType === 'company' && !(await getCompany(deps.database, workspaceId, subjectId)))
-		throw new CrmRecordNotFoundError('company', subjectId);
+	// The record's people: the person, or up to COMPANY_PEOPLE people of the company.
+	let people: Array<{ id: string; addresses: string[] }>;
+	if (subjectType === 'person') {
+		const person = await getPerson(deps.database, workspaceId, subjectId);
+		if (!person) throw new CrmRecordNotFoundError('person', subjectId);
+		people = [{ id: person.id, addresses: [person.email, ...person.additionalEmails] }];
+	} else {
+		if (!(await getCompany(deps.database, workspaceId, subjectId)))
+			throw new CrmRecordNotFoundError('company', subjectId);
+		const rows = (await knex('people')
+			.where({ workspace_id: workspaceId, company_id: subjectId })
+			.orderBy('id')
+			.limit(COMPANY_PEOPLE)
+			.select('id', 'email', 'additional_emails')) as Array<{
+			id: string;
+			email: string;
+			additional_emails: string[];
+		}>;
+		people = rows.map((row) => ({
+			id: row.id,
+			addresses: [row.email, ...(row.additional_emails ?? [])],
+		}));
+	}
 	const personOf = new Map<string, string>();
 	for (const person of people)
-		for (const address of [
-			person.email,
-			...(person.additional_emails ?? person.additionalEmails ?? []),
-		])
+		for (const address of person.addresses)
 			if (!personOf.has(address.toLowerCase())) personOf.set(address.toLowerCase(), person.id);
 	const result: EnrichRecordResult = { workspaceId, subjectType, subjectId, counts };
 	if (personOf.size === 0) return result;
