@@ -270,7 +270,10 @@ function parseWritten(
  * label names it or it is written in international form and its length is possible: its ranges
  * lag behind real numbering plans (new mobile ranges, numbers reserved for fiction).
  */
-export function phonesInLine(line: string, countries: CountryCode[]): PhoneMatch[] {
+export function phonesInLine(
+	line: string,
+	countries: CountryCode[] | (() => CountryCode[]),
+): PhoneMatch[] {
 	const out: PhoneMatch[] = [];
 	if (line.length > 500) line = line.slice(0, 500);
 	CANDIDATE.lastIndex = 0;
@@ -294,7 +297,7 @@ function readPiece(
 	line: string,
 	piece: string,
 	start: number,
-	countries: CountryCode[],
+	countries: CountryCode[] | (() => CountryCode[]),
 ): PhoneMatch | undefined {
 	const written = piece.replace(/[\s(./-]+$/, '');
 	const digits = digitCount(written);
@@ -309,7 +312,15 @@ function readPiece(
 	if (/^\d{3}-\d{4}$/.test(written) || /^\d{5}-\d{3}$/.test(written)) return undefined;
 	const after = line.slice(start + piece.length, start + piece.length + 20);
 	const label = labelBefore(before) ?? labelAfter(after);
-	const parsed = parseWritten(written, countries);
+	// Hints cost a little to gather: only numbers written nationally need them.
+	const parsed = parseWritten(
+		written,
+		written.startsWith('+') || written.startsWith('00')
+			? []
+			: typeof countries === 'function'
+				? countries()
+				: countries,
+	);
 	if (!parsed) return undefined;
 	if (!parsed.valid && !label && !written.startsWith('+')) return undefined;
 	const phone = parsed.phone;

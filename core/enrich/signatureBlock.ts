@@ -10,6 +10,8 @@ import { EmailForEnrichment, SignatureBlockResult } from './types';
 
 /** Lines a block may hold: more than this is a letter, not a signature. */
 const MAX_BLOCK_LINES = 20;
+/** How many non-empty lines from the end a closing phrase is looked for. */
+const CLOSING_WINDOW = 60;
 /** Longest line a signature holds; longer lines are prose or a disclaimer. */
 const MAX_SIGNATURE_LINE = 160;
 
@@ -62,6 +64,15 @@ export function ownTextLines(email: EmailForEnrichment): OwnTextLines {
 	const fromText = text.trim().length > 0 ? ownLines(splitLines(text)) : null;
 	if (html.trim().length === 0) {
 		return { lines: fromText?.lines ?? [], htmlSignature: [], fromHtml: false };
+	}
+	if (fromText) {
+		// A text part about as long as the HTML's text is complete: no need to convert the HTML.
+		const rawText = text.replace(/\s+/g, '').length;
+		const rawHtml =
+			html.length < 200_000 ? html.replace(/<[^>]*>|\s+|&[a-z#0-9]+;/gi, '').length : Infinity;
+		if (rawText > 0 && rawHtml <= rawText * 1.5 + 40) {
+			return { lines: fromText.lines, htmlSignature: [], fromHtml: false };
+		}
 	}
 	const converted = htmlToLines(html);
 	const fromHtml = ownLines(converted.lines);
@@ -261,6 +272,8 @@ const CLOSINGS = new Set([
 	'pozdrawiam serdecznie',
 ]);
 
+const CLOSING_FIRST_WORDS = new Set([...CLOSINGS].map((c) => /^[\p{L}’']+/u.exec(c)?.[0] ?? c));
+
 /** Japanese closings are sentences ending in よろしくお願いします or one of its politer forms. */
 const JAPANESE_CLOSING =
 	/(よろしく|宜しく)お願い(いた|致)?し?(ます|します|申し上げます)[。．.!！]?$/;
@@ -280,7 +293,10 @@ function normaliseClosing(s: string): string {
 export function closingOf(line: string): string | null {
 	const trimmed = line.trim();
 	if (trimmed.length === 0 || trimmed.length > 80) return null;
-	if (JAPANESE_CLOSING.test(trimmed)) return '';
+	if (trimmed.includes('願')) return JAPANESE_CLOSING.test(trimmed) ? '' : null;
+	// Every closing starts with one of a few words: most lines are ruled out by their first word.
+	const firstWord = /^[\p{L}’']+/u.exec(trimmed)?.[0].toLowerCase();
+	if (!firstWord || !CLOSING_FIRST_WORDS.has(firstWord)) return null;
 	const normal = normaliseClosing(trimmed);
 	if (CLOSINGS.has(normal)) return '';
 	// "Danke und Gruß", "Thanks & regards", "Merci et bonne journée".
@@ -502,10 +518,13 @@ export function findSignatureBlock(email: EmailForEnrichment): SignatureBlockRes
 	let delimiter = -1;
 	let closing = -1;
 	let closingRest = '';
+	let nonEmpty = 0;
 	for (let k = content.length - 1; k >= 0 && (delimiter < 0 || closing < 0); k--) {
 		const line = content[k];
 		if (delimiter < 0 && isDelimiter(line)) delimiter = k;
-		if (closing < 0) {
+		if (line.length > 0) nonEmpty++;
+		// A closing sits near the end: a signature is at most a screen below it.
+		if (closing < 0 && nonEmpty <= CLOSING_WINDOW) {
 			const rest = closingOf(line);
 			if (rest !== null) {
 				closing = k;

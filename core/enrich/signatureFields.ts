@@ -352,6 +352,7 @@ export function extractSignatureFields(
 	// E-mail addresses written in the block.
 	const emails: Array<{ value: string; line: number }> = [];
 	lines.forEach((line, i) => {
+		if (!line.includes('@')) return;
 		for (const m of line.matchAll(EMAIL)) {
 			emails.push({ value: m[0].toLowerCase().replace(/^[.'-]+|[.'-]+$/g, ''), line: i });
 		}
@@ -376,7 +377,7 @@ export function extractSignatureFields(
 	// Website: a URL that is not LinkedIn, social or an e-mail's domain; the sender's own site first.
 	let bestSite: { url: string; line: number; score: number } | null = null;
 	lines.forEach((line, i) => {
-		const withoutEmails = line.replace(EMAIL, ' ');
+		const withoutEmails = withoutEmail(line);
 		for (const m of withoutEmails.matchAll(URL)) {
 			const host = hostOf(m[0]);
 			if (!host || SOCIAL_HOSTS.test(host)) continue;
@@ -397,27 +398,29 @@ export function extractSignatureFields(
 
 	// Phones, with country hints: numbers written internationally in the block, then the address
 	// and country names, then the sender's domain, then the language of labels and text.
-	const blockText = lines.join('\n');
-	const countries: CountryCode[] = [];
-	const addCountry = (c: CountryCode | undefined) => {
-		if (c && !countries.includes(c)) countries.push(c);
-	};
-	for (const line of lines) {
-		for (const m of line.matchAll(/\+\s?\d{1,3}[\s(.-]/g)) {
-			for (const p of phonesInLine(line.slice(m.index ?? 0), [])) {
-				for (const c of countryCodesOf(p.e164)) addCountry(c);
-			}
+	let hinted: CountryCode[] | null = null;
+	const countries = (): CountryCode[] => {
+		if (hinted) return hinted;
+		const list: CountryCode[] = [];
+		const add = (c: CountryCode | undefined) => {
+			if (c && !list.includes(c)) list.push(c);
+		};
+		for (const line of lines) {
+			if (line.indexOf('+') < 0) continue;
+			for (const m of line.matchAll(/\+\s?(\d{1,4})/g)) add(countryOfCallingCode(m[1]));
 		}
-	}
-	const hints = countriesInText(blockText);
-	for (const c of hints.strong) addCountry(c);
-	addCountry(countryOfDomain(domain));
-	for (const c of hints.weak) addCountry(c);
-	for (const c of countriesInText(block.ownText ?? '').weak) addCountry(c);
+		const hints = countriesInText(lines.join('\n'));
+		for (const c of hints.strong) add(c);
+		add(countryOfDomain(domain));
+		for (const c of hints.weak) add(c);
+		for (const c of countriesInText((block.ownText ?? '').slice(0, 1500)).weak) add(c);
+		hinted = list;
+		return list;
+	};
 	const seenPhones = new Set<string>();
 	lines.forEach((line) => {
 		// Lines with an e-mail or URL still carry phones ("T +1 … | jane@acme.com").
-		const searchable = line.replace(EMAIL, ' ').replace(/https?:\/\/\S+|www\.\S+/gi, ' ');
+		const searchable = withoutEmail(line).replace(/https?:\/\/\S+|www\.\S+/gi, ' ');
 		if (isAddressLine(line) && !/(tel|phone|fon|mobil|fax|☎|📞)/i.test(line)) return;
 		for (const p of phonesInLine(searchable, countries)) {
 			if (seenPhones.has(p.e164)) continue;
@@ -443,16 +446,11 @@ export function extractSignatureFields(
 				.filter(Boolean);
 			const first = segments.findIndex((s) => addressPart(s));
 			for (const seg of first < 0 ? [] : segments.slice(first)) {
-				if (
-					EMAIL.test(seg) ||
+				const contactData =
+					seg.includes('@') ||
 					/https?:|www\./i.test(seg) ||
-					/\b(tel|phone|fax|mobil\w*)\b/i.test(seg)
-				) {
-					EMAIL.lastIndex = 0;
-					continue;
-				}
-				EMAIL.lastIndex = 0;
-				parts.push(seg);
+					/\b(tel|phone|fax|mobil\w*)\b/i.test(seg);
+				if (!contactData) parts.push(seg);
 			}
 		}
 		const hasPostal = run.some(hasPostalCode);
@@ -483,8 +481,7 @@ export function extractSignatureFields(
 			for (const piece of commaPieces(part)) {
 				for (const sub of cjkPieces(piece, display)) {
 					const text = sub.replace(/^[,;:]+|[,;:]+$/g, '').trim();
-					if (text.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(text) || hasData(text, countries))
-						continue;
+					if (text.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(text) || hasData(text)) continue;
 					const split = splitTitleAtCompany(text);
 					if (split) {
 						pieces.push({ text: split[0], line: i, seg: segIndex });
@@ -614,19 +611,22 @@ export function extractSignatureFields(
 	return contact;
 }
 
+function withoutEmail(line: string): string {
+	return line.includes('@') ? line.replace(EMAIL, ' ') : line;
+}
+
 /** Whether a piece of a line holds contact data (phone, e-mail, URL, LinkedIn). */
-function hasData(text: string, countries: CountryCode[]): boolean {
-	EMAIL.lastIndex = 0;
+function hasData(text: string): boolean {
+	if (
+		/[^\s@]@[^\s@]/.test(text) ||
+		/linkedin|\/in\/|https?:|www\./i.test(text) ||
+		/\d[\d\s()./-]{6,}\d/.test(text)
+	)
+		return true;
 	URL.lastIndex = 0;
-	const data =
-		EMAIL.test(text) ||
-		URL.test(text) ||
-		/linkedin|\/in\//i.test(text) ||
-		phonesInLine(text, countries).length > 0 ||
-		/\d[\d\s()./-]{6,}\d/.test(text);
-	EMAIL.lastIndex = 0;
+	const url = URL.test(text);
 	URL.lastIndex = 0;
-	return data;
+	return url;
 }
 
 /** https://host, with the path when one was written (lower-case host, no trailing slash). */
@@ -654,26 +654,38 @@ function addressPart(segment: string): boolean {
 	return hasPostalCode(segment) || isStreetLine(segment) || COUNTRY_LINE.test(segment.trim());
 }
 
-/** Countries that share a calling code's first match ("+1…" → US, "+44…" → GB). */
-function countryCodesOf(e164: string): CountryCode[] {
-	const prefixes: Array<[string, CountryCode]> = [
-		['+1', 'US'],
-		['+44', 'GB'],
-		['+49', 'DE'],
-		['+43', 'AT'],
-		['+41', 'CH'],
-		['+33', 'FR'],
-		['+32', 'BE'],
-		['+34', 'ES'],
-		['+31', 'NL'],
-		['+39', 'IT'],
-		['+351', 'PT'],
-		['+55', 'BR'],
-		['+81', 'JP'],
-		['+46', 'SE'],
-		['+48', 'PL'],
-		['+353', 'IE'],
-		['+52', 'MX'],
-	];
-	return prefixes.filter(([p]) => e164.startsWith(p)).map(([, c]) => c);
+const CALLING_CODES: Record<string, CountryCode> = {
+	'1': 'US',
+	'44': 'GB',
+	'49': 'DE',
+	'43': 'AT',
+	'41': 'CH',
+	'33': 'FR',
+	'32': 'BE',
+	'352': 'LU',
+	'34': 'ES',
+	'31': 'NL',
+	'39': 'IT',
+	'351': 'PT',
+	'55': 'BR',
+	'81': 'JP',
+	'46': 'SE',
+	'47': 'NO',
+	'45': 'DK',
+	'358': 'FI',
+	'48': 'PL',
+	'353': 'IE',
+	'52': 'MX',
+	'61': 'AU',
+	'64': 'NZ',
+	'420': 'CZ',
+};
+
+/** The country of a calling code written after "+" (the digits may run on into the number). */
+function countryOfCallingCode(digits: string): CountryCode | undefined {
+	for (let n = 1; n <= 3 && n <= digits.length; n++) {
+		const country = CALLING_CODES[digits.slice(0, n)];
+		if (country) return country;
+	}
+	return undefined;
 }
