@@ -21,7 +21,6 @@ import type { Knex } from 'knex';
 import {
 	readEnrichmentResults,
 	roundConfidence,
-	setEnrichmentApplied,
 	writeEnrichmentResults,
 	type EnrichmentResultInput,
 	type EnrichmentResultRecord,
@@ -391,7 +390,8 @@ export async function mergeFindings(
 	);
 	const wroteBefore = (type: EnrichmentSubjectType, id: string, field: string, value: unknown) =>
 		value !== null && appliedBefore.has(`${type}|${id}|${field}|${JSON.stringify(value)}`);
-	const toWrite: EnrichmentResultInput[] = [];
+	// Keys whose value, confidence or source this batch changes; `applied` is settled at the end.
+	const changed = new Set<Key>();
 	for (const [key, candidate] of candidates) {
 		const current = effective.get(key) as EnrichmentResultRecord | undefined;
 		let next: EnrichmentResultInput | undefined;
@@ -413,32 +413,22 @@ export async function mergeFindings(
 			next = candidate;
 		}
 		if (!next || (current && sameStored(current, next))) continue;
-		toWrite.push(next);
+		changed.add(key);
 		put(key, { ...next, applied: current?.applied ?? false });
 	}
-	counts.resultsWritten = await writeEnrichmentResults(trx, workspaceId, toWrite);
 
 	const valuesOf = (type: EnrichmentSubjectType, id: string, field: string) => [
 		...(byField.get(`${type}|${id}|${field}`)?.values() ?? []),
 	];
-	const appliedChanges: Parameters<typeof setEnrichmentApplied>[2] = [];
+	const appliedNow = new Map<Key, boolean>();
 	const markApplied = (
 		type: EnrichmentSubjectType,
 		id: string,
 		field: string,
 		isApplied: (row: EnrichmentResultInput) => boolean,
 	) => {
-		for (const row of valuesOf(type, id, field)) {
-			const applied = isApplied(row);
-			if (('applied' in row ? row.applied : false) !== applied || !('id' in row))
-				appliedChanges.push({
-					subjectType: type,
-					subjectId: id,
-					field,
-					extractor: row.extractor,
-					applied,
-				});
-		}
+		for (const row of valuesOf(type, id, field))
+			appliedNow.set(keyOf(type, id, field, row.extractor), isApplied(row));
 	};
 
 	const companyClassification = new Map<string, EnrichmentResultInput>();
@@ -529,18 +519,16 @@ export async function mergeFindings(
 	);
 
 	// Company classification follows its people's (a business classification only).
-	const companyWrites: EnrichmentResultInput[] = [];
 	for (const input of companyClassification.values()) {
 		const key = keyOf('company', input.subjectId, 'classification', input.extractor);
 		const current = effective.get(key);
 		if (current && sameStored(current, input)) continue;
-		companyWrites.push(input);
+		changed.add(key);
 		put(key, {
 			...input,
 			applied: current && 'applied' in current ? current.applied : false,
 		});
 	}
-	counts.resultsWritten += await writeEnrichmentResults(trx, workspaceId, companyWrites);
 
 	const companyUpdates: RowUpdate[] = [];
 	for (const company of companies) {
@@ -588,7 +576,19 @@ export async function mergeFindings(
 		COMPANY_UPDATE_COLUMNS,
 		companyUpdates,
 	);
-	counts.resultsWritten += await setEnrichmentApplied(trx, workspaceId, appliedChanges);
+	// One statement for the batch's values: the changed ones, and those whose `applied` flips.
+	const storedApplied = new Map(
+		stored.map((row) => [
+			keyOf(row.subjectType, row.subjectId, row.field, row.extractor),
+			row.applied,
+		]),
+	);
+	const toWrite: EnrichmentResultInput[] = [];
+	for (const [key, row] of effective) {
+		const applied = appliedNow.get(key) ?? ('applied' in row ? row.applied : false);
+		if (changed.has(key) || storedApplied.get(key) !== applied) toWrite.push({ ...row, applied });
+	}
+	counts.resultsWritten = await writeEnrichmentResults(trx, workspaceId, toWrite);
 	return counts;
 }
 

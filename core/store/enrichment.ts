@@ -20,6 +20,8 @@ export interface EnrichmentResultInput {
 	sourceEmailId: string | null;
 	sourceExcerpt: string | null;
 	sourceSentAt: Date | null;
+	/** Whether the person or company carries the value (default false). */
+	applied?: boolean;
 }
 
 /** A stored value. */
@@ -100,8 +102,8 @@ export async function readEnrichmentResults(
 }
 
 /**
- * Inserts or updates values, one statement for the lot. A row whose value, confidence and source
- * are already the stored ones is not written. Returns how many rows were written.
+ * Inserts or updates values, one statement for the lot. A row whose value, confidence, source and
+ * `applied` are already the stored ones is not written. Returns how many rows were written.
  */
 export async function writeEnrichmentResults(
 	db: Knex,
@@ -118,20 +120,20 @@ export async function writeEnrichmentResults(
 		rows.map(([, input]) => pick(input));
 	const result = (await db.raw(
 		`insert into enrichment_results as r (workspace_id, subject_type, subject_id, field, value,
-			confidence, extractor, source_email_id, source_excerpt, source_sent_at)
+			confidence, extractor, source_email_id, source_excerpt, source_sent_at, applied)
 		 select ?::uuid, subject_type, subject_id, field, value::jsonb, confidence, extractor,
-			source_email_id, source_excerpt, source_sent_at
+			source_email_id, source_excerpt, source_sent_at, applied
 		   from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::uuid[],
-			?::text[], ?::timestamptz[])
+			?::text[], ?::timestamptz[], ?::boolean[])
 			as t(subject_type, subject_id, field, value, confidence, extractor, source_email_id,
-				source_excerpt, source_sent_at)
+				source_excerpt, source_sent_at, applied)
 		 on conflict (workspace_id, subject_type, subject_id, field, extractor) do update set
 			value = excluded.value, confidence = excluded.confidence,
 			source_email_id = excluded.source_email_id, source_excerpt = excluded.source_excerpt,
-			source_sent_at = excluded.source_sent_at, updated_at = now()
-		 where (r.value, r.confidence, r.source_email_id, r.source_excerpt, r.source_sent_at)
+			source_sent_at = excluded.source_sent_at, applied = excluded.applied, updated_at = now()
+		 where (r.value, r.confidence, r.source_email_id, r.source_excerpt, r.source_sent_at, r.applied)
 			is distinct from (excluded.value, excluded.confidence, excluded.source_email_id,
-				excluded.source_excerpt, excluded.source_sent_at)`,
+				excluded.source_excerpt, excluded.source_sent_at, excluded.applied)`,
 		bind([
 			workspaceId,
 			column((input) => input.subjectType),
@@ -143,38 +145,7 @@ export async function writeEnrichmentResults(
 			column((input) => input.sourceEmailId),
 			column((input) => pgTextMax(input.sourceExcerpt, MAX_EXCERPT)),
 			column((input) => (input.sourceSentAt ? input.sourceSentAt.toISOString() : null)),
-		]),
-	)) as { rowCount: number };
-	return result.rowCount;
-}
-
-/** Sets `applied` on the given rows (only where it changes). */
-export async function setEnrichmentApplied(
-	db: Knex,
-	workspaceId: string,
-	changes: Array<{
-		subjectType: EnrichmentSubjectType;
-		subjectId: string;
-		field: string;
-		extractor: string;
-		applied: boolean;
-	}>,
-): Promise<number> {
-	if (changes.length === 0) return 0;
-	const result = (await db.raw(
-		`update enrichment_results r set applied = t.applied, updated_at = now()
-		   from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::boolean[])
-			as t(subject_type, subject_id, field, extractor, applied)
-		  where r.workspace_id = ?::uuid and r.subject_type = t.subject_type
-		    and r.subject_id = t.subject_id and r.field = t.field and r.extractor = t.extractor
-		    and r.applied is distinct from t.applied`,
-		bind([
-			changes.map((change) => change.subjectType),
-			changes.map((change) => change.subjectId),
-			changes.map((change) => change.field),
-			changes.map((change) => change.extractor),
-			changes.map((change) => change.applied),
-			workspaceId,
+			column((input) => input.applied === true),
 		]),
 	)) as { rowCount: number };
 	return result.rowCount;
