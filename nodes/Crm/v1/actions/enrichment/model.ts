@@ -11,7 +11,7 @@ export const useAiModelProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to send each signature block (never the rest of the mail) to the model of the CRM Connect AI Model credential; values the model gives that are not in the signature are dropped, and a failing model falls back to the offline result. Off: the offline extractor alone.',
+		'Whether to also ask the model of the CRM Connect AI Model credential: it gets each signature block (never the rest of the mail) to read contact details, and subjects and snippets to classify contacts. Values not found in the signature are dropped; a failing model falls back to the offline result.',
 	displayOptions: { show: { resource: ['enrichment'], operation: MODEL_OPERATIONS } },
 };
 
