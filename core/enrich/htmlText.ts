@@ -332,11 +332,12 @@ export function htmlToLines(input: string): HtmlText {
 
 		if (signatureDepth > 0 && name === signatureName && !VOID.has(name)) {
 			if (closing) {
-				signatureDepth--;
-				if (signatureDepth === 0) {
+				if (signatureDepth === 1) {
 					flush();
+					signatureDepth = 0;
 					continue;
 				}
+				signatureDepth--;
 			} else signatureDepth++;
 		} else if (
 			!closing &&
@@ -370,7 +371,10 @@ export function htmlToLines(input: string): HtmlText {
 				cellBroke = true;
 				flush(true);
 			} else if (PARAGRAPH.has(name) && name !== 'table') paragraphBreak();
-			else flush();
+			else if (name === 'br' && current.trim().length === 0) {
+				// Two line breaks in a row leave an empty line: a paragraph break.
+				pendingBlank = true;
+			} else flush();
 		}
 	}
 	flush();

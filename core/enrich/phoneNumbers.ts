@@ -194,7 +194,7 @@ function labelAfter(suffix: string): PhoneType | undefined {
 
 /** Words before a number that make it an identifier, not a phone. */
 const NOT_A_PHONE_BEFORE =
-	/(vat|ust|uid|idnr|id-nr|tax|steuer|st\.-?nr|hrb|hra|amtsgericht|registergericht|handelsregister|register|siret|siren|rcs|tva|kvk|btw|cif|nif|nie|p\.?\s?iva|partita|c\.?f\.|cnpj|cpf|reg\.|registered|company no|company number|registration|iban|bic|swift|blz|konto|account|sort code|abn|acn|org\.?\s?nr|organisationsnummer|nip|regon|krs|法人番号|登録番号|zip|plz|postal|postcode|order|invoice|rechnung|ref|case|ticket|no\.|nr\.|n°|nº|#)\W*$/i;
+	/(vat|ust|uid|idnr|id-nr|tax|steuer|st\.-?nr|hrb|hra|amtsgericht|registergericht|handelsregister|register|siret|siren|rcs|tva|kvk|btw|cif|nif|nie|p\.?\s?iva|partita|c\.?f\.|cnpj|cpf|reg\.|registered|company no|company number|registration|iban|bic|swift|blz|konto|account|sort code|abn|acn|org\.?\s?nr|organisationsnummer|nip|regon|krs|法人番号|登録番号|zip|plz|postal|postcode|order|invoice|rechnung|ref|case|ticket|no\.|nr\.|n°|nº|#)\W*(?:[A-Z]{2}\W*)?$/i;
 
 const CANDIDATE = /\+?\(?\d[\d ()./\u2013\u00a0-]{5,28}\d/g;
 

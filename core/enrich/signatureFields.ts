@@ -498,19 +498,20 @@ export function extractSignatureFields(
 		// CJK names: compare without spaces.
 		if (display && s.replace(/[\s\u3000]/g, '') === display.replace(/[\s\u3000]/g, '')) return 1;
 		let hits = 0;
+		// "jsmith", "janes", "jane.smith": tokens found in the address's local part count.
+		const localCompact = localTokens.join('');
+		const inLocal = (t: string) =>
+			t.length >= 2 && tokenVariants(t).some((v) => localCompact.includes(v));
+		const anyInLocal = toks.some(inLocal);
 		for (const t of toks) {
-			if (
-				displayTokens.some(
-					(d) => d === t || tokenVariants(d).includes(t) || tokenVariants(t).includes(d),
-				)
-			)
-				hits++;
-			else if (
-				localTokens.some(
-					(l) => l === t || tokenVariants(t).includes(l) || (l.length === 1 && t.startsWith(l)),
-				)
-			)
-				hits++;
+			const inDisplay = displayTokens.some(
+				(d) => d === t || tokenVariants(d).includes(t) || tokenVariants(t).includes(d),
+			);
+			const initial =
+				anyInLocal &&
+				localCompact.length > t.length &&
+				(localCompact.startsWith(t[0]) || localCompact.endsWith(t[0]));
+			if (inDisplay || inLocal(t) || initial) hits++;
 		}
 		return hits / toks.length;
 	};
