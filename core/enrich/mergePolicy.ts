@@ -21,12 +21,15 @@ import type { Knex } from 'knex';
 import {
 	readEnrichmentResults,
 	roundConfidence,
+	storedExcerpt,
+	storedText,
 	writeEnrichmentResults,
 	type EnrichmentResultInput,
 	type EnrichmentResultRecord,
 	type EnrichmentSubjectType,
 } from '../store/enrichment';
 import type { Classification } from '../store/peopleAndCompanies';
+import { pgJson } from '../store/pgText';
 import { isFreeMailDomain } from '../sync/freeMailDomains';
 import { CLASSIFICATION_THRESHOLD } from './classification';
 import type { FoundValue, PhoneValue, SignatureContact } from './types';
@@ -203,7 +206,7 @@ function candidateOf(found: FoundValue<unknown>, finding: EmailFinding, value: u
 		confidence: found.confidence,
 		extractor: found.extractor,
 		sourceEmailId: finding.emailId,
-		sourceExcerpt: found.excerpt || null,
+		sourceExcerpt: storedExcerpt(found.excerpt),
 		sourceSentAt: finding.sentAt,
 	};
 }
@@ -259,7 +262,9 @@ export async function mergeFindings(
 		for (const [name, field] of CONTACT_TEXT_FIELDS) {
 			const found = finding.contact[name] as FoundValue<string> | undefined;
 			if (!found || typeof found.value !== 'string' || !found.value.trim()) continue;
-			offer('person', finding.personId, field, candidateOf(found, finding, found.value.trim()));
+			// Cleaned and cut as stored, so the record and its stored value always agree.
+			const value = storedText(found.value).trim();
+			if (value) offer('person', finding.personId, field, candidateOf(found, finding, value));
 		}
 		const phonesByExtractor = new Map<string, FoundValue<PhoneValue>[]>();
 		for (const phone of finding.contact.phones ?? []) {
@@ -270,11 +275,11 @@ export async function mergeFindings(
 		}
 		for (const [extractor, phones] of phonesByExtractor) {
 			const candidate: Candidate = {
-				value: phones.map((phone) => phone.value),
+				value: phones.map((phone) => pgJson(phone.value)),
 				confidence: Math.max(...phones.map((phone) => phone.confidence)),
 				extractor,
 				sourceEmailId: finding.emailId,
-				sourceExcerpt: [...new Set(phones.map((phone) => phone.excerpt))].join('\n') || null,
+				sourceExcerpt: storedExcerpt([...new Set(phones.map((phone) => phone.excerpt))].join('\n')),
 				sourceSentAt: finding.sentAt,
 			};
 			offer('person', finding.personId, 'phones', candidate, (earlier) => ({
@@ -293,7 +298,7 @@ export async function mergeFindings(
 			confidence: found.confidence,
 			extractor: found.extractor,
 			sourceEmailId: found.sourceEmailId,
-			sourceExcerpt: found.reason,
+			sourceExcerpt: storedExcerpt(found.reason),
 			sourceSentAt: found.sourceSentAt,
 		});
 

@@ -50,6 +50,18 @@ interface ResultRow {
 const MAX_EXCERPT = 2_000;
 const MAX_VALUE_TEXT = 2_000;
 
+/** A found text as it is stored (and written to a record): cleaned for PostgreSQL and cut. */
+export function storedText(text: string): string;
+export function storedText(text: string | null | undefined): string | null;
+export function storedText(text: string | null | undefined): string | null {
+	return pgTextMax(text, MAX_VALUE_TEXT);
+}
+
+/** An excerpt as it is stored. */
+export function storedExcerpt(text: string | null | undefined): string | null {
+	return pgTextMax(text, MAX_EXCERPT) || null;
+}
+
 /** Bindings with arrays (unnested in SQL): node-pg sends them as PostgreSQL arrays. */
 const bind = (values: unknown[]) => values as unknown as Knex.RawBinding[];
 

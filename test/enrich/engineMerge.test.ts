@@ -157,6 +157,25 @@ describe('mergeFindings', () => {
 		expect((await knex('people').where({ id: otherBob }).first()).company_id).toBe(kept.id);
 	});
 
+	it('stores values with NUL bytes and lone surrogates cleaned, never failing the batch', async () => {
+		const seed = new EngineSeed(knex);
+		const bobId = await seed.person('bob@globex.example');
+		await merge(
+			seed,
+			bobId,
+			{
+				jobTitle: { ...found('Head\u0000 of Sales', 0.9), excerpt: 'Head\u0000 of \ud800Sales' },
+				postalAddress: found('x'.repeat(50_000), 0.6),
+			},
+			1,
+		);
+		const stored = (await knex('enrichment_results')
+			.where({ workspace_id: seed.workspaceId, field: 'job_title' })
+			.first()) as { value: string; source_excerpt: string };
+		expect(stored.value).toBe('Head of Sales');
+		expect(stored.source_excerpt).toBe('Head of \ufffdSales');
+	});
+
 	it('adds phones to the list a person already has, never twice', async () => {
 		const seed = new EngineSeed(knex);
 		const bobId = await seed.person('bob@globex.example', {
