@@ -507,9 +507,10 @@ export async function enrichIntegration(
 			const size = Math.min(BATCH_SIZE, remaining);
 			const { rows } = await withoutJit(knex, (trx) =>
 				trx.raw<{ rows: MailRow[] }>(
-					`select m.id as copy_id, ${MAIL_COLUMNS(PERSON_OF_SENDER)}
+					`select m.id as copy_id, ${MAIL_COLUMNS('s.person_id')}
 					   from mailbox_messages m
 					   join emails e on e.id = m.email_id and e.workspace_id = m.workspace_id
+					   cross join lateral (select ${PERSON_OF_SENDER} as person_id) s
 					  where m.workspace_id = ?::uuid and m.integration_id = ?::uuid
 					    and m.enriched_at is null and m.direction = 'incoming' and m.deleted_at is null
 					    and (m.email_id, m.id) > (?::uuid, ?::uuid)
@@ -609,36 +610,17 @@ export async function enrichRecord(
 
 	const { rows } = await withoutJit(knex, (trx) =>
 		trx.raw<{ rows: MailRow[] }>(
-			`select null::uuid as copy_id, ${MAIL_COLUMNS('null::uuid')}
-		   from emails e
-		  where e.workspace_id = ?::uuid and e.from_email = any(?::text[])
-		    and e.visibility = 'everything' and not e.is_bulk
-		    and exists (select 1 from mailbox_messages m where m.workspace_id = e.workspace_id
-		                 and m.email_id = e.id and m.direction = 'incoming' and m.deleted_at is null)
-		  order by e.sent_at desc nulls last, e.id
-		  limit ${RECORD_EMAILS}`,
-			bind([workspaceId, [...personOf.keys()]]),
+			`select null::uuid as copy_id, ${MAIL_COLUMNS('a.person_id')}
+			   from unnest(?::text[], ?::uuid[]) as a(address, person_id)
+			   join emails e on e.workspace_id = ?::uuid and e.from_email = a.address
+			  where e.visibility = 'everything' and not e.is_bulk
+			    and exists (select 1 from mailbox_messages m where m.workspace_id = e.workspace_id
+			                 and m.email_id = e.id and m.direction = 'incoming' and m.deleted_at is null)
+			  order by e.sent_at desc nulls last, e.id
+			  limit ${RECORD_EMAILS}`,
+			bind([[...personOf.keys()], [...personOf.values()], workspaceId]),
 		),
 	);
-	// The bodies were not read above (no person in SQL): read them for these few emails.
-	const ids = rows.map((row) => row.email_id);
-	const bodies = new Map(
-		(
-			(await knex('emails')
-				.where({ workspace_id: workspaceId })
-				.whereIn('id', ids)
-				.select(
-					'id',
-					knex.raw(`left(body_text, ${MAX_BODY}) as body_text`),
-					knex.raw(`left(body_html, ${MAX_BODY}) as body_html`),
-				)) as Array<{ id: string; body_text: string | null; body_html: string | null }>
-		).map((row) => [row.id, row]),
-	);
-	for (const row of rows) {
-		row.person_id = personOf.get(row.from_email ?? '') ?? null;
-		row.body_text = bodies.get(row.email_id)?.body_text ?? null;
-		row.body_html = bodies.get(row.email_id)?.body_html ?? null;
-	}
 	counts.emailsScanned = rows.length;
 	const context: MergeContext = { ownDomains: await ownDomains(knex, workspaceId) };
 	const prepared = await prepareBatch(deps, workspaceId, rows, counts);
