@@ -16,7 +16,7 @@ const NAMED_ENTITIES: Record<string, string> = {
 	gt: '>',
 	quot: '"',
 	apos: "'",
-	nbsp: ' ',
+	nbsp: '\u00a0',
 	ensp: ' ',
 	emsp: ' ',
 	thinsp: ' ',
@@ -238,11 +238,16 @@ export function htmlToLines(input: string): HtmlText {
 	let lowerHtml: string | null = null;
 
 	let cellDepth = 0;
+	let msoParagraph = false;
 	/** Whether the current table cell holds a line break: its row is then read cell by cell. */
 	let cellBroke = false;
 	const push = (text: string) => {
 		const line = text.replace(/[ \t\u00a0]+/g, ' ').trim();
-		if (line.length === 0) return;
+		if (line.length === 0) {
+			// Outlook's empty paragraphs (<p>&nbsp;</p>) are its paragraph breaks.
+			if (text.includes('\u00a0')) pendingBlank = true;
+			return;
+		}
 		if (pendingBlank && lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
 		pendingBlank = false;
 		if (signatureDepth > 0) signatureLines.push(lines.length);
@@ -370,6 +375,11 @@ export function htmlToLines(input: string): HtmlText {
 			if (inCell) {
 				cellBroke = true;
 				flush(true);
+			} else if (name === 'p' && (closing ? msoParagraph : /msonormal/i.test(attrs))) {
+				// Outlook writes every line as <p class=MsoNormal> with no margin: a line, not a paragraph.
+				if (!closing) msoParagraph = true;
+				else msoParagraph = false;
+				flush();
 			} else if (PARAGRAPH.has(name) && name !== 'table') paragraphBreak();
 			else if (name === 'br' && current.trim().length === 0) {
 				// Two line breaks in a row leave an empty line: a paragraph break.

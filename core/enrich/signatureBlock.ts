@@ -335,6 +335,7 @@ function endsBlock(line: string): boolean {
 	return (
 		MOBILE_FOOTER.test(probe) ||
 		REGISTER_LINE.test(probe) ||
+		/^\s*p\.?\s?p?\.?s\.?\s*[:.-]?\s/i.test(probe) ||
 		DISCLAIMER_START.test(probe) ||
 		line.trim().length > MAX_SIGNATURE_LINE
 	);

@@ -139,6 +139,10 @@ function isRealName(name: string): boolean {
 const CJK_NAME =
 	/^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]{1,4}[\s\u3000]?[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]{1,4}$/u;
 
+/** Words that make a capitalised line a team or a place, not a person. */
+const NOT_NAME_WORDS =
+	/^(team|teams|department|dept\.?|office|support|service|services|customer|customers|help|desk|info|hr|it|platform|group|sales|marketing|finance|accounts|billing|operations|the|and|und|et|of|for|für|pour|para|per|street|road|avenue|straße|strasse|rue|calle|via|rua)$/i;
+
 /** A segment written like a person's name. */
 function looksLikeName(s: string): boolean {
 	const t = s.trim();
@@ -146,6 +150,7 @@ function looksLikeName(s: string): boolean {
 	if (CJK_NAME.test(t)) return !JAPANESE_TITLE.test(t) && !JAPANESE_COMPANY.test(t);
 	const words = t.split(/\s+/);
 	if (words.length < 2 || words.length > 5) return false;
+	if (words.some((w) => NOT_NAME_WORDS.test(w))) return false;
 	let capitalised = 0;
 	for (const w of words) {
 		if (/^(von|van|der|den|de|del|della|di|da|du|dos|das|le|la|zu|ten|ter|y|e|bin|al)$/.test(w))
@@ -282,7 +287,21 @@ const DEGREE_AFTER =
 	/(,?\s+(phd|ph\.d\.|mba|msc|m\.sc\.|bsc|ma|md|cpa|cfa|pmp|esq\.?|jr\.?|sr\.?|ll\.m\.|dipl\.-ing\.))+$/i;
 
 function cleanName(name: string): string {
-	return name.replace(HONORIFIC_BEFORE, '').replace(DEGREE_AFTER, '').replace(/\s+/g, ' ').trim();
+	return name
+		.replace(/\s*[(（][^)）]{0,30}[)）]\s*$/u, '') // "(she/her)", "(Sales)"
+		.replace(HONORIFIC_BEFORE, '')
+		.replace(DEGREE_AFTER, '')
+		.replace(/\s+/g, ' ')
+		.trim();
+}
+
+/** A name written in capitals reads as the From name does, or in title case ("JANE SMITH"). */
+function nameCase(name: string, display: string | null): string {
+	if (!/\p{Lu}{2}/u.test(name) || name !== name.toUpperCase()) return name;
+	if (display && display.toLowerCase() === name.toLowerCase()) return display;
+	return name
+		.toLowerCase()
+		.replace(/(^|[\s'’-])(\p{L})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }
 
 const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー・]+$/u;
@@ -534,7 +553,11 @@ export function extractSignatureFields(
 	const bestName = names[0];
 	if (bestName && (nameMatch(bestName.text) > 0 || bestName.line <= 2)) {
 		const match = nameMatch(bestName.text);
-		contact.fullName = found(bestName.text, match >= 0.5 ? 0.9 : 0.7, bestName.excerpt);
+		contact.fullName = found(
+			nameCase(bestName.text, display),
+			match >= 0.5 ? 0.9 : 0.7,
+			bestName.excerpt,
+		);
 		nameLine = bestName.line;
 		namePiece = bestName.text;
 	} else if (display && isRealName(display)) {

@@ -70,6 +70,24 @@ describe('name', () => {
 		expect(contact.fullName?.excerpt).toBe('Dr. Katrin Vogel');
 	});
 
+	it('drops pronouns and writes a name in capitals like the From name', () => {
+		const email = from('jane.smith@acme.example', 'Jane Smith');
+		expect(
+			extractSignatureFields(block(['Jane Smith (she/her)', 'CTO']), email).fullName?.value,
+		).toBe('Jane Smith');
+		expect(extractSignatureFields(block(['JANE SMITH', 'CTO']), email).fullName?.value).toBe(
+			'Jane Smith',
+		);
+	});
+
+	it('does not take a team or a place for a name', () => {
+		const contact = extractSignatureFields(
+			block(['Senior Engineer', 'Platform Team', 'Acme Inc.']),
+			from('x9@acme.example', null),
+		);
+		expect(contact.fullName).toBeUndefined();
+	});
+
 	it('reads Japanese names (family name first)', () => {
 		const contact = extractSignatureFields(
 			block(['株式会社さくら商事', '営業部 部長', '山田 太郎', 'TEL: 03-1234-5678']),

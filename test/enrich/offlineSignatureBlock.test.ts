@@ -168,6 +168,18 @@ describe('HTML', () => {
 		expect(result.lines).toEqual(SIGNATURE);
 	});
 
+	it('reads Outlook’s MsoNormal paragraphs as lines and its empty paragraphs as breaks', () => {
+		const html =
+			'<div class=WordSection1><p class=MsoNormal>Hi Tom,<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>Please find the quote attached.<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p>' +
+			SIGNATURE.map((l) => `<p class=MsoNormal>${l}<o:p></o:p></p>`).join('') +
+			"<p class=MsoNormal><o:p>&nbsp;</o:p></p><div style='border:none;border-top:solid #E1E1E1 1.0pt'><p class=MsoNormal><b>From:</b> Bob &lt;bob@other.example&gt;<br><b>Sent:</b> Monday<br><b>To:</b> Jane<br><b>Subject:</b> Quote<o:p></o:p></p></div><p class=MsoNormal>Bob Jones<br>+1 617 555 0111</p></div>";
+		const result = findSignatureBlock(mail(null, { html }));
+		expect(result.ownText).toBe(
+			`Hi Tom,\n\nPlease find the quote attached.\n\n${SIGNATURE.join('\n')}`,
+		);
+		expect(result.lines).toEqual(SIGNATURE);
+	});
+
 	it('removes Apple Mail and Thunderbird quotes (blockquote type=cite)', () => {
 		const html = `<div>Fine by me.</div><div><br></div><div>Cheers,<br>${SIGNATURE.join('<br>')}</div><div class="moz-cite-prefix">On 30.11.26 Bob wrote:</div><blockquote type="cite"><div>Bob Jones<br>+1 617 555 0111</div></blockquote>`;
 		const result = findSignatureBlock(mail(null, { html }));
@@ -254,6 +266,13 @@ describe('where the block is', () => {
 		);
 		expect(result.block).toBeNull();
 		expect(result.skipped).toBe('no-signature');
+	});
+
+	it('ends the block at a P.S.', () => {
+		const result = findSignatureBlock(
+			mail(`Ok.\n\nThanks,\n${SIGNATURE.join('\n')}\n\nP.S. The deck is in the shared drive.`),
+		);
+		expect(result.lines).toEqual(SIGNATURE);
 	});
 
 	it('treats a lone first name after a closing as a sign-off, not a signature', () => {
