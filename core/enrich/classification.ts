@@ -138,12 +138,18 @@ const BUSINESS = [...BILLING, ...QUOTES, ...ORDERS, ...PARTNERSHIP, 'contract', 
 
 const CLIENT_LABELS = /^(?:clients?|customers?|kunden|clientes?|klanten)$/i;
 
-/** A matcher of whole words or phrases (letters of any script count as word characters). */
-function vocabulary(words: string[]): RegExp {
+/**
+ * A matcher of whole words or phrases (letters of any script count as word characters). A plain
+ * alternation without the word-boundary lookarounds answers most texts (no match) first: it is
+ * several times faster, and a text it rejects cannot match the exact pattern.
+ */
+function vocabulary(words: string[]): { test(text: string): boolean } {
 	const escaped = words
 		.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'))
 		.sort((a, b) => b.length - a.length);
-	return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+	const quick = new RegExp(escaped.join('|'), 'i');
+	const exact = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+	return { test: (text) => quick.test(text) && exact.test(text) };
 }
 
 const BILLING_WORDS = vocabulary(BILLING);
