@@ -96,6 +96,8 @@ const RECORD_EMAILS = 50;
 const COMPANY_PEOPLE = 200;
 /** Messages classification reads per person (newest first). */
 const CLASSIFICATION_MESSAGES = 20;
+/** Tries of a batch's transaction that PostgreSQL aborted as a deadlock. */
+const WRITE_ATTEMPTS = 3;
 /** Body characters given to the extractor: a signature sits in the sender's own (top) text. */
 const MAX_BODY = 200_000;
 
@@ -429,29 +431,42 @@ async function writeBatch(
 	counts: EnrichCounts,
 ): Promise<void> {
 	const now = (deps.now ?? (() => new Date()))();
-	await deps.database.knex.transaction(async (trx) => {
-		await trx.raw(`select pg_advisory_xact_lock(hashtextextended('crm-connect:enrich:' || ?, 0))`, [
-			workspaceId,
-		]);
-		await trx.raw('set local jit = off');
-		const merged = await mergeFindings(
-			trx,
-			workspaceId,
-			prepared.findings,
-			prepared.classifications,
-			context,
-		);
-		counts.peopleUpdated += merged.peopleUpdated;
-		counts.companiesUpdated += merged.companiesUpdated;
-		counts.classified += merged.classified;
-		if (copyIds.length > 0)
-			// The mark is enrichment's own: updated_at stays the sync's.
+	const write = () =>
+		deps.database.knex.transaction(async (trx) => {
 			await trx.raw(
-				`update mailbox_messages set enriched_at = ?
-				  where workspace_id = ?::uuid and id = any(?::uuid[]) and enriched_at is null`,
-				bind([now, workspaceId, copyIds]),
+				`select pg_advisory_xact_lock(hashtextextended('crm-connect:enrich:' || ?, 0))`,
+				[workspaceId],
 			);
-	});
+			await trx.raw('set local jit = off');
+			const merged = await mergeFindings(
+				trx,
+				workspaceId,
+				prepared.findings,
+				prepared.classifications,
+				context,
+			);
+			if (copyIds.length > 0)
+				// The mark is enrichment's own: updated_at stays the sync's.
+				await trx.raw(
+					`update mailbox_messages set enriched_at = ?
+					  where workspace_id = ?::uuid and id = any(?::uuid[]) and enriched_at is null`,
+					bind([now, workspaceId, copyIds]),
+				);
+			return merged;
+		});
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const merged = await write();
+			counts.peopleUpdated += merged.peopleUpdated;
+			counts.companiesUpdated += merged.companiesUpdated;
+			counts.classified += merged.classified;
+			return;
+		} catch (error) {
+			// Linking updates people in its own order: a deadlock with it is retried, whole.
+			const code = (error as { code?: string }).code;
+			if (attempt >= WRITE_ATTEMPTS || (code !== '40P01' && code !== '40001')) throw error;
+		}
+	}
 }
 
 /**
