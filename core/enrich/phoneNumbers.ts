@@ -223,6 +223,33 @@ function typeFromNumber(p: PhoneNumber): PhoneType {
 	return 'other';
 }
 
+interface Parsed {
+	e164: string;
+	valid: boolean;
+	/** The type the numbering plan gives (used when no label names one). */
+	type: PhoneType;
+}
+
+/**
+ * Parsing is the costly step and a sender writes the same numbers in every mail: results are kept
+ * for the most recent numbers (bounded; the same input always gives the same answer).
+ */
+const parseCache = new Map<string, Parsed | null>();
+const PARSE_CACHE_SIZE = 20_000;
+
+function parseCached(written: string, countries: CountryCode[]): Parsed | null {
+	const key = `${written}\u0001${countries.join(',')}`;
+	const cached = parseCache.get(key);
+	if (cached !== undefined) return cached;
+	const result = parseWritten(written, countries);
+	const value = result
+		? { e164: result.phone.number, valid: result.valid, type: typeFromNumber(result.phone) }
+		: null;
+	if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.clear();
+	parseCache.set(key, value);
+	return value;
+}
+
 /** Fallback countries when no hint names the right one. */
 const DEFAULT_COUNTRIES: CountryCode[] = ['US', 'GB', 'DE', 'FR'];
 
@@ -313,18 +340,12 @@ function readPiece(
 	const after = line.slice(start + piece.length, start + piece.length + 20);
 	const label = labelBefore(before) ?? labelAfter(after);
 	// Hints cost a little to gather: only numbers written nationally need them.
-	const parsed = parseWritten(
-		written,
-		written.startsWith('+') || written.startsWith('00')
-			? []
-			: typeof countries === 'function'
-				? countries()
-				: countries,
-	);
+	const international = written.startsWith('+') || written.startsWith('00');
+	const hinted = international ? [] : typeof countries === 'function' ? countries() : countries;
+	const parsed = parseCached(written, hinted);
 	if (!parsed) return undefined;
 	if (!parsed.valid && !label && !written.startsWith('+')) return undefined;
-	const phone = parsed.phone;
-	const type = label ?? typeFromNumber(phone);
+	const type = label ?? parsed.type;
 	const confidence = parsed.valid ? (label ? 0.95 : 0.85) : 0.5;
-	return { e164: phone.number, type, written, confidence, labelled: label !== undefined };
+	return { e164: parsed.e164, type, written, confidence, labelled: label !== undefined };
 }

@@ -432,7 +432,9 @@ export function extractSignatureFields(
 		for (const c of hints.strong) add(c);
 		add(countryOfDomain(domain));
 		for (const c of hints.weak) add(c);
-		for (const c of countriesInText((block.ownText ?? '').slice(0, 1500)).weak) add(c);
+		// The language of the message itself, when the block and the domain say nothing.
+		if (list.length === 0)
+			for (const c of countriesInText((block.ownText ?? '').slice(0, 1500)).weak) add(c);
 		hinted = list;
 		return list;
 	};
