@@ -112,27 +112,31 @@ export function countriesInText(text: string): { strong: CountryCode[]; weak: Co
 	if (/\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b/.test(sample)) add(strong, 'GB');
 	if (/\p{Script=Han}/u.test(sample)) add(weak, 'JP');
 	if (
-		/(straße|strasse|\bhandy\b|\btelefon\b|\bfon\b|gmbh|\bgrüße|\bgrüß|\bund\b|\bich\b|\bnicht\b|\bbitte\b|\bfür\b)/i.test(
+		/(straße|strasse|\bhandy\b|\btelefon\b|\bfon\b|gmbh|\bgrüße|\bgrüß|\bund\b|\bich\b|\bnicht\b|\bbitte\b|\bfür\b|\bwir\b|\bsehr\b|\bgeehrte|\bgruß\b|\bmfg\b)/i.test(
 			sample,
 		)
 	)
 		add(weak, 'DE');
 	if (
-		/(\btél\b|\bportable\b|\bsarl\b|\brue\b|\bcedex\b|\bvous\b|\bnous\b|\bmerci\b|\bbonjour\b|\bcordialement\b)/i.test(
+		/(\btél\b|\bportable\b|\bsarl\b|\brue\b|\bcedex\b|\bvous\b|\bnous\b|\bmerci\b|\bbonjour\b|\bcordialement\b|\bje\b|\bles\b|\bdes\b|\bune\b|\bavec\b|\bpour\b|\bsalutations\b|bien à vous|bonne journée|\bmadame\b|\bmonsieur\b)/i.test(
 			sample,
 		)
 	)
 		add(weak, 'FR');
 	if (
-		/(\bmóvil\b|\btel[eé]fono\b|\bs\.l\.|\bcalle\b|\busted\b|\bgracias\b|\bhola\b|\bsaludos?\b|\batentamente\b)/i.test(
+		/(\bmóvil\b|\btel[eé]fono\b|\bs\.l\.|\bcalle\b|\busted\b|\bgracias\b|\bhola\b|\bsaludos?\b|\batentamente\b|\bque\b|\bpor\b|\blos\b|\bmuy\b|\bestimad[oa]s?\b)/i.test(
 			sample,
 		)
 	)
 		add(weak, 'ES');
-	if (/(\bmobiel\b|\btelefoon\b|\bb\.v\.|\bgroet(en)?\b|\bbedankt\b|\bhet\b|\been\b)/i.test(sample))
+	if (
+		/(\bmobiel\b|\btelefoon\b|\bb\.v\.|\bgroet(en)?\b|\bbedankt\b|\bhet\b|\been\b|\bik\b|\bwij\b|\bgeachte\b)/i.test(
+			sample,
+		)
+	)
 		add(weak, 'NL');
 	if (
-		/(\bcellulare\b|\bs\.r\.l\.|\bs\.p\.a\.|\bgrazie\b|\bbuongiorno\b|\bsaluti\b|\bdella\b)/i.test(
+		/(\bcellulare\b|\bs\.r\.l\.|\bs\.p\.a\.|\bgrazie\b|\bbuongiorno\b|\bsaluti\b|\bdella\b|\bche\b|\bnon\b|\bsono\b|\bgentile\b)/i.test(
 			sample,
 		)
 	)
