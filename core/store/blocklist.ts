@@ -5,11 +5,11 @@
 //   1. emails whose sender the entry covers, and outgoing emails (sent from a connected mailbox)
 //      whose recipients (to, cc, bcc) are all blocked once the entry is added — with their mailbox
 //      copies and participants (foreign-key cascade) and every record link of those emails;
-//   2. people the sync created (source 'sync', no field edited by hand, no external id, no manual
+//   2. people the sync or enrichment created (source 'sync' or 'enrichment', no field edited by hand, no external id, no manual
 //      link) who are either covered by the entry (their primary address) or were participants of
 //      the purged mail and now appear on no email or event and have no link left — with their
 //      links and enrichment results (participants and attendees keep their rows, person_id null);
-//   3. companies the sync created (same conditions) whose domain a domain entry covers, or that the
+//   3. companies the sync or enrichment created (same conditions) whose domain a domain entry covers, or that the
 //      purged mail linked and that now have no link and no people left — with their links and
 //      enrichment results.
 // People and companies a user created, edited, imported or linked by hand are never deleted, and
@@ -120,11 +120,11 @@ export async function addToBlocklist(
 			)
 		).rowCount;
 
-		// Only rows the sync made and nobody touched; covered by the entry, or left with nothing.
+		// Only rows the sync or enrichment made and nobody touched; covered by the entry, or left with nothing.
 		const untouched = (
 			table: string,
 			type: string,
-		) => `x.workspace_id = :workspaceId and x.source = 'sync'
+		) => `x.workspace_id = :workspaceId and x.source in ('sync', 'enrichment')
 		   and x.manual_fields = '{}' and x.external_id is null
 		   and not exists (select 1 from record_links l where l.workspace_id = :workspaceId
 		                    and l.record_type = '${type}' and l.record_id = x.id and l.link_source = 'manual')`;

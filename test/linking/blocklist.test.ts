@@ -177,6 +177,43 @@ describe('adding purges what the entry covers', () => {
 		expect((await linkRecords(test.database, fx.workspaceId)).peopleCreated).toBe(0);
 	});
 
+	it('purges what enrichment created as it purges what the sync created', async () => {
+		const { fx, integrationId } = await workspace();
+		await fx.mail({
+			integrationId,
+			direction: 'incoming',
+			from: 'sales@spam.example',
+			to: ['ana@acme.example'],
+		});
+		const person = await fx.person('rep@spam.example', { source: 'enrichment' });
+		const company = await fx.company('spam.example', { source: 'enrichment', name: 'Spam Ltd' });
+		await knex('enrichment_results').insert([
+			{
+				workspace_id: fx.workspaceId,
+				subject_type: 'person',
+				subject_id: person,
+				field: 'job_title',
+				value: JSON.stringify('Rep'),
+				extractor: 'signature',
+			},
+			{
+				workspace_id: fx.workspaceId,
+				subject_type: 'company',
+				subject_id: company,
+				field: 'name',
+				value: JSON.stringify('Spam Ltd'),
+				extractor: 'signature',
+			},
+		]);
+		const { purged } = await addToBlocklist(test.database, fx.workspaceId, {
+			pattern: '@spam.example',
+		});
+		expect(purged).toMatchObject({ emails: 1, companies: 1 });
+		expect(await fx.peopleEmails()).toEqual([]);
+		expect(await fx.companyDomains()).toEqual([]);
+		expect(await knex('enrichment_results').where({ workspace_id: fx.workspaceId })).toEqual([]);
+	});
+
 	it('an address entry purges that sender only, and nothing of another workspace', async () => {
 		const a = await workspace();
 		const b = await workspace();

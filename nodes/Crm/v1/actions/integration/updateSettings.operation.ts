@@ -40,8 +40,9 @@ export const description: INodeProperties[] = [
 				displayName: 'Auto-Enrich',
 				name: 'autoEnrich',
 				type: 'boolean',
-				default: false,
-				description: 'Whether to run signature enrichment after each sync',
+				default: true,
+				description:
+					'Whether to run signature enrichment after each sync (on unless switched off here)',
 			},
 			{
 				displayName: 'Calendars',
