@@ -299,9 +299,9 @@ export function closingOf(line: string): string | null {
 	if (!firstWord || !CLOSING_FIRST_WORDS.has(firstWord)) return null;
 	const normal = normaliseClosing(trimmed);
 	if (CLOSINGS.has(normal)) return '';
-	// "Danke und Gruß", "Thanks & regards", "Merci et bonne journée".
-	const joined = normal.split(/\s+(?:und|and|&|e|y|et|en|och|i|\+)\s+/);
-	if (joined.length > 1 && joined.every((part) => CLOSINGS.has(part))) return '';
+	// "Danke und Gruß", "Thanks & regards", "Best regards / Mit freundlichen Grüßen".
+	const joined = normal.split(/\s+(?:und|and|&|e|y|et|en|och|i|\+)\s+|\s*[/|]\s*/);
+	if (joined.length > 1 && joined.every((part) => CLOSINGS.has(normaliseClosing(part)))) return '';
 	// "Best, Jane" / "Thanks - Jane Smith" / "Grüße aus Berlin" stays a closing only with a name after.
 	const split =
 		/^(.{2,40}?)\s*[,–—-]\s*(.+)$/u.exec(trimmed) ?? /^(.{2,40}?)\s+(\S.*)$/u.exec(trimmed);
@@ -540,7 +540,13 @@ export function findSignatureBlock(email: EmailForEnrichment): SignatureBlockRes
 	}
 	if (closing >= 0) {
 		const found = collectBlock(content.concat(lines.slice(end)), closing + 1, MAX_BLOCK_LINES);
-		const blockLines = closingRest ? [closingRest, ...found.lines] : found.lines;
+		let blockLines = closingRest ? [closingRest, ...found.lines] : found.lines;
+		// "Kind regards, / John / (blank) / John Doe …": the first name is the sign-off, not the block.
+		if (blockLines.length > 1 && /^\p{Lu}[\p{L}'’-]+$/u.test(blockLines[0])) {
+			const first = blockLines[0];
+			if (blockLines.slice(1, 3).some((l) => l.startsWith(`${first} `)))
+				blockLines = blockLines.slice(1);
+		}
 		if (!found.rejected && blockLines.length > 0) return result(own, blockLines, 'closing');
 	}
 	if (delimiter >= 0) {

@@ -245,6 +245,14 @@ describe('where the block is', () => {
 		expect(result.lines).toEqual(SIGNATURE);
 	});
 
+	it('reads a bilingual closing and leaves a first-name sign-off above the full signature out', () => {
+		const result = findSignatureBlock(
+			mail(`Attached.\n\nBest regards / Mit freundlichen Grüßen\nJane\n\n${SIGNATURE.join('\n')}`),
+		);
+		expect(result.method).toBe('closing');
+		expect(result.lines).toEqual(SIGNATURE);
+	});
+
 	it('keeps a name written on the closing line ("Cheers, Jane Smith")', () => {
 		const result = findSignatureBlock(
 			mail('Done.\n\nCheers, Jane Smith\nAcme Inc. | +1 415 555 0123'),
