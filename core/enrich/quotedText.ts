@@ -44,8 +44,10 @@ function probe(line: string): string {
 function introLength(lines: string[], i: number): number {
 	const line = probe(lines[i]).trim();
 	if (line.length === 0) return 0;
+	// Mail clients always put a date or an address in the intro; "Le client a écrit :" in a
+	// sentence has neither.
 	const looksLikeIntro = (s: string) =>
-		(INTRO_VERB.test(s) && (/\d|@/.test(s) || INTRO_START.test(s))) || JAPANESE_DATE_INTRO.test(s);
+		(INTRO_VERB.test(s) && /\d|@/.test(s)) || JAPANESE_DATE_INTRO.test(s);
 	if (looksLikeIntro(line)) return 1;
 	// Gmail wraps long intros: "On Mon, … Jane Smith <" / "jane@example.com> wrote:".
 	if (i + 1 < lines.length && (INTRO_START.test(line) || /^\d{4}年/.test(line))) {

@@ -452,13 +452,17 @@ function tailBlock(lines: string[], end: number): string[] | null {
 		paragraph = paragraph.slice(1);
 	if (paragraph.length === 0 || paragraph.length > 10) return null;
 	if (paragraph.some((l) => l.length > 100 || isProse(l))) return null;
+	// Questions and lead-ins ("Here is the link:") are the message, not a signature.
+	if (paragraph.some((l) => /[?:？：]$/.test(l.trim()))) return null;
 	const contact = paragraph.filter(hasContactInfo).length;
+	// A phone or an address is a signature's mark; a link alone is often just a link.
+	const strong = paragraph.filter((l) => PHONE_LIKE.test(l) || EMAIL_LIKE.test(l)).length;
 	const nameFirst = looksLikeNameLine(paragraph[0]);
 	const onlyParagraph = lines.slice(0, start).every((l) => l.trim().length === 0);
 	if (onlyParagraph) {
 		// A mail that is nothing but a signature-like card still needs two contact lines.
-		if (contact < 2) return null;
-	} else if (contact === 0 && !(nameFirst && paragraph.length >= 2)) return null;
+		if (contact < 2 || strong === 0) return null;
+	} else if (strong === 0 && !(nameFirst && paragraph.length >= 2)) return null;
 	// A name and title one paragraph above the contact lines belong to the same block.
 	let above = start - 1;
 	while (above > 0 && lines[above - 1].trim().length === 0) above--;

@@ -39,6 +39,11 @@ describe('quoted replies and forwards are not the sender’s own text', () => {
 		expect(findSignatureBlock(mail(text)).lines).toEqual(SIGNATURE);
 	});
 
+	it('does not take a sentence ending in "wrote:" for a reply intro', () => {
+		const text = 'Le client a écrit :\n« livraison lundi »\n\nCordialement,\nJane Smith\nAcme SAS';
+		expect(stripQuotedText(text)).toBe(text);
+	});
+
 	it('keeps a wrapped Gmail intro together ("… <" / "address> wrote:")', () => {
 		const text =
 			'Sounds good.\n\nOn Mon, Nov 30, 2026 at 9:00 AM Bob Jones <\nbob@other.example> wrote:\n> Hi\n> Bob Jones\n';
@@ -266,6 +271,17 @@ describe('where the block is', () => {
 		);
 		expect(result.method).toBe('tail');
 		expect(result.lines).toEqual([...SIGNATURE, 'www.acme.example']);
+	});
+
+	it('does not take a closing link or a question for a signature', () => {
+		for (const ending of [
+			'Here is the link:\nhttps://docs.example/abc',
+			'Did you see www.acme.example?',
+		]) {
+			expect(
+				findSignatureBlock(mail(`Hi Bob,\n\nthe draft is ready.\n\n${ending}`)).block,
+			).toBeNull();
+		}
 	});
 
 	it('finds nothing when the last paragraph is prose', () => {
