@@ -139,6 +139,11 @@ const CLOSINGS = new Set([
 	'tia',
 	'speak soon',
 	'have a great day',
+	'greetings',
+	'best greetings',
+	'many greetings',
+	'warm greetings',
+	'kind greetings',
 	'have a nice day',
 	// de
 	'mit freundlichen grüßen',
@@ -262,6 +267,18 @@ const CLOSINGS = new Set([
 	'mvh',
 	'tack',
 	'tack så mycket',
+	// da, no
+	'med venlig hilsen',
+	'venlig hilsen',
+	'med vennlig hilsen',
+	'vennlig hilsen',
+	'hilsen',
+	'mange hilsner',
+	'bedste hilsner',
+	'beste hilsen',
+	// pt (abbreviated), es
+	'abs',
+	'bjs',
 	// pl
 	'pozdrawiam',
 	'z poważaniem',
@@ -302,7 +319,13 @@ export function closingOf(line: string): string | null {
 	// "Danke und Gruß", "Thanks & regards", "Best regards / Mit freundlichen Grüßen".
 	const joined = normal.split(/\s+(?:und|and|&|e|y|et|en|och|i|\+)\s+|\s*[/|]\s*/);
 	if (joined.length > 1 && joined.every((part) => CLOSINGS.has(normaliseClosing(part)))) return '';
-	// "Best, Jane" / "Thanks - Jane Smith" / "Grüße aus Berlin" stays a closing only with a name after.
+	// "Herzliche Grüße aus Berlin", "Greetings from Lisbon", "Saludos desde Madrid".
+	const place =
+		/^(.{2,40}?)\s+(aus|from|de|desde|da|dal|dalla|uit|vanuit|från|fra|z|ze|do|em|in)\s+\p{Lu}[\p{L}' .-]{1,40}$/u.exec(
+			trimmed.replace(/[\s,.!]+$/u, ''),
+		);
+	if (place && CLOSINGS.has(normaliseClosing(place[1]))) return '';
+	// "Best, Jane" / "Thanks - Jane Smith" stays a closing only with a name after.
 	const split =
 		/^(.{2,40}?)\s*[,–—-]\s*(.+)$/u.exec(trimmed) ?? /^(.{2,40}?)\s+(\S.*)$/u.exec(trimmed);
 	if (!split) return null;

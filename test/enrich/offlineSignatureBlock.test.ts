@@ -241,6 +241,11 @@ describe('where the block is', () => {
 		'よろしくお願いいたします。',
 		'よろしくお願いします。',
 		'Danke und Gruß',
+		'Herzliche Grüße aus Berlin',
+		'Greetings from Lisbon,',
+		'Bedankt en groet,',
+		'Med venlig hilsen',
+		'Abs,',
 	];
 	it.each(closings)('starts the block after the closing "%s"', (closing) => {
 		const result = findSignatureBlock(
