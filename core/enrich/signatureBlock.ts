@@ -473,6 +473,16 @@ function tailBlock(lines: string[], end: number): string[] | null {
 			(/[.?!]$/.test(paragraph[0].trim()) && paragraph[0].split(/\s+/).length >= 6))
 	)
 		paragraph = paragraph.slice(1);
+	// "Please confirm by Friday." right above the name line: the message's last words.
+	const nameAt = paragraph.findIndex(looksLikeNameLine);
+	if (
+		nameAt > 0 &&
+		nameAt <= 3 &&
+		paragraph
+			.slice(0, nameAt)
+			.every((l) => /[.?!,;:。]$/.test(l.trim()) || l.trim().split(/\s+/).length >= 5)
+	)
+		paragraph = paragraph.slice(nameAt);
 	if (paragraph.length === 0 || paragraph.length > 10) return null;
 	if (paragraph.some((l) => l.length > 100 || isProse(l))) return null;
 	// Questions and lead-ins ("Here is the link:") are the message, not a signature.

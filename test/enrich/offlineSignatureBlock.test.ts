@@ -278,6 +278,14 @@ describe('where the block is', () => {
 		expect(result.lines).toEqual([...SIGNATURE, 'www.acme.example']);
 	});
 
+	it('leaves the last sentence out when the signature follows it without a blank line', () => {
+		const result = findSignatureBlock(
+			mail(`Hi Bob,\n\nPlease confirm by Friday.\n${SIGNATURE.join('\n')}`),
+		);
+		expect(result.method).toBe('tail');
+		expect(result.lines).toEqual(SIGNATURE);
+	});
+
 	it('does not take a closing link or a question for a signature', () => {
 		for (const ending of [
 			'Here is the link:\nhttps://docs.example/abc',
