@@ -456,10 +456,24 @@ export function extractSignatureFields(
 	for (let i = 0; i < lines.length && !contact.postalAddress; i++) {
 		if (!isAddressLine(lines[i])) continue;
 		let j = i;
-		while (j + 1 < lines.length && isAddressLine(lines[j + 1])) j++;
+		for (;;) {
+			if (j + 1 < lines.length && isAddressLine(lines[j + 1])) j++;
+			// A town on a line of its own between street and postcode ("London" / "SW1A 2AA").
+			else if (
+				j + 2 < lines.length &&
+				/^\p{Lu}[\p{L}' .-]{1,30}$/u.test(lines[j + 1].trim()) &&
+				isAddressLine(lines[j + 2])
+			)
+				j += 2;
+			else break;
+		}
 		const run = lines.slice(i, j + 1);
 		const parts: string[] = [];
 		for (const line of run) {
+			if (!isAddressLine(line)) {
+				parts.push(line.trim());
+				continue;
+			}
 			const segments = line
 				.replace(ADDRESS_LABEL, '')
 				.split(ADDRESS_SEPARATORS)
@@ -494,7 +508,7 @@ export function extractSignatureFields(
 	lines.forEach((line, i) => {
 		if (addressLines.has(i) || COUNTRY_LINE.test(line)) return;
 		const withoutLabel = line.replace(
-			/^(name|nom|nombre|naam|nome|namn|imię|名前)\s*[:：]\s*/i,
+			/^(name|nom|nombre|naam|nome|namn|imię|名前|company|firma|société|empresa|bedrijf|azienda|företag|title|position|titel|poste|cargo|functie|ruolo|funktion|stanowisko|会社|役職)\s*[:：]\s*/i,
 			'',
 		);
 		for (const part of withoutLabel.split(SEPARATORS)) {

@@ -184,6 +184,16 @@ describe('title and company', () => {
 		expect(contact.company?.confidence).toBeLessThan(0.8);
 	});
 
+	it('reads labelled fields ("Company: …", "Position: …")', () => {
+		const contact = extractSignatureFields(
+			block(['Name: Jane Smith', 'Position: Head of Sales', 'Company: Acme Ltd']),
+			from('jane@acme.example'),
+		);
+		expect(contact.fullName?.value).toBe('Jane Smith');
+		expect(contact.jobTitle?.value).toBe('Head of Sales');
+		expect(contact.company?.value).toBe('Acme Ltd');
+	});
+
 	it('does not read a legal footer’s "Geschäftsführer: …" as the sender’s title', () => {
 		const contact = extractSignatureFields(
 			block(['Lena Wagner', 'Acme GmbH', 'Geschäftsführer: Max Muster, Erika Muster']),
@@ -267,6 +277,12 @@ describe('postal address', () => {
 			'〒100-0011 東京都千代田区見本町1-2-3 見本ビル5F',
 		],
 		[['Acme GmbH · Hafenstraße 12 · 20457 Hamburg'], 'Hafenstraße 12, 20457 Hamburg'],
+		[['10 Sample Street', 'London', 'SW1A 2AA'], '10 Sample Street, London, SW1A 2AA'],
+		[
+			['123 Main St.', 'Suite 200', 'San Francisco, CA 94105'],
+			'123 Main St., Suite 200, San Francisco, CA 94105',
+		],
+		[['Keizersgracht 123', '1015 CJ Amsterdam'], 'Keizersgracht 123, 1015 CJ Amsterdam'],
 	];
 	it.each(cases)('%j', (addressLines, expected) => {
 		const contact = extractSignatureFields(
