@@ -603,6 +603,8 @@ export function extractSignatureFields(
 		if (!legal && !domainHit && !companyWord) return;
 		if (isTitle(p.text) && !legal && !domainHit) return;
 		if (!legal && !domainHit && looksLikeName(p.text) && nameMatch(p.text) > 0) return;
+		// Without a legal form a company is written as a name: "Studio Nine", not a slogan.
+		if (!legal && !looksLikeOrganisation(p.text)) return;
 		const score = (legal ? 3 : 0) + (domainHit ? 2 : 0) + (companyWord ? 1 : 0) - p.line * 0.05;
 		companies.push({ text: p.text, line: p.line, score, excerpt: lines[p.line] });
 	});
@@ -624,7 +626,7 @@ export function extractSignatureFields(
 		if (p.text.length > 70 || /\d{3,}|@|https?:|www\./i.test(p.text)) return;
 		// "Geschäftsführer: Max Muster" in a legal footer is a label, not the sender's title.
 		if (/[:：]\s*\S/.test(p.text)) return;
-		if (!isTitle(p.text)) return;
+		if (!isTitle(p.text) || isSlogan(p.text)) return;
 		const distance = nameLine >= 0 ? Math.abs(p.line - nameLine) : p.line;
 		const score = 2 - distance * 0.3 - (nameLine >= 0 && p.line < nameLine ? 0.5 : 0);
 		titles.push({ text: p.text, line: p.line, score, excerpt: lines[p.line], seg: p.seg });
@@ -642,7 +644,8 @@ export function extractSignatureFields(
 			next.length === 1 &&
 			next[0].text.length <= 50 &&
 			!looksLikeName(next[0].text) &&
-			!/\d/.test(next[0].text)
+			!isSlogan(next[0].text) &&
+			!/\d|[:：]/.test(next[0].text)
 		) {
 			contact.jobTitle = found(next[0].text, 0.55, lines[nameLine + 1]);
 		}
@@ -653,6 +656,29 @@ export function extractSignatureFields(
 
 function withoutEmail(line: string): string {
 	return line.includes('@') ? line.replace(EMAIL, ' ') : line;
+}
+
+/** Capitalised words (CJK allowed), at most six: how organisations are written. */
+function looksLikeOrganisation(text: string): boolean {
+	const words = text.split(/\s+/);
+	if (words.length > 6) return false;
+	return words.every(
+		(w) =>
+			/^[\p{Lu}\p{N}&+]/u.test(w) ||
+			/^[\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}]/u.test(w) ||
+			/^(of|for|and|und|et|de|del|des|du|la|le|van|der|von|di|da|do|e|y|&)$/.test(w),
+	);
+}
+
+/** A tagline ("Your partner for logistics!") rather than a title. */
+function isSlogan(text: string): boolean {
+	return (
+		text.split(/\s+/).length > 8 ||
+		/[.!]$/.test(text) ||
+		/^(your|our|we|the best|unser|unsere|ihr|ihre|votre|notre|nous|nuestro|nuestra|su|il vostro|la vostra|o seu|a sua|uw|onze|din|vår)\b/i.test(
+			text,
+		)
+	);
 }
 
 /** Whether a piece of a line holds contact data (phone, e-mail, URL, LinkedIn). */

@@ -194,6 +194,15 @@ describe('title and company', () => {
 		expect(contact.company?.value).toBe('Acme Ltd');
 	});
 
+	it('does not take a tagline for a title or a company', () => {
+		const contact = extractSignatureFields(
+			block(['Jane Smith', 'Your partner for logistics!', 'Building better software solutions']),
+			from('jane@acme.example', 'Jane Smith'),
+		);
+		expect(contact.jobTitle).toBeUndefined();
+		expect(contact.company).toBeUndefined();
+	});
+
 	it('does not read a legal footer’s "Geschäftsführer: …" as the sender’s title', () => {
 		const contact = extractSignatureFields(
 			block(['Lena Wagner', 'Acme GmbH', 'Geschäftsführer: Max Muster, Erika Muster']),
