@@ -13,7 +13,7 @@ const PROBE = 400;
 
 /** Verbs that end a reply intro ("On … wrote:", "Am … schrieb Jane:", "Le … a écrit :" …). */
 const INTRO_VERB =
-	/(wrote|writes|schrieb|geschrieben|a écrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał\(a\)|napisała|napisał|kirjoitti|が書きました|のメッセージ|書きました)[^:：]{0,160}[:：]\s*$/i;
+	/(wrote|writes|schrieb|geschrieben|a écrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał\(a\)|napisała|napisał|kirjoitti|yazdı|написал\(а\)|написала|написал|napsal\(a\)|napsal|写道|が書きました|のメッセージ|書きました)[^:：]{0,160}[:：]\s*$/i;
 
 /** Gmail's Japanese intro: "2026年12月1日(火) 10:00 山田太郎 <taro@example.jp>:". */
 const JAPANESE_DATE_INTRO = /^\d{4}年\d{1,2}月\d{1,2}日.{0,200}[:：]\s*$/;
@@ -30,9 +30,9 @@ const FORWARD_INTRO =
 
 /** Header labels of a quoted or forwarded message, per role, in the supported languages. */
 const FROM_LABEL =
-	/^[\s>*]*(from|von|de|van|da|från|fra|od|absender|lähettäjä|差出人|送信者)\s*\*?\s*[:：]/i;
+	/^[\s>*]*(from|von|de|van|da|från|fra|od|absender|lähettäjä|kimden|от|差出人|送信者|发件人|寄件者)\s*\*?\s*[:：]/i;
 const OTHER_LABEL =
-	/^[\s>*]*(sent|date|to|cc|subject|gesendet|datum|an|betreff|envoyé|à|a|objet|enviado|enviado el|fecha|para|asunto|verzonden|aan|onderwerp|inviato|data|oggetto|assunto|skickat|till|ämne|wysłano|wysłane|do|temat|送信日時|日付|宛先|件名|cc)\s*\*?\s*[:：]/i;
+	/^[\s>*]*(sent|date|to|cc|subject|gesendet|datum|an|betreff|envoyé|à|a|objet|enviado|enviado el|fecha|para|asunto|verzonden|aan|onderwerp|inviato|data|oggetto|assunto|skickat|till|ämne|wysłano|wysłane|do|temat|sendt|til|emne|odesláno|komu|předmět|lähetetty|vastaanottaja|aihe|gönderildi|kime|konu|отправлено|дата|кому|тема|送信日時|日付|宛先|件名|发送时间|收件人|主题|日期|cc)\s*\*?\s*[:：]/i;
 
 const RULE = /^\s*_{10,}\s*$/;
 
