@@ -85,6 +85,18 @@ describe('quoted replies and forwards are not the sender’s own text', () => {
 			'Da: Bob Jones <bob@other.example>\nInviato: lunedì 30 novembre 2026 09:00\nA: Jane Smith\nOggetto: Offerta',
 		],
 		[
+			'da',
+			'Fra: Bob Jones <bob@other.example>\nSendt: 30. november 2026 09:00\nTil: Jane Smith\nEmne: Tilbud',
+		],
+		[
+			'cs',
+			'Od: Bob Jones <bob@other.example>\nOdesláno: 30. listopadu 2026 9:00\nKomu: Jane Smith\nPředmět: Nabídka',
+		],
+		[
+			'ja',
+			'差出人: Bob Jones <bob@other.example>\n送信日時: 2026年11月30日 9:00\n宛先: Jane Smith\n件名: お見積り',
+		],
+		[
 			'bold',
 			'*From:* Bob Jones <bob@other.example>\n*Sent:* Monday, November 30, 2026 9:00 AM\n*To:* Jane Smith\n*Subject:* Offer',
 		],
