@@ -19,13 +19,8 @@ const EXTRACTOR = 'signature';
 const MAX_LINES = 25;
 const MAX_LINE = 300;
 
-function found<T>(
-	value: T,
-	confidence: number,
-	excerpt: string,
-	extractor = EXTRACTOR,
-): FoundValue<T> {
-	return { value, confidence: Math.round(confidence * 100) / 100, extractor, excerpt };
+function found<T>(value: T, confidence: number, excerpt: string): FoundValue<T> {
+	return { value, confidence: Math.round(confidence * 100) / 100, extractor: EXTRACTOR, excerpt };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,20 +336,28 @@ function cjkPieces(text: string, display: string | null): string[] {
 	return out;
 }
 
-/** Extracts contact values from a signature block. Pure and deterministic. */
-export function extractSignatureFields(
-	block: SignatureBlockResult,
-	email: EmailForEnrichment,
-): SignatureContact {
-	const contact: SignatureContact = { phones: [] };
-	const lines = (block.lines ?? [])
-		.slice(0, MAX_LINES)
-		.map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l).trim())
-		.filter((l) => l.length > 0);
-	if (lines.length === 0) return contact;
+/** A piece of a line that may be a name, a title or a company. */
+interface Piece {
+	text: string;
+	line: number;
+	/** Which separator-delimited segment it came from (pieces of one segment belong together). */
+	seg: number;
+}
 
-	const domain = senderDomain(email);
+/** Who sent the mail, as the From header says: for matching names and company domains. */
+interface Sender {
+	fromEmail: string;
+	domain: string | null;
+	display: string | null;
+	/** Domain tokens that are not the person's own name ("navarro-asesores" → "asesores"). */
+	companyTokens: string[];
+	/** Share (0…1) of a name's tokens that agree with the From name or address. */
+	nameMatch: (name: string) => number;
+}
+
+function senderOf(email: EmailForEnrichment): Sender {
 	const fromEmail = (email.fromEmail ?? '').trim().toLowerCase();
+	const domain = senderDomain(email);
 	const display = displayNameOf(email.fromName);
 	const displayTokens = display ? nameTokens(display) : [];
 	const localTokens =
@@ -362,13 +365,37 @@ export function extractSignatureFields(
 			.split('@')[0]
 			?.split(/[._-]+/)
 			.filter((t) => t.length > 0) ?? [];
-	// Domain tokens that are not the person's own name ("navarro-asesores" → "asesores" counts).
-	const tokens = domainTokens(domain);
-	const companyTokens = tokens.filter(
+	const companyTokens = domainTokens(domain).filter(
 		(t) => !displayTokens.some((d) => d === t) && !localTokens.includes(t),
 	);
+	// "jsmith", "janes", "jane.smith": tokens found in the address's local part count.
+	const localCompact = localTokens.join('');
+	const inLocal = (t: string) =>
+		t.length >= 2 && tokenVariants(t).some((v) => localCompact.includes(v));
+	const nameMatch = (s: string): number => {
+		const toks = nameTokens(cleanName(s));
+		if (toks.length === 0) return 0;
+		// CJK names: compare without spaces.
+		if (display && s.replace(/[\s\u3000]/g, '') === display.replace(/[\s\u3000]/g, '')) return 1;
+		const anyInLocal = toks.some(inLocal);
+		let hits = 0;
+		for (const t of toks) {
+			const inDisplay = displayTokens.some(
+				(d) => d === t || tokenVariants(d).includes(t) || tokenVariants(t).includes(d),
+			);
+			const initial =
+				anyInLocal &&
+				localCompact.length > t.length &&
+				(localCompact.startsWith(t[0]) || localCompact.endsWith(t[0]));
+			if (inDisplay || inLocal(t) || initial) hits++;
+		}
+		return hits / toks.length;
+	};
+	return { fromEmail, domain, display, companyTokens, nameMatch };
+}
 
-	// E-mail addresses written in the block.
+/** An address written in the block (lower case), the sender's own first. */
+function readEmail(lines: string[], sender: Sender): FoundValue<string> | undefined {
 	const emails: Array<{ value: string; line: number }> = [];
 	lines.forEach((line, i) => {
 		if (!line.includes('@')) return;
@@ -376,49 +403,48 @@ export function extractSignatureFields(
 			emails.push({ value: m[0].toLowerCase().replace(/^[.'-]+|[.'-]+$/g, ''), line: i });
 		}
 	});
-	if (emails.length > 0) {
-		const own = emails.find((e) => e.value === fromEmail) ?? emails[0];
-		contact.email = found(own.value, own.value === fromEmail ? 0.95 : 0.85, lines[own.line]);
-	}
+	if (emails.length === 0) return undefined;
+	const own = emails.find((e) => e.value === sender.fromEmail) ?? emails[0];
+	return found(own.value, own.value === sender.fromEmail ? 0.95 : 0.85, lines[own.line]);
+}
 
-	// LinkedIn profiles ("linkedin.com/in/x", "LinkedIn: /in/x"); company pages are not a person.
+/** A LinkedIn profile ("linkedin.com/in/x", "LinkedIn: /in/x"); company pages are not a person. */
+function readLinkedin(lines: string[]): FoundValue<string> | undefined {
 	for (const line of lines) {
 		LINKEDIN.lastIndex = 0;
 		const m =
 			LINKEDIN.exec(line) ??
 			(/linkedin/i.test(line) ? /(?:^|[\s:])\/?in\/([\p{L}\p{N}_%-]{2,100})/u.exec(line) : null);
-		if (m) {
-			contact.linkedinUrl = found(normaliseLinkedin(m[1]), 0.95, line);
-			break;
-		}
+		if (m) return found(normaliseLinkedin(m[1]), 0.95, line);
 	}
+	return undefined;
+}
 
-	// Website: a URL that is not LinkedIn, social or an e-mail's domain; the sender's own site first.
-	let bestSite: { url: string; line: number; score: number } | null = null;
+/** A URL that is not LinkedIn, social or an e-mail's domain; the sender's own site first. */
+function readWebsite(lines: string[], sender: Sender): FoundValue<string> | undefined {
+	const tokens = domainTokens(sender.domain);
+	let best: { url: string; line: number; score: number } | undefined;
 	lines.forEach((line, i) => {
-		const withoutEmails = withoutEmail(line);
-		for (const m of withoutEmails.matchAll(URL)) {
+		for (const m of withoutEmail(line).matchAll(URL)) {
 			const host = hostOf(m[0]);
 			if (!host || SOCIAL_HOSTS.test(host)) continue;
 			const explicit = /^(https?:\/\/|www\.)/i.test(m[0]);
 			const score = (explicit ? 2 : 1) + (matchesDomain(host, tokens) ? 2 : 0);
-			if (!bestSite || score > bestSite.score)
-				bestSite = { url: websiteOf(m[0], host), line: i, score };
+			if (!best || score > best.score) best = { url: websiteOf(m[0], host), line: i, score };
 		}
 	});
-	if (bestSite) {
-		const site = bestSite as { url: string; line: number; score: number };
-		contact.website = found(
-			site.url,
-			site.score >= 3 ? 0.9 : site.score >= 2 ? 0.8 : 0.6,
-			lines[site.line],
-		);
-	}
+	if (!best) return undefined;
+	return found(best.url, best.score >= 3 ? 0.9 : best.score >= 2 ? 0.8 : 0.6, lines[best.line]);
+}
 
-	// Phones, with country hints: numbers written internationally in the block, then the address
-	// and country names, then the sender's domain, then the language of labels and text.
+/**
+ * Country hints for nationally written numbers, strongest first: calling codes written in the
+ * block, country names and postal formats in it, the sender's domain, the language of the block's
+ * words, and only when all of these are silent the language of the message. Gathered on first use.
+ */
+function countryHints(lines: string[], sender: Sender, ownText: string): () => CountryCode[] {
 	let hinted: CountryCode[] | null = null;
-	const countries = (): CountryCode[] => {
+	return () => {
 		if (hinted) return hinted;
 		const list: CountryCode[] = [];
 		const add = (c: CountryCode | undefined) => {
@@ -430,30 +456,33 @@ export function extractSignatureFields(
 		}
 		const hints = countriesInText(lines.join('\n'));
 		for (const c of hints.strong) add(c);
-		add(countryOfDomain(domain));
+		add(countryOfDomain(sender.domain));
 		for (const c of hints.weak) add(c);
-		// The language of the message itself, when the block and the domain say nothing.
-		if (list.length === 0)
-			for (const c of countriesInText((block.ownText ?? '').slice(0, 1500)).weak) add(c);
+		if (list.length === 0) for (const c of countriesInText(ownText.slice(0, 1500)).weak) add(c);
 		hinted = list;
 		return list;
 	};
-	const seenPhones = new Set<string>();
-	lines.forEach((line) => {
+}
+
+function readPhones(lines: string[], countries: () => CountryCode[]): FoundValue<PhoneValue>[] {
+	const phones: FoundValue<PhoneValue>[] = [];
+	const seen = new Set<string>();
+	for (const line of lines) {
 		// Lines with an e-mail or URL still carry phones ("T +1 … | jane@acme.com").
 		const searchable = withoutEmail(line).replace(/https?:\/\/\S+|www\.\S+/gi, ' ');
-		if (isAddressLine(line) && !/(tel|phone|fon|mobil|fax|☎|📞)/i.test(line)) return;
+		if (isAddressLine(line) && !/(tel|phone|fon|mobil|fax|☎|📞)/i.test(line)) continue;
 		for (const p of phonesInLine(searchable, countries)) {
-			if (seenPhones.has(p.e164)) continue;
-			seenPhones.add(p.e164);
-			const value: PhoneValue = { e164: p.e164, type: p.type, written: p.written };
-			contact.phones.push(found(value, p.confidence, line));
+			if (seen.has(p.e164)) continue;
+			seen.add(p.e164);
+			phones.push(found({ e164: p.e164, type: p.type, written: p.written }, p.confidence, line));
 		}
-	});
+	}
+	return phones;
+}
 
-	// Postal address: consecutive address-like lines holding a postal code, joined with ", ".
-	const addressLines = new Set<number>();
-	for (let i = 0; i < lines.length && !contact.postalAddress; i++) {
+/** Consecutive address-like lines holding a postal code, joined with ", ". */
+function readAddress(lines: string[]): { value: FoundValue<string>; lines: number[] } | undefined {
+	for (let i = 0; i < lines.length; i++) {
 		if (!isAddressLine(lines[i])) continue;
 		let j = i;
 		for (;;) {
@@ -479,6 +508,7 @@ export function extractSignatureFields(
 				.split(ADDRESS_SEPARATORS)
 				.map((s) => s.trim())
 				.filter(Boolean);
+			// "Acme GmbH · Hafenstraße 12 · 20457 Hamburg": from the first address part on.
 			const first = segments.findIndex((s) => addressPart(s));
 			for (const seg of first < 0 ? [] : segments.slice(first)) {
 				const contactData =
@@ -495,162 +525,188 @@ export function extractSignatureFields(
 			(hasStreet || run.length >= 2 || run.some((l) => /,/.test(l))) &&
 			parts.length > 0
 		) {
-			for (let k = i; k <= j; k++) addressLines.add(k);
-			contact.postalAddress = found(parts.join(', '), hasStreet ? 0.85 : 0.7, run.join('\n'));
+			const used = run.map((_l, k) => i + k);
+			return {
+				value: found(parts.join(', '), hasStreet ? 0.85 : 0.7, run.join('\n')),
+				lines: used,
+			};
 		}
 		i = j;
 	}
+	return undefined;
+}
 
-	// Name, title and company: the other pieces of each line, contact data left out.
-	type Piece = { text: string; line: number; seg: number };
+const FIELD_LABEL =
+	/^(name|nom|nombre|naam|nome|namn|imię|名前|company|firma|société|empresa|bedrijf|azienda|företag|title|position|titel|poste|cargo|functie|ruolo|funktion|stanowisko|会社|役職)\s*[:：]\s*/i;
+
+/** The pieces of the block's lines that hold no contact data, address or country. */
+function piecesOf(lines: string[], skip: Set<number>, display: string | null): Piece[] {
 	const pieces: Piece[] = [];
-	let segIndex = 0;
+	let seg = 0;
 	lines.forEach((line, i) => {
-		if (addressLines.has(i) || COUNTRY_LINE.test(line)) return;
-		const withoutLabel = line.replace(
-			/^(name|nom|nombre|naam|nome|namn|imię|名前|company|firma|société|empresa|bedrijf|azienda|företag|title|position|titel|poste|cargo|functie|ruolo|funktion|stanowisko|会社|役職)\s*[:：]\s*/i,
-			'',
-		);
-		for (const part of withoutLabel.split(SEPARATORS)) {
-			segIndex++;
+		if (skip.has(i) || COUNTRY_LINE.test(line)) return;
+		for (const part of line.replace(FIELD_LABEL, '').split(SEPARATORS)) {
+			seg++;
 			for (const piece of commaPieces(part)) {
 				for (const sub of cjkPieces(piece, display)) {
 					const text = sub.replace(/^[,;:]+|[,;:]+$/g, '').trim();
 					if (text.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(text) || hasData(text)) continue;
 					const split = splitTitleAtCompany(text);
 					if (split) {
-						pieces.push({ text: split[0], line: i, seg: segIndex });
-						pieces.push({ text: split[1], line: i, seg: segIndex });
-					} else pieces.push({ text, line: i, seg: segIndex });
+						pieces.push({ text: split[0], line: i, seg });
+						pieces.push({ text: split[1], line: i, seg });
+					} else pieces.push({ text, line: i, seg });
 				}
 			}
 		}
 	});
+	return pieces;
+}
 
-	const nameMatch = (s: string): number => {
-		const toks = nameTokens(cleanName(s));
-		if (toks.length === 0) return 0;
-		// CJK names: compare without spaces.
-		if (display && s.replace(/[\s\u3000]/g, '') === display.replace(/[\s\u3000]/g, '')) return 1;
-		let hits = 0;
-		// "jsmith", "janes", "jane.smith": tokens found in the address's local part count.
-		const localCompact = localTokens.join('');
-		const inLocal = (t: string) =>
-			t.length >= 2 && tokenVariants(t).some((v) => localCompact.includes(v));
-		const anyInLocal = toks.some(inLocal);
-		for (const t of toks) {
-			const inDisplay = displayTokens.some(
-				(d) => d === t || tokenVariants(d).includes(t) || tokenVariants(t).includes(d),
-			);
-			const initial =
-				anyInLocal &&
-				localCompact.length > t.length &&
-				(localCompact.startsWith(t[0]) || localCompact.endsWith(t[0]));
-			if (inDisplay || inLocal(t) || initial) hits++;
-		}
-		return hits / toks.length;
-	};
-
-	// Name: a piece written like a name, preferring one that matches the From name and comes first.
-	const names: Candidate[] = [];
+/**
+ * The person's name: a piece written like a name, preferring one that agrees with the From name
+ * and comes first; else the From display name when it is a real person's name.
+ */
+function readName(
+	pieces: Piece[],
+	lines: string[],
+	sender: Sender,
+): { value?: FoundValue<string>; piece?: Piece } {
+	const { display, nameMatch } = sender;
+	const names: Array<Candidate & { piece: Piece }> = [];
 	pieces.forEach((p, k) => {
 		const text = cleanName(p.text);
 		if (closingOf(p.text) === '') return;
 		if (!looksLikeName(text) || isTitle(text) || legalForm(text)) return;
 		const match = nameMatch(text);
 		if (COMPANY_WORDS.test(text) && match === 0) return;
-		if (match === 0 && matchesDomain(text, companyTokens)) return;
+		if (match === 0 && matchesDomain(text, sender.companyTokens)) return;
 		const score = match * 2 + (k === 0 ? 0.5 : 0) - p.line * 0.15;
-		names.push({ text, line: p.line, score, excerpt: lines[p.line] });
+		names.push({ text, line: p.line, score, excerpt: lines[p.line], piece: p });
 	});
 	names.sort((a, b) => b.score - a.score);
-	let nameLine = -1;
-	let namePiece = '';
-	const bestName = names[0];
-	if (bestName && (nameMatch(bestName.text) > 0 || bestName.line <= 2)) {
-		const match = nameMatch(bestName.text);
-		contact.fullName = found(
-			nameCase(bestName.text, display),
-			match >= 0.5 ? 0.9 : 0.7,
-			bestName.excerpt,
-		);
-		nameLine = bestName.line;
-		namePiece = bestName.text;
-	} else if (display && isRealName(display)) {
-		// The block names nobody (or only a first name): the From display name, when it is a real name.
+	const best = names[0];
+	// A name that does not agree with the From header counts only near the top of the block.
+	if (best && (nameMatch(best.text) > 0 || best.line <= 2)) {
+		const confidence = nameMatch(best.text) >= 0.5 ? 0.9 : 0.7;
+		return {
+			value: found(nameCase(best.text, display), confidence, best.excerpt),
+			piece: best.piece,
+		};
+	}
+	if (display && isRealName(display)) {
+		// The block holds no name, or only the first name: the From display name.
 		const firstName = pieces.find(
 			(p) => /^\p{Lu}[\p{L}'’-]+$/u.test(p.text) && nameMatch(p.text) > 0,
 		);
-		contact.fullName = found(
+		const value = found(
 			display,
 			firstName ? 0.75 : 0.55,
 			firstName ? lines[firstName.line] : display,
 		);
-		if (firstName) {
-			nameLine = firstName.line;
-			namePiece = firstName.text;
-		}
+		return { value, piece: firstName };
 	}
-	const rest = pieces.filter((p) => !(p.line === nameLine && cleanName(p.text) === namePiece));
+	return {};
+}
 
-	// Company: a legal form, the sender's domain, or a company word; the strongest wins.
-	const companies: Candidate[] = [];
-	rest.forEach((p) => {
-		if (p.text.length > 80 || /^\d/.test(p.text)) return;
+/** A legal form, the sender's domain or a company word; the strongest wins. */
+function readCompany(
+	pieces: Piece[],
+	lines: string[],
+	sender: Sender,
+): { value?: FoundValue<string>; piece?: Piece } {
+	let best: { piece: Piece; score: number } | undefined;
+	for (const p of pieces) {
+		if (p.text.length > 80 || /^\d/.test(p.text)) continue;
 		const legal = legalForm(p.text);
-		const domainHit = matchesDomain(p.text, companyTokens);
+		const domainHit = matchesDomain(p.text, sender.companyTokens);
 		const companyWord = COMPANY_WORDS.test(p.text);
-		if (!legal && !domainHit && !companyWord) return;
-		if (isTitle(p.text) && !legal && !domainHit) return;
-		if (!legal && !domainHit && looksLikeName(p.text) && nameMatch(p.text) > 0) return;
+		if (!legal && !domainHit && !companyWord) continue;
+		if (isTitle(p.text) && !legal && !domainHit) continue;
+		if (!legal && !domainHit && looksLikeName(p.text) && sender.nameMatch(p.text) > 0) continue;
 		// Without a legal form a company is written as a name: "Studio Nine", not a slogan.
-		if (!legal && !looksLikeOrganisation(p.text)) return;
+		if (!legal && !looksLikeOrganisation(p.text)) continue;
 		const score = (legal ? 3 : 0) + (domainHit ? 2 : 0) + (companyWord ? 1 : 0) - p.line * 0.05;
-		companies.push({ text: p.text, line: p.line, score, excerpt: lines[p.line] });
-	});
-	companies.sort((a, b) => b.score - a.score);
-	const company = companies[0];
-	if (company) {
-		const legal = legalForm(company.text);
-		const domainHit = matchesDomain(company.text, companyTokens);
-		const confidence = legal && domainHit ? 0.9 : legal ? 0.8 : domainHit ? 0.7 : 0.55;
-		contact.company = found(company.text, confidence, company.excerpt);
+		if (!best || score > best.score) best = { piece: p, score };
 	}
-	const isCompany = (p: Piece) =>
-		company !== undefined && p.text === company.text && p.line === company.line;
+	if (!best) return {};
+	const text = best.piece.text;
+	const legal = legalForm(text);
+	const domainHit = matchesDomain(text, sender.companyTokens);
+	const confidence = legal && domainHit ? 0.9 : legal ? 0.8 : domainHit ? 0.7 : 0.55;
+	return { value: found(text, confidence, lines[best.piece.line]), piece: best.piece };
+}
 
-	// Title: pieces with title words, nearest below the name; else the line right after the name.
-	const titles: Array<Candidate & { seg: number }> = [];
-	rest.forEach((p) => {
-		if (isCompany(p)) return;
-		if (p.text.length > 70 || /\d{3,}|@|https?:|www\./i.test(p.text)) return;
+/** Pieces with title words, nearest below the name; else a short line right after the name. */
+function readTitle(
+	pieces: Piece[],
+	lines: string[],
+	nameLine: number,
+	company: Piece | undefined,
+): FoundValue<string> | undefined {
+	const candidates = pieces.filter((p) => p !== company);
+	let best: { piece: Piece; score: number } | undefined;
+	for (const p of candidates) {
+		if (p.text.length > 70 || /\d{3,}|@|https?:|www\./i.test(p.text)) continue;
 		// "Geschäftsführer: Max Muster" in a legal footer is a label, not the sender's title.
-		if (/[:：]\s*\S/.test(p.text)) return;
-		if (!isTitle(p.text) || isSlogan(p.text)) return;
+		if (/[:：]\s*\S/.test(p.text)) continue;
+		if (!isTitle(p.text) || isSlogan(p.text)) continue;
 		const distance = nameLine >= 0 ? Math.abs(p.line - nameLine) : p.line;
 		const score = 2 - distance * 0.3 - (nameLine >= 0 && p.line < nameLine ? 0.5 : 0);
-		titles.push({ text: p.text, line: p.line, score, excerpt: lines[p.line], seg: p.seg });
-	});
-	titles.sort((a, b) => b.score - a.score || a.line - b.line);
-	if (titles.length > 0) {
-		const best = titles[0];
-		// Title pieces side by side in one segment belong together ("VP, Business Development").
-		const together = rest.filter((p) => p.seg === best.seg && !isCompany(p) && isTitle(p.text));
-		const text = together.length > 1 ? together.map((p) => p.text).join(', ') : best.text;
-		contact.jobTitle = found(text, 0.85, best.excerpt);
-	} else if (nameLine >= 0) {
-		const next = rest.filter((p) => p.line === nameLine + 1 && !isCompany(p));
-		if (
-			next.length === 1 &&
-			next[0].text.length <= 50 &&
-			!looksLikeName(next[0].text) &&
-			!isSlogan(next[0].text) &&
-			!/\d|[:：]/.test(next[0].text)
-		) {
-			contact.jobTitle = found(next[0].text, 0.55, lines[nameLine + 1]);
-		}
+		if (!best || score > best.score) best = { piece: p, score };
 	}
+	if (best) {
+		const seg = best.piece.seg;
+		// Title pieces side by side in one segment belong together ("VP, Business Development").
+		const together = candidates.filter((p) => p.seg === seg && isTitle(p.text));
+		const text = together.length > 1 ? together.map((p) => p.text).join(', ') : best.piece.text;
+		return found(text, 0.85, lines[best.piece.line]);
+	}
+	if (nameLine < 0) return undefined;
+	const next = candidates.filter((p) => p.line === nameLine + 1);
+	if (
+		next.length === 1 &&
+		next[0].text.length <= 50 &&
+		!looksLikeName(next[0].text) &&
+		!isSlogan(next[0].text) &&
+		!/\d|[:：]/.test(next[0].text)
+	)
+		return found(next[0].text, 0.55, lines[nameLine + 1]);
+	return undefined;
+}
 
+/** Extracts contact values from a signature block. Pure and deterministic. */
+export function extractSignatureFields(
+	block: SignatureBlockResult,
+	email: EmailForEnrichment,
+): SignatureContact {
+	const contact: SignatureContact = { phones: [] };
+	const lines = (block.lines ?? [])
+		.slice(0, MAX_LINES)
+		.map((l) => (l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l).trim())
+		.filter((l) => l.length > 0);
+	if (lines.length === 0) return contact;
+	const sender = senderOf(email);
+
+	contact.email = readEmail(lines, sender);
+	contact.linkedinUrl = readLinkedin(lines);
+	contact.website = readWebsite(lines, sender);
+	contact.phones = readPhones(lines, countryHints(lines, sender, block.ownText ?? ''));
+	const address = readAddress(lines);
+	contact.postalAddress = address?.value;
+
+	const pieces = piecesOf(lines, new Set(address?.lines ?? []), sender.display);
+	const name = readName(pieces, lines, sender);
+	contact.fullName = name.value;
+	const rest = pieces.filter((p) => p !== name.piece);
+	const company = readCompany(rest, lines, sender);
+	contact.company = company.value;
+	contact.jobTitle = readTitle(rest, lines, name.piece?.line ?? -1, company.piece);
+
+	// Absent values are left out rather than set to undefined.
+	for (const key of Object.keys(contact) as Array<keyof SignatureContact>) {
+		if (contact[key] === undefined) delete contact[key];
+	}
 	return contact;
 }
 
