@@ -539,8 +539,20 @@ function readAddress(lines: string[]): { value: FoundValue<string>; lines: numbe
 const FIELD_LABEL =
 	/^(name|nom|nombre|naam|nome|namn|imię|名前|company|firma|société|empresa|bedrijf|azienda|företag|title|position|titel|poste|cargo|functie|ruolo|funktion|stanowisko|会社|役職)\s*[:：]\s*/i;
 
+/** "Jane Smith CTO" (HTML bold name and title on one line): the From name, then a title. */
+function splitNameAndTitle(text: string, sender: Sender): [string, string] | null {
+	const words = text.split(/\s+/);
+	for (let k = Math.min(4, words.length - 1); k >= 2; k--) {
+		const name = words.slice(0, k).join(' ');
+		const title = words.slice(k).join(' ');
+		if (sender.nameMatch(name) === 1 && looksLikeName(name) && isTitle(title)) return [name, title];
+	}
+	return null;
+}
+
 /** The pieces of the block's lines that hold no contact data, address or country. */
-function piecesOf(lines: string[], skip: Set<number>, display: string | null): Piece[] {
+function piecesOf(lines: string[], skip: Set<number>, sender: Sender): Piece[] {
+	const display = sender.display;
 	const pieces: Piece[] = [];
 	let seg = 0;
 	lines.forEach((line, i) => {
@@ -551,7 +563,7 @@ function piecesOf(lines: string[], skip: Set<number>, display: string | null): P
 				for (const sub of cjkPieces(piece, display)) {
 					const text = sub.replace(/^[,;:]+|[,;:]+$/g, '').trim();
 					if (text.length === 0 || /^[\p{P}\p{S}\s]+$/u.test(text) || hasData(text)) continue;
-					const split = splitTitleAtCompany(text);
+					const split = splitTitleAtCompany(text) ?? splitNameAndTitle(text, sender);
 					if (split) {
 						pieces.push({ text: split[0], line: i, seg });
 						pieces.push({ text: split[1], line: i, seg });
@@ -695,7 +707,7 @@ export function extractSignatureFields(
 	const address = readAddress(lines);
 	contact.postalAddress = address?.value;
 
-	const pieces = piecesOf(lines, new Set(address?.lines ?? []), sender.display);
+	const pieces = piecesOf(lines, new Set(address?.lines ?? []), sender);
 	const name = readName(pieces, lines, sender);
 	contact.fullName = name.value;
 	const rest = pieces.filter((p) => p !== name.piece);

@@ -184,6 +184,15 @@ describe('title and company', () => {
 		expect(contact.company?.confidence).toBeLessThan(0.8);
 	});
 
+	it('separates a name and a title written on one line without a separator', () => {
+		const contact = extractSignatureFields(
+			block(['Jane Smith CTO', 'Acme Inc.']),
+			from('jane.smith@acme.example', 'Jane Smith'),
+		);
+		expect(contact.fullName?.value).toBe('Jane Smith');
+		expect(contact.jobTitle?.value).toBe('CTO');
+	});
+
 	it('reads labelled fields ("Company: …", "Position: …")', () => {
 		const contact = extractSignatureFields(
 			block(['Name: Jane Smith', 'Position: Head of Sales', 'Company: Acme Ltd']),
