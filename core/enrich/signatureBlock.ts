@@ -56,11 +56,18 @@ function visibleLength(lines: string[]): number {
 }
 
 const NUL = String.fromCharCode(0);
+/** A body is read up to this many characters: the sender's own words and signature come first. */
+const MAX_BODY = 1_000_000;
+
+function readable(body: string): string {
+	const cut = body.length > MAX_BODY ? body.slice(0, MAX_BODY) : body;
+	return cut.includes(NUL) ? cut.split(NUL).join('') : cut;
+}
 
 /** Own lines of the text part, or of the HTML part when there is no text part or it holds more. */
 export function ownTextLines(email: EmailForEnrichment): OwnTextLines {
-	const text = typeof email.text === 'string' ? email.text.split(NUL).join('') : '';
-	const html = typeof email.html === 'string' ? email.html.split(NUL).join('') : '';
+	const text = typeof email.text === 'string' ? readable(email.text) : '';
+	const html = typeof email.html === 'string' ? readable(email.html) : '';
 	const fromText = text.trim().length > 0 ? ownLines(splitLines(text)) : null;
 	if (html.trim().length === 0) {
 		return { lines: fromText?.lines ?? [], htmlSignature: [], fromHtml: false };

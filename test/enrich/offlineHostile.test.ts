@@ -82,6 +82,10 @@ describe('hostile plain text', () => {
 		expect(result.contact.fullName).toBeUndefined();
 	});
 
+	it('reads a 5 MB body of 400-character lines', () => {
+		run(('z '.repeat(200) + '\n').repeat(12_500) + SIGNATURE);
+	});
+
 	it('stripQuotedText copes with 100,000 lines', () => {
 		const text = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? '> quoted' : 'own')).join('\n');
 		expect(stripQuotedText(text).split('\n').length).toBe(50_000);
