@@ -13,7 +13,7 @@ const PROBE = 400;
 
 /** Verbs that end a reply intro ("On … wrote:", "Am … schrieb Jane:", "Le … a écrit :" …). */
 const INTRO_VERB =
-	/(wrote|writes|schrieb|geschrieben|a écrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał\(a\)|napisała|napisał|kirjoitti|yazdı|написал\(а\)|написала|написал|napsal\(a\)|napsal|写道|が書きました|のメッセージ|書きました)[^:：]{0,160}[:：]\s*$/i;
+	/(wrote|writes|schrieb|schreibt|geschrieben|a écrit|écrit|escribió|escribio|escribe|schreef|schrijft|ha scritto|scrive|escreveu|escreve|skrev|skriver|pisze|napisał\(a\)|napisała|napisał|kirjoitti|yazdı|написал\(а\)|написала|написал|napsal\(a\)|napsal|写道|が書きました|のメッセージ|書きました)[^:：]{0,160}[:：]\s*$/i;
 
 /** Gmail's Japanese intro: "2026年12月1日(火) 10:00 山田太郎 <taro@example.jp>:". */
 const JAPANESE_DATE_INTRO = /^\d{4}年\d{1,2}月\d{1,2}日.{0,200}[:：]\s*$/;
@@ -49,6 +49,11 @@ function introLength(lines: string[], i: number): number {
 	const looksLikeIntro = (s: string) =>
 		(INTRO_VERB.test(s) && /\d|@/.test(s)) || JAPANESE_DATE_INTRO.test(s);
 	if (looksLikeIntro(line)) return 1;
+	// Any language: a line naming an address or a time, ending in a colon, right above `>` lines.
+	if (/[:：]\s*$/.test(line) && /@|\d{1,2}[:.]\d{2}/.test(line) && line.length < 300) {
+		const k = nextNonBlank(lines, i + 1);
+		if (k >= 0 && isQuoted(lines[k])) return 1;
+	}
 	// Gmail wraps long intros: "On Mon, … Jane Smith <" / "jane@example.com> wrote:".
 	if (i + 1 < lines.length && (INTRO_START.test(line) || /^\d{4}年/.test(line))) {
 		const next = probe(lines[i + 1]).trim();

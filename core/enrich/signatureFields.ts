@@ -243,7 +243,7 @@ function commaPieces(text: string): string[] {
 	for (const part of parts) {
 		if (
 			out.length > 0 &&
-			/^(inc\.?|ltd\.?|llc|l\.l\.c\.|llp|plc|corp\.?|co\.|s\.a\.|s\.l\.|sa|sl|gmbh|ag|kg|ltda\.?|s\.r\.l\.|s\.p\.a\.|b\.v\.|n\.v\.)$/i.test(
+			/^(inc\.?|ltd\.?|limited|llc|l\.l\.c\.|llp|plc|corp\.?|co\.|s\.a\.|s\.a\.s\.?|sas|sarl|s\.l\.u?\.?|sa|sl|gmbh|ag|kg|ltda\.?|lda\.?|s\.r\.l\.|srl|s\.p\.a\.|spa|b\.v\.|n\.v\.|ab|oy|as|aps|pty\.? ltd\.?|k\.k\.)$/i.test(
 				part.trim(),
 			)
 		)
@@ -676,14 +676,17 @@ function readTitle(
 	}
 	if (nameLine < 0) return undefined;
 	const next = candidates.filter((p) => p.line === nameLine + 1);
+	// Between the name and the company sits the title, even when it is written like a name
+	// ("Lettings Negotiator", "Responsável de Logística").
+	const betweenNameAndCompany = company !== undefined && company.line === nameLine + 2;
 	if (
 		next.length === 1 &&
 		next[0].text.length <= 50 &&
-		!looksLikeName(next[0].text) &&
+		(betweenNameAndCompany || !looksLikeName(next[0].text)) &&
 		!isSlogan(next[0].text) &&
 		!/\d|[:：]/.test(next[0].text)
 	)
-		return found(next[0].text, 0.55, lines[nameLine + 1]);
+		return found(next[0].text, betweenNameAndCompany ? 0.6 : 0.55, lines[nameLine + 1]);
 	return undefined;
 }
 
