@@ -11,6 +11,8 @@ import { enrichEmailOffline, extractSignatureFields, ownText } from '../core/enr
 import type { EmailForEnrichment, SignatureBlockResult } from '../core/enrich/types';
 import { generatedFixtures } from '../test/enrich/fixtures/generated';
 import { handwrittenFixtures } from '../test/enrich/fixtures/handwritten';
+import { heldOutFirstFixtures } from '../test/enrich/fixtures/heldOutFirst';
+import { heldOutSecondFixtures } from '../test/enrich/fixtures/heldOutSecond';
 import type { LabelledEmail } from '../test/enrich/fixtures/types';
 import {
 	SCORED_FIELDS,
@@ -90,7 +92,11 @@ function timeIt(
 async function run(report: BenchContext['report']): Promise<void> {
 	const { signed, unsigned } = generatedFixtures();
 	const parts: Array<{ part: string; fixtures: LabelledEmail[] }> = [
-		{ part: 'hand-written', fixtures: handwrittenFixtures },
+		{
+			part: 'hand-written',
+			fixtures: [...handwrittenFixtures, ...heldOutFirstFixtures, ...heldOutSecondFixtures],
+		},
+		{ part: 'held-out (second set)', fixtures: heldOutSecondFixtures },
 		{ part: 'generated', fixtures: [...signed, ...unsigned] },
 	];
 	console.log(
