@@ -62,6 +62,10 @@ class HandleCheckingEnvironment extends TestEnvironment {
 
 	async setup() {
 		await super.setup();
+		// The worker's stdout and stderr are pipes Node opens on first use (a warning printed under
+		// load is enough): open them now so they are not taken for something a test left running.
+		void process.stdout;
+		void process.stderr;
 		this.aliveBefore = aliveCounts();
 	}
 
