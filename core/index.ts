@@ -462,3 +462,47 @@ export {
 	type EnrichmentValue,
 } from './enrich/enrichWorkspace';
 export { modelSettingsFromCredential, type ModelSettings } from './enrich/modelClient';
+// Google Ads (campaigns, metrics, click conversions for allowlisted accounts), the Data Manager
+// API, and the offline conversion outbox (the Google Ads CRM node).
+export {
+	createGoogleAdsClient,
+	listAccessibleCustomers,
+	listCampaigns,
+	getCampaign,
+	createCampaign,
+	updateCampaign,
+	setCampaignStatus,
+	getCampaignMetrics,
+	searchStream,
+	normalizeCustomerId,
+	GoogleAdsApiError,
+	CampaignNotFoundError,
+	DEFAULT_GOOGLE_ADS_BASE_URL,
+	type AdsCampaign,
+	type CampaignMetrics,
+	type CampaignStatus,
+	type GoogleAdsClient,
+} from './providers/google/ads';
+export {
+	createDataManagerClient,
+	DEFAULT_DATA_MANAGER_BASE_URL,
+	type DataManagerClient,
+} from './providers/google/dataManager';
+export {
+	validateConversion,
+	ConversionValidationError,
+	type ConversionInput,
+	type ConversionUploadPath,
+	type ValidatedConversion,
+} from './ads/conversions';
+export {
+	enqueueAdConversion,
+	listAdConversions,
+	type AdConversion,
+	type AdConversionStatus,
+} from './store/adConversions';
+export {
+	uploadDueConversions,
+	type ConversionSenders,
+	type ConversionUploadOutcome,
+} from './ads/conversionOutbox';

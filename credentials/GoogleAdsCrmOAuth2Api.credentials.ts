@@ -1,6 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 const ADS_API_BASE_URL = 'https://googleads.googleapis.com';
+const DATA_MANAGER_BASE_URL = 'https://datamanager.googleapis.com';
 
 /**
  * Google Ads through crm-connect: the Ads API (adwords) with its developer token and manager
@@ -48,6 +49,15 @@ export class GoogleAdsCrmOAuth2Api implements ICredentialType {
 			name: 'adsApiBaseUrl',
 			type: 'string',
 			default: ADS_API_BASE_URL,
+			displayOptions: { show: { customEndpoints: [true] } },
+		},
+		{
+			displayName: 'Data Manager API Base URL',
+			name: 'dataManagerBaseUrl',
+			type: 'string',
+			default: DATA_MANAGER_BASE_URL,
+			description:
+				'Base of the Data Manager API (/v1/events:ingest) that offline conversions go through',
 			displayOptions: { show: { customEndpoints: [true] } },
 		},
 	];
