@@ -26,6 +26,9 @@ import {
 	type OpenAIEmulatorControl,
 	registerOpenAI,
 } from './openai/chatCompletions';
+import { registerYouTube, type YouTubeEmulatorControl } from './google/youtube';
+import type { YouTubeOptions } from './google/youtubeStore';
+import { registerWebSubHub, type WebSubEmulatorControl, WEBSUB_HUB_PATH } from './websub/hub';
 
 export interface EmulatorOptions {
 	/** Port to listen on (default 0 = a free random port). */
@@ -41,6 +44,8 @@ export interface EmulatorOptions {
 	quota?: Partial<QuotaSettings>;
 	/** Replace the mailbox/calendar generator (tests of the emulator itself). */
 	generator?: GeneratorFactories;
+	/** YouTube: daily quota units per project (default 10,000), comment threads (default 300). */
+	youtube?: YouTubeOptions;
 }
 
 export const SANDBOX_GOOGLE_EMAIL = 'sandbox@crm-connect.test';
@@ -69,6 +74,8 @@ export interface EmulatorUrls {
 	openai: string;
 	/** Azure OpenAI endpoint (the `AzureOpenAI` client's `endpoint`). */
 	azureOpenai: string;
+	/** WebSub hub (pubsubhubbub.appspot.com): subscribers POST hub.mode/hub.topic/hub.callback here. */
+	websubHub: string;
 }
 
 export interface Emulator {
@@ -90,6 +97,10 @@ export interface Emulator {
 	control: EmulatorControl;
 	/** The model surface: its API key, scripted answers, recorded requests (openai/). */
 	openai: OpenAIEmulatorControl;
+	/** YouTube: the sandbox channel, its threads, added comments, the daily quota (google/youtube.ts). */
+	youtube: YouTubeEmulatorControl;
+	/** The WebSub hub: publish a video notification, read subscriptions and deliveries (websub/hub.ts). */
+	websub: WebSubEmulatorControl;
 	router: Router;
 	state: EmulatorState;
 	stop(): Promise<void>;
@@ -113,7 +124,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	registerCalendar(router, state);
 	registerGraph(router, state);
 	registerOpenAI(router, state);
-	// Google Ads, YouTube and the WebSub hub register here when they join the emulator.
+	const youtube = registerYouTube(router, state, options.youtube, () => [
+		SANDBOX_GOOGLE_CLIENT_ID,
+		'emulator-control',
+	]);
+	const websub = registerWebSubHub(router, state, (channelId) =>
+		channelId === youtube.channel().id ? youtube.channel().title : undefined,
+	);
 
 	const googleEmail = options.sandbox?.googleEmail ?? SANDBOX_GOOGLE_EMAIL;
 	const microsoftEmail = options.sandbox?.microsoftEmail ?? SANDBOX_MICROSOFT_EMAIL;
@@ -167,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			control: `${baseUrl}/_emulator`,
 			openai: `${baseUrl}/v1`,
 			azureOpenai: baseUrl,
+			websubHub: `${baseUrl}${WEBSUB_HUB_PATH}`,
 		},
 		sandbox: {
 			googleEmail: googleAccount.email,
@@ -180,9 +198,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		control,
 		openai: openaiControl(state),
+		youtube,
+		websub,
 		router,
 		state,
-		stop: () => server.stop(),
+		// Pending hub verifications and deliveries finish first: no request outlives the emulator.
+		stop: () => websub.settled().then(() => server.stop()),
 	};
 }
 
@@ -193,3 +214,8 @@ export type { ConsentResult, ServiceAccountKey } from './core/control';
 export { DEFAULT_OPENAI_API_KEY };
 export type { OpenAIEmulatorControl };
 export type { RecordedChatRequest, ScriptedAnswer } from './openai/chatCompletions';
+export type { YouTubeEmulatorControl, WebSubEmulatorControl };
+export { YOUTUBE_SCOPES } from './google/youtube';
+export { YOUTUBE_DEFAULT_DAILY_QUOTA, YOUTUBE_QUOTA_COSTS } from './google/youtubeStore';
+export { youtubeTopic, WEBSUB_DEFAULT_LEASE_SECONDS } from './websub/hub';
+export type { DeliveryRecord, HubSubscription, VerificationRecord } from './websub/hub';

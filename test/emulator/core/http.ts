@@ -13,6 +13,8 @@ export type Surface =
 	| 'microsoft-identity'
 	| 'graph'
 	| 'openai'
+	| 'youtube'
+	| 'websub'
 	| 'control';
 
 export interface EmulatorRequest {
