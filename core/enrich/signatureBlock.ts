@@ -294,6 +294,12 @@ const CLOSINGS = new Set([
 	'z wyrazami szacunku',
 	'dziękuję',
 	'pozdrawiam serdecznie',
+	// cs
+	's pozdravem',
+	's přátelským pozdravem',
+	's úctou',
+	'děkuji',
+	'díky',
 ]);
 
 const CLOSING_FIRST_WORDS = new Set([...CLOSINGS].map((c) => /^[\p{L}’']+/u.exec(c)?.[0] ?? c));
@@ -357,7 +363,7 @@ const DISCLAIMER_START =
 
 /** Company register lines of a legal footer (register court, VAT and registration numbers). */
 const REGISTER_LINE =
-	/(amtsgericht|registergericht|handelsregister|\bHR[AB]\s?\d|sitz der gesellschaft|\bsitz:|ust-?id|steuer-?nr|steuernummer|geschäftsführer(in)?\s*:|geschäftsführung\s*:|vorstand\s*:|aufsichtsrat|registered (in|office|number)|company (no|number|registration)|vat (no|number|reg)|\bsiret\b|\bsiren\b|\brcs\b|capital social|au capital de|\bkvk\b|\bbtw\b|p\.?\s?iva\b|partita iva|\bcif\s*:|\bnif\s*:|\bcnpj\b|org\.?\s?nr|organisationsnummer|\bnip\s*:|\bkrs\b|\bregon\b|\bgdpr\b|datenschutz|privacy policy|regolamento ue)/i;
+	/(amtsgericht|registergericht|handelsregister|handelsgericht|firmenbuch|\bFN\s?\d{3,6}\s?[a-z]\b|\buid(-nr\.?)?\s*:?\s*ATU|\bi[čc]o?\s*:\s*\d|\bdi[čc]\s*:|spisová značka|\bHR[AB]\s?\d|sitz der gesellschaft|\bsitz:|ust-?id|steuer-?nr|steuernummer|geschäftsführer(in)?\s*:|geschäftsführung\s*:|vorstand\s*:|aufsichtsrat|registered (in|office|number)|company (no|number|registration)|vat (no|number|reg)|\bsiret\b|\bsiren\b|\brcs\b|capital social|au capital de|\bkvk\b|\bbtw\b|p\.?\s?iva\b|partita iva|\bcif\s*:|\bnif\s*:|\bcnpj\b|org\.?\s?nr|organisationsnummer|\bnip\s*:|\bkrs\b|\bregon\b|\bgdpr\b|datenschutz|privacy policy|regolamento ue)/i;
 
 /** A line that ends a block: a disclaimer, a mobile footer, a register line, or prose. */
 function endsBlock(line: string): boolean {

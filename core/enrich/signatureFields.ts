@@ -40,7 +40,7 @@ const JAPANESE_TITLE =
 
 /** Legal forms and company words, case-sensitive short forms kept apart from long ones. */
 const LEGAL_FORM_LONG =
-	/(^|[^\p{L}])(gmbh|gesmbh|gmbh & co\.? kg|e\.k\.|s\.a\.s\.?|s\.a\.r\.l\.?|sarl|s\.l\.u?\.?|s\.a\.|s\.a\.u\.|b\.v\.|n\.v\.|s\.p\.a\.|s\.r\.l\.|ltda\.?|ltd\.?|limited|llc|l\.l\.c\.|llp|plc|inc\.?|incorporated|corp\.?|corporation|sp\. z o\.o\.|sp\.z o\.o\.|s\.c\.|k\.k\.|pty|pte|aktiengesellschaft|gesellschaft|s\.a\.b\. de c\.v\.|eirl|unipessoal)(?=$|[^\p{L}])/iu;
+	/(^|[^\p{L}])(gmbh|gesmbh|gmbh & co\.? kg|e\.k\.|s\.a\.s\.?|s\.a\.r\.l\.?|sarl|s\.l\.u?\.?|s\.a\.|s\.a\.u\.|b\.v\.|n\.v\.|s\.p\.a\.|s\.r\.l\.|ltda\.?|ltd\.?|limited|llc|l\.l\.c\.|llp|plc|inc\.?|incorporated|corp\.?|corporation|sp\. z o\.o\.|sp\.z o\.o\.|spol\. s r\.o\.|s\.r\.o\.|a\.s\.|s\.c\.|k\.k\.|pty|pte|aktiengesellschaft|gesellschaft|s\.a\.b\. de c\.v\.|eirl|unipessoal)(?=$|[^\p{L}])/iu;
 const LEGAL_FORM_SHORT =
 	/(^|[^\p{L}])(AG|KG|OHG|GbR|UG|SE|SA|SAS|SARL|SL|SLU|BV|NV|SpA|Srl|SRL|AB|Oy|AS|A\/S|ApS|LP|Co\.)(?=$|[^\p{L}])/u;
 const JAPANESE_COMPANY = /(株式会社|有限会社|合同会社|\(株\)|（株）)/u;
@@ -277,7 +277,7 @@ const ADDRESS_SEPARATORS = /\s+[|•·∙◆▪●∣｜]\s+|\s*[|｜]\s*|\t+| {
 
 /** Honorifics and degrees around a name: kept in the excerpt, not in the name. */
 const HONORIFIC_BEFORE =
-	/^((dr|prof|mr|mrs|ms|miss|mme|mlle|herr|frau|sr|sra|srta|dott|dott\.ssa|ing|dipl\.-ing|dipl\.-kfm|mag|mgr|ir|drs|mx)\.?\s+)+/i;
+	/^((dr|dra|prof|profa|mr|mrs|ms|miss|mme|mlle|herr|frau|sr|sra|srta|dott|dott\.ssa|ing|dipl\.-ing|dipl\.-kfm|mag|mgr|ir|drs|mx|lic|licda|lcdo|lcda|arq|mtro|mtra|c\.p)\.?\s+)+/i;
 const DEGREE_AFTER =
 	/(,?\s+(phd|ph\.d\.|mba|msc|m\.sc\.|bsc|ma|md|cpa|cfa|pmp|esq\.?|jr\.?|sr\.?|ll\.m\.|dipl\.-ing\.))+$/i;
 
