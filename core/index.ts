@@ -462,6 +462,36 @@ export {
 	type EnrichmentValue,
 } from './enrich/enrichWorkspace';
 export { modelSettingsFromCredential, type ModelSettings } from './enrich/modelClient';
+// YouTube: the Data API client, the comment source of the workspace sync, the inbox's comments.
+export {
+	commentRecord,
+	createYouTubeClient,
+	nextYoutubeQuotaReset,
+	threadComments,
+	youtubeQuotaDay,
+	YOUTUBE_DAILY_QUOTA,
+	YOUTUBE_QUOTA_COST,
+	YouTubeQuotaExceededError,
+	type YouTubeChannel,
+	type YouTubeClient,
+	type YouTubeComment,
+	type YouTubeCommentRecord,
+	type YouTubeCommentThread,
+} from './providers/google/youtube';
+export {
+	DEFAULT_YOUTUBE_DAILY_BUDGET,
+	grantsYoutubeRead,
+	syncYoutubeCommentSource,
+	type YoutubeCommentSyncOptions,
+	type YoutubeCommentSyncReport,
+	type YoutubeStopReason,
+} from './sync/youtubeCommentSource';
+export {
+	linkYoutubeCommentsToPeople,
+	listYoutubeInboxMessages,
+	markYoutubeCommentsRead,
+	type YoutubeInboxMessage,
+} from './store/youtubeComments';
 // Google Ads (campaigns, metrics, click conversions for allowlisted accounts), the Data Manager
 // API, and the offline conversion outbox (the Google Ads CRM node).
 export {

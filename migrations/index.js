@@ -21,6 +21,7 @@ const migrations = {
 	'20261201130000_email_search': require('./20261201130000_email_search'),
 	'20261201130100_calendar_event_listing': require('./20261201130100_calendar_event_listing'),
 	'20261201140000_enrichment': require('./20261201140000_enrichment'),
+	'20261201150100_youtube_comment_links': require('./20261201150100_youtube_comment_links'),
 };
 
 const migrationNames = Object.keys(migrations).sort();

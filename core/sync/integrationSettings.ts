@@ -44,6 +44,11 @@ export const integrationSettingsSchema = z
 		contactCreation: contactCreationSchema.default('workspace_default'),
 		/** Run signature enrichment after each sync (on by default: turning it off is the opt-out). */
 		autoEnrich: z.boolean().default(true),
+		/**
+		 * Poll the comments on the account's YouTube channel into the inbox (off by default: it
+		 * spends the Google project's daily YouTube quota, and needs a YouTube scope granted).
+		 */
+		syncYoutubeComments: z.boolean().default(false),
 	})
 	.strict();
 

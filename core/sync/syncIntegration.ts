@@ -1,4 +1,4 @@
-// Syncs one integration: mail, then calendars, page by page; records the run in sync_runs and
+// Syncs one integration: mail, then calendars, then (when turned on) YouTube comments, page by page; records the run in sync_runs and
 // moves the integration's state machine on the outcome (DESIGN.md "Sync"):
 // - success → connected, last_success_at, error cleared, next sync one interval later;
 // - temporary (5xx, timeouts, resets) → stays connected, retried with backoff;
@@ -38,6 +38,7 @@ import {
 	type IntegrationStatus,
 } from './integrationState';
 import { listingOf, syncMailSources } from './mailSync';
+import { syncYoutubeCommentSource, type YoutubeCommentSyncReport } from './youtubeCommentSource';
 import {
 	addCounts,
 	emptyCounts,
@@ -86,6 +87,8 @@ export interface IntegrationSyncResult {
 	errorClass?: string;
 	errorMessage?: string;
 	throttledUntil?: string;
+	/** The YouTube comment source's poll, when it ran (why it stopped, quota spent today). */
+	youtube?: YoutubeCommentSyncReport;
 }
 
 export interface SyncIntegrationOptions {
@@ -104,10 +107,13 @@ export { REAUTH_MESSAGE };
 export const DEFAULT_SYNC_INTERVAL_MS = 55_000;
 export const DEFAULT_LEASE_MS = 5 * 60_000;
 
-const PERMISSIONS: Record<string, Record<'mail' | 'calendar', string>> = {
+type SyncPhase = 'mail' | 'calendar' | 'youtube';
+
+const PERMISSIONS: Record<string, Partial<Record<SyncPhase, string>>> = {
 	google: {
 		mail: 'Gmail read access (https://www.googleapis.com/auth/gmail.readonly)',
 		calendar: 'Google Calendar read access (https://www.googleapis.com/auth/calendar.readonly)',
+		youtube: 'YouTube read access (https://www.googleapis.com/auth/youtube.readonly)',
 	},
 	microsoft: { mail: 'Mail.Read', calendar: 'Calendars.Read' },
 };
@@ -304,12 +310,22 @@ async function runSync(
 		progress: reportProgress,
 	};
 
-	let phase: 'mail' | 'calendar' = 'mail';
+	let phase: SyncPhase = 'mail';
 	let failure: Failure | null = null;
 	try {
 		addCounts(counts, await syncMailSources(ctx));
 		phase = 'calendar';
 		if (state.settings.syncCalendar) addCounts(counts, await syncCalendarSources(ctx));
+		if (state.provider === 'google' && state.settings.syncYoutubeComments) {
+			phase = 'youtube';
+			// YouTube's client retries 429/5xx itself: the shared requester would also retry a
+			// 403 quotaExceeded, which only waiting for the quota day to end can cure.
+			result.youtube = await syncYoutubeCommentSource(
+				{ ...ctx, requester: base },
+				{ retryPolicy: deps.retryPolicy },
+			);
+			addCounts(counts, result.youtube.counts);
+		}
 	} catch (error) {
 		if (crash !== undefined && error === crash) {
 			paced?.release();
@@ -402,7 +418,7 @@ async function classifyFailure(
 	deps: SyncDeps,
 	state: { workspaceId: string; id: string; provider: string; lastSuccessAt: Date | null },
 	error: unknown,
-	phase: 'mail' | 'calendar',
+	phase: SyncPhase,
 	secrets: Set<string>,
 	at: Date,
 ): Promise<Failure> {
