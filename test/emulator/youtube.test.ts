@@ -320,7 +320,19 @@ describe('daily quota', () => {
 			reason: 'quotaExceeded',
 			domain: 'youtube.quota',
 		});
-		expect(over.body.error.message).toContain('exceeded your');
+		expect(over.body.error).toEqual({
+			code: 403,
+			message:
+				'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
+			errors: [
+				{
+					message:
+						'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
+					domain: 'youtube.quota',
+					reason: 'quotaExceeded',
+				},
+			],
+		});
 		await control('youtube/quota', { dailyLimit: 20_000 });
 		expect((await yt('channels?part=id&mine=true')).status).toBe(200);
 	});

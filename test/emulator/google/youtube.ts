@@ -539,7 +539,12 @@ export function registerYouTube(
 				// The project is the OAuth client the token was issued to. Invalid requests cost
 				// their units too, as on YouTube.
 				if (!chargeQuota(store, req.grant!.clientId, cost, state.now())) {
-					youtubeError(403, 'quotaExceeded', 'youtube.quota', QUOTA_MESSAGE);
+					// YouTube's quota error carries no `status` field, unlike Google's newer errors.
+					const error = googleError(403, QUOTA_MESSAGE, 'quotaExceeded', {
+						domain: 'youtube.quota',
+					});
+					delete (error.response.body as { error: { status?: string } }).error.status;
+					throw error;
 				}
 				return handler(req, req.account!);
 			},
