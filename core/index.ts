@@ -492,6 +492,26 @@ export {
 	markYoutubeCommentsRead,
 	type YoutubeInboxMessage,
 } from './store/youtubeComments';
+// The CRM Webhook trigger: authentication, normalised actions, receipts, WebSub subscriptions.
+export {
+	handleWebhookCall,
+	resolveAction,
+	type WebhookAnswer,
+	type WebhookCall,
+	type WebhookHandlerContext,
+	type WebhookItem,
+} from './webhooks/handleWebhook';
+export { WEBHOOK_ACTIONS, type WebhookAction } from './webhooks/normalise';
+export {
+	DEFAULT_HUB_URL,
+	DEFAULT_LEASE_SECONDS,
+	listSubscriptions,
+	needsRenewal,
+	parseChannelIds,
+	subscribeAtHub,
+	unsubscribeAtHub,
+	youtubeTopicUrl,
+} from './webhooks/subscriptions';
 // Google Ads (campaigns, metrics, click conversions for allowlisted accounts), the Data Manager
 // API, and the offline conversion outbox (the Google Ads CRM node).
 export {
