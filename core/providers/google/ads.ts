@@ -148,11 +148,13 @@ export function describeGoogleAdsErrorCode(code: string, apiMessage: string): st
  */
 export function toGoogleAdsError(error: unknown): unknown {
 	if (!(error instanceof ProviderHttpError)) return error;
-	if (error.status === 429 || error.status >= 500 || error.status === 401) return error;
+	if (error.status === 429 || error.status >= 500) return error;
 	const errors = googleAdsErrorsOf((error.body as { error?: unknown } | undefined)?.error);
 	if (errors.length === 0) return error;
 	const first = errors[0];
 	const code = googleAdsErrorCode(first);
+	// A 401 is the OAuth token's ("reconnect") unless Google says it is the developer token's.
+	if (error.status === 401 && !code.startsWith('DEVELOPER_TOKEN')) return error;
 	const worded = describeGoogleAdsErrorCode(code, first.message);
 	const message = worded ?? `Google Ads rejected the request (${code}): ${first.message}`;
 	return new GoogleAdsApiError(code, message, errors, error.status);
