@@ -111,6 +111,7 @@ describe('verification of intent', () => {
 			'hub.secret': 'top-secret',
 		});
 		expect(status).toBe(202);
+		expect(emu.websub.verifications()).toHaveLength(1);
 		const [verification] = requestsTo('/echo', 'GET');
 		expect(verification!.query.get('hub.mode')).toBe('subscribe');
 		expect(verification!.query.get('hub.topic')).toBe(topic);
@@ -126,6 +127,21 @@ describe('verification of intent', () => {
 		const expires = Date.parse(subscriptionOf('/echo', topic)!.expiresAt!);
 		expect(Math.abs(expires - (emu.control.now() + 3600_000))).toBeLessThan(5_000);
 		expect(emu.websub.verifications()[0]).toMatchObject({ verified: true, status: 200 });
+	});
+
+	it('shows a new subscription as pending until the callback has answered', async () => {
+		const topic = youtubeTopic('UCpendingverification000');
+		let whenAnswered: string | undefined;
+		// Read the state at the moment the hub has its 202, before the verification can run.
+		emu.control.inject({
+			operation: 'websub.hub',
+			afterAnswer: () => {
+				whenAnswered = subscriptionOf('/pending', topic)?.state;
+			},
+		});
+		expect(await subscribe('/pending', topic)).toBe(202);
+		expect(whenAnswered).toBe('pending');
+		expect(subscriptionOf('/pending', topic)!.state).toBe('active');
 	});
 
 	it('gives the default lease when none is asked for and caps long ones', async () => {
@@ -155,10 +171,15 @@ describe('verification of intent', () => {
 
 	it('records an unreachable callback as status 0', async () => {
 		const topic = youtubeTopic('UCunreachable00000000000');
+		// A port that was free a moment ago: nothing answers there.
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise((resolve) => closed.close(resolve));
 		await hubForm({
 			'hub.mode': 'subscribe',
 			'hub.topic': topic,
-			'hub.callback': 'http://127.0.0.1:9/nothing-listens-here',
+			'hub.callback': `http://127.0.0.1:${port}/nothing-listens-here`,
 		}).then((response) => response.text());
 		await emu.websub.settled();
 		expect(emu.websub.verifications()[0]).toMatchObject({ verified: false, status: 0 });

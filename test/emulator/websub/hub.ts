@@ -86,6 +86,8 @@ interface HubStore {
 	verifications: VerificationRecord[];
 	deliveries: DeliveryRecord[];
 	pending: Set<Promise<unknown>>;
+	/** Numbers the deliveries of this emulator. */
+	deliveryCount: number;
 }
 
 const stores = new WeakMap<EmulatorState, HubStore>();
@@ -93,7 +95,13 @@ const stores = new WeakMap<EmulatorState, HubStore>();
 function hubStore(state: EmulatorState): HubStore {
 	let store = stores.get(state);
 	if (!store) {
-		store = { subscriptions: new Map(), verifications: [], deliveries: [], pending: new Set() };
+		store = {
+			subscriptions: new Map(),
+			verifications: [],
+			deliveries: [],
+			pending: new Set(),
+			deliveryCount: 0,
+		};
 		stores.set(state, store);
 	}
 	return store;
@@ -285,8 +293,6 @@ async function verifyIntent(state: EmulatorState, intent: IntentRequest): Promis
 	return verified;
 }
 
-let deliveryCounter = 0;
-
 async function publish(
 	state: EmulatorState,
 	input: PublishInput,
@@ -340,7 +346,7 @@ async function publish(
 			}
 			const answer = await callCallback(sub.callback, { method: 'POST', headers, body });
 			const record: DeliveryRecord = {
-				id: ++deliveryCounter,
+				id: ++store.deliveryCount,
 				topic,
 				callback: sub.callback,
 				status: answer.status,
@@ -421,6 +427,20 @@ export function registerWebSubHub(
 		{ name: 'websub.hub', surface: 'websub' },
 		async (req): Promise<EmulatorResponse> => {
 			const intent = readIntent(req);
+			const key = keyOf(intent.callback, intent.topic);
+			const existing = store.subscriptions.get(key);
+			// A new subscription shows as pending until its callback has answered the challenge.
+			if (intent.mode === 'subscribe' && (!existing || existing.state !== 'active')) {
+				store.subscriptions.set(key, {
+					callback: intent.callback,
+					topic: intent.topic,
+					state: 'pending',
+					secret: intent.secret,
+					verifyToken: intent.verifyToken,
+					leaseSeconds: intent.leaseSeconds,
+					createdAtMs: existing?.createdAtMs ?? state.now(),
+				});
+			}
 			if (intent.sync) {
 				const verified = await track(store, verifyIntent(state, intent));
 				return verified
