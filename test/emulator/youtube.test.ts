@@ -237,6 +237,28 @@ describe('commentThreads.list', () => {
 		const at = Date.parse(body.items[0].snippet.topLevelComment.snippet.publishedAt);
 		expect(Math.abs(at - emu.control.now())).toBeLessThan(5_000);
 	});
+	it('writes textDisplay as HTML unless textFormat=plainText; textOriginal stays as written', async () => {
+		const video = emu.youtube.channel().videos[2]!.id;
+		const added = emu.youtube.addComment({
+			videoId: video,
+			text: 'Use <b>tags</b> & more\nsecond line',
+		});
+		const html = await yt(`commentThreads?part=snippet&id=${added.id}`);
+		expect(html.body.items[0].snippet.topLevelComment.snippet).toMatchObject({
+			textDisplay: 'Use &lt;b&gt;tags&lt;/b&gt; &amp; more<br>second line',
+			textOriginal: 'Use <b>tags</b> & more\nsecond line',
+		});
+		const plain = await yt(`commentThreads?part=snippet&id=${added.id}&textFormat=plainText`);
+		expect(plain.body.items[0].snippet.topLevelComment.snippet.textDisplay).toBe(
+			'Use <b>tags</b> & more\nsecond line',
+		);
+		const bad = await yt(`commentThreads?part=snippet&id=${added.id}&textFormat=markdown`);
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.errors[0]).toMatchObject({
+			reason: 'invalidValue',
+			location: 'textFormat',
+		});
+	});
 });
 
 describe('comments.insert', () => {

@@ -101,6 +101,26 @@ function partsOf(req: EmulatorRequest, known: Set<string>): Set<string> {
 	return parts;
 }
 
+/** An enum parameter: absent = the default, anything else must be one of the values. */
+function oneOf<T extends string>(
+	req: EmulatorRequest,
+	name: string,
+	values: readonly T[],
+	fallback: T,
+): T {
+	const raw = req.query.get(name);
+	if (raw === null) return fallback;
+	if (!values.includes(raw as T)) {
+		throw googleError(
+			400,
+			`Invalid value '${raw}'. Values must be one of: ${[...values].sort().join(', ')}`,
+			'invalidValue',
+			{ location: name, locationType: 'parameter' },
+		);
+	}
+	return raw as T;
+}
+
 function maxResultsOf(req: EmulatorRequest, fallback: number, min: number, max: number): number {
 	const raw = req.query.get('maxResults');
 	if (raw === null) return fallback;
@@ -182,27 +202,8 @@ function listThreads(state: EmulatorState, req: EmulatorRequest, account: Accoun
 			'Incompatible parameters specified in the request: allThreadsRelatedToChannelId, id, videoId.',
 		);
 	}
-	const order = req.query.get('order') ?? 'time';
-	if (order !== 'time' && order !== 'relevance') {
-		throw googleError(
-			400,
-			`Invalid value '${order}'. Values must be one of: relevance, time`,
-			'invalidValue',
-			{
-				location: 'order',
-				locationType: 'parameter',
-			},
-		);
-	}
-	const textFormat = req.query.get('textFormat') ?? 'html';
-	if (textFormat !== 'html' && textFormat !== 'plainText') {
-		throw googleError(
-			400,
-			`Invalid value '${textFormat}'. Values must be one of: html, plainText`,
-			'invalidValue',
-			{ location: 'textFormat', locationType: 'parameter' },
-		);
-	}
+	const order = oneOf(req, 'order', ['time', 'relevance'], 'time');
+	const textFormat = oneOf(req, 'textFormat', ['html', 'plainText'], 'html');
 	const moderationStatus = req.query.get('moderationStatus') ?? 'published';
 	const maxResults = maxResultsOf(req, 20, 1, 100);
 	const searchTerms = req.query.get('searchTerms')?.trim().toLowerCase();
