@@ -144,6 +144,22 @@ describe('verification of intent', () => {
 		expect(subscriptionOf('/pending', topic)!.state).toBe('active');
 	});
 
+	it('takes subscriptions at /subscribe too, where Google’s hub has them', async () => {
+		const topic = youtubeTopic('UCsubscribepath000000000');
+		const response = await fetch(`${emu.baseUrl}/subscribe`, {
+			method: 'POST',
+			body: new URLSearchParams({
+				'hub.mode': 'subscribe',
+				'hub.topic': topic,
+				'hub.callback': `${base}/google-path`,
+			}),
+		});
+		expect(response.status).toBe(202);
+		await response.text();
+		await emu.websub.settled();
+		expect(subscriptionOf('/google-path', topic)!.state).toBe('active');
+	});
+
 	it('gives the default lease when none is asked for and caps long ones', async () => {
 		const topic = youtubeTopic('UCdefaultlease0000000000');
 		await subscribe('/echo', topic);

@@ -16,6 +16,8 @@ import { type DeletedVideo, type PublishedVideo, youtubeNotification } from './a
 
 /** The hub's path under the emulator's base URL (`emu.urls.websubHub`). */
 export const WEBSUB_HUB_PATH = '/websub/hub';
+/** The same endpoint where Google's hub has it (https://pubsubhubbub.appspot.com/subscribe). */
+export const WEBSUB_SUBSCRIBE_PATH = '/subscribe';
 /** Lease when the subscriber asks for none (Google's hub: five days); longer asks are capped. */
 export const WEBSUB_DEFAULT_LEASE_SECONDS = 432_000;
 export const WEBSUB_MAX_LEASE_SECONDS = 864_000;
@@ -421,43 +423,47 @@ export function registerWebSubHub(
 	const store = hubStore(state);
 	const control = websubControl(state, channelTitleOf);
 
+	const subscribeEndpoint = async (req: EmulatorRequest): Promise<EmulatorResponse> => {
+		const intent = readIntent(req);
+		const key = keyOf(intent.callback, intent.topic);
+		const existing = store.subscriptions.get(key);
+		// A new subscription shows as pending until its callback has answered the challenge.
+		if (intent.mode === 'subscribe' && (!existing || existing.state !== 'active')) {
+			store.subscriptions.set(key, {
+				callback: intent.callback,
+				topic: intent.topic,
+				state: 'pending',
+				secret: intent.secret,
+				verifyToken: intent.verifyToken,
+				leaseSeconds: intent.leaseSeconds,
+				createdAtMs: existing?.createdAtMs ?? state.now(),
+			});
+		}
+		if (intent.sync) {
+			const verified = await track(store, verifyIntent(state, intent));
+			return verified
+				? { status: 204 }
+				: {
+						status: 409,
+						headers: { 'content-type': 'text/plain; charset=utf-8' },
+						body: 'Verification failed',
+					};
+		}
+		// Verification runs after the 202 is sent, as on the real hub.
+		void track(
+			store,
+			new Promise((resolve) => setImmediate(resolve)).then(() => verifyIntent(state, intent)),
+		);
+		return { status: 202, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' };
+	};
+	router.add('POST', WEBSUB_HUB_PATH, { name: 'websub.hub', surface: 'websub' }, subscribeEndpoint);
+	// Google's hub takes subscriptions at its root and at /subscribe: a client configured with
+	// https://pubsubhubbub.appspot.com/subscribe works once the origin is the emulator's.
 	router.add(
 		'POST',
-		WEBSUB_HUB_PATH,
+		WEBSUB_SUBSCRIBE_PATH,
 		{ name: 'websub.hub', surface: 'websub' },
-		async (req): Promise<EmulatorResponse> => {
-			const intent = readIntent(req);
-			const key = keyOf(intent.callback, intent.topic);
-			const existing = store.subscriptions.get(key);
-			// A new subscription shows as pending until its callback has answered the challenge.
-			if (intent.mode === 'subscribe' && (!existing || existing.state !== 'active')) {
-				store.subscriptions.set(key, {
-					callback: intent.callback,
-					topic: intent.topic,
-					state: 'pending',
-					secret: intent.secret,
-					verifyToken: intent.verifyToken,
-					leaseSeconds: intent.leaseSeconds,
-					createdAtMs: existing?.createdAtMs ?? state.now(),
-				});
-			}
-			if (intent.sync) {
-				const verified = await track(store, verifyIntent(state, intent));
-				return verified
-					? { status: 204 }
-					: {
-							status: 409,
-							headers: { 'content-type': 'text/plain; charset=utf-8' },
-							body: 'Verification failed',
-						};
-			}
-			// Verification runs after the 202 is sent, as on the real hub.
-			void track(
-				store,
-				new Promise((resolve) => setImmediate(resolve)).then(() => verifyIntent(state, intent)),
-			);
-			return { status: 202, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' };
-		},
+		subscribeEndpoint,
 	);
 
 	const opts = (name: string) => ({ name: `control.websub.${name}`, surface: 'control' as const });
