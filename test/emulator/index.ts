@@ -26,6 +26,8 @@ import {
 	type OpenAIEmulatorControl,
 	registerOpenAI,
 } from './openai/chatCompletions';
+import { type AdsEmulatorControl, registerGoogleAds } from './google/ads';
+import { type DataManagerEmulatorControl, registerDataManager } from './google/dataManager';
 import { registerYouTube, type YouTubeEmulatorControl } from './google/youtube';
 import type { YouTubeOptions } from './google/youtubeStore';
 import { registerWebSubHub, type WebSubEmulatorControl, WEBSUB_HUB_PATH } from './websub/hub';
@@ -74,6 +76,10 @@ export interface EmulatorUrls {
 	openai: string;
 	/** Azure OpenAI endpoint (the `AzureOpenAI` client's `endpoint`). */
 	azureOpenai: string;
+	/** Google Ads REST root (googleads.googleapis.com): append `/v26/customers/{cid}/…`. */
+	googleAds: string;
+	/** Data Manager API root (datamanager.googleapis.com): append `/v1/events:ingest`. */
+	dataManager: string;
 	/** WebSub hub (pubsubhubbub.appspot.com): subscribers POST hub.mode/hub.topic/hub.callback here. */
 	websubHub: string;
 }
@@ -97,6 +103,10 @@ export interface Emulator {
 	control: EmulatorControl;
 	/** The model surface: its API key, scripted answers, recorded requests (openai/). */
 	openai: OpenAIEmulatorControl;
+	/** Google Ads: sandbox customers, campaigns, clicks, uploaded conversions (google/ads.ts). */
+	ads: AdsEmulatorControl;
+	/** Data Manager API: ingested events (google/dataManager.ts). */
+	dataManager: DataManagerEmulatorControl;
 	/** YouTube: the sandbox channel, its threads, added comments, the daily quota (google/youtube.ts). */
 	youtube: YouTubeEmulatorControl;
 	/** The WebSub hub: publish a video notification, read subscriptions and deliveries (websub/hub.ts). */
@@ -124,6 +134,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	registerCalendar(router, state);
 	registerGraph(router, state);
 	registerOpenAI(router, state);
+	const ads = registerGoogleAds(router, state);
+	const dataManager = registerDataManager(router, state);
 	const youtube = registerYouTube(router, state, options.youtube, () => [
 		SANDBOX_GOOGLE_CLIENT_ID,
 		'emulator-control',
@@ -184,6 +196,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			control: `${baseUrl}/_emulator`,
 			openai: `${baseUrl}/v1`,
 			azureOpenai: baseUrl,
+			googleAds: baseUrl,
+			dataManager: baseUrl,
 			websubHub: `${baseUrl}${WEBSUB_HUB_PATH}`,
 		},
 		sandbox: {
@@ -198,6 +212,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		control,
 		openai: openaiControl(state),
+		ads,
+		dataManager,
 		youtube,
 		websub,
 		router,
@@ -214,6 +230,23 @@ export type { ConsentResult, ServiceAccountKey } from './core/control';
 export { DEFAULT_OPENAI_API_KEY };
 export type { OpenAIEmulatorControl };
 export type { RecordedChatRequest, ScriptedAnswer } from './openai/chatCompletions';
+export type { AdsEmulatorControl, DataManagerEmulatorControl };
+export {
+	EMULATOR_DEVELOPER_TOKEN,
+	EMULATOR_TEST_ONLY_DEVELOPER_TOKEN,
+	GOOGLE_ADS_API_VERSION,
+	GOOGLE_ADS_SCOPE,
+} from './google/ads';
+export type { UploadedClickConversion } from './google/ads';
+export { DATA_MANAGER_SCOPE } from './google/dataManager';
+export type { IngestedEvent } from './google/dataManager';
+export {
+	ADS_CLIENT_CUSTOMER_ID,
+	ADS_CLIENT_NOT_ALLOWLISTED_CUSTOMER_ID,
+	ADS_MANAGER_CUSTOMER_ID,
+	ADS_UPLOAD_CONVERSION_ACTION_IDS,
+} from './generator/campaigns';
+export type { GeneratedCampaign, GeneratedClick } from './generator/campaigns';
 export type { YouTubeEmulatorControl, WebSubEmulatorControl };
 export { YOUTUBE_SCOPES } from './google/youtube';
 export { YOUTUBE_DEFAULT_DAILY_QUOTA, YOUTUBE_QUOTA_COSTS } from './google/youtubeStore';

@@ -100,6 +100,17 @@ export class FaultInjector {
 	}
 }
 
+/** Fault answers of surfaces that own their error shape (Google Ads, Data Manager). */
+const surfaceFaults = new Map<Surface, (status: number, spec: FaultSpec) => EmulatorHttpError>();
+
+/** A surface registers how its injected faults answer; others get the Google JSON API shape. */
+export function registerSurfaceFault(
+	surface: Surface,
+	answer: (status: number, spec: FaultSpec) => EmulatorHttpError,
+): void {
+	surfaceFaults.set(surface, answer);
+}
+
 function operationMatcher(operation: string | RegExp | undefined): (name: string) => boolean {
 	if (operation === undefined) return () => true;
 	if (operation instanceof RegExp) return (name) => operation.test(name);
@@ -168,7 +179,7 @@ export function faultResponse(spec: FaultSpec, surface: Surface): EmulatorHttpEr
 			error = openaiFault(status, spec);
 			break;
 		default:
-			error = googleFault(status, spec, headers);
+			error = surfaceFaults.get(surface)?.(status, spec) ?? googleFault(status, spec, headers);
 	}
 	error.response.headers = { ...error.response.headers, ...headers };
 	return error;

@@ -13,6 +13,8 @@ export type Surface =
 	| 'microsoft-identity'
 	| 'graph'
 	| 'openai'
+	| 'google-ads'
+	| 'data-manager'
 	| 'youtube'
 	| 'websub'
 	| 'control';
