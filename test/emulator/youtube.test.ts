@@ -285,6 +285,22 @@ describe('comments.insert', () => {
 		expect(item.replies.comments.at(-1).id).toBe(body.id);
 	});
 
+	it('lists a thread’s replies oldest first through comments.list?parentId, page by page', async () => {
+		const thread = emu.youtube.threads().find((candidate) => candidate.replies.length >= 2)!;
+		const first = await yt(`comments?part=snippet&parentId=${thread.id}&maxResults=1`);
+		expect(first.status).toBe(200);
+		expect(first.body.kind).toBe('youtube#commentListResponse');
+		expect(first.body.items[0].id).toBe(thread.replies[0]!.id);
+		expect(first.body.items[0].snippet.parentId).toBe(thread.id);
+		const second = await yt(
+			`comments?part=snippet&parentId=${thread.id}&maxResults=1&pageToken=${first.body.nextPageToken}`,
+		);
+		expect(second.body.items[0].id).toBe(thread.replies[1]!.id);
+		const noFilter = await yt('comments?part=snippet');
+		expect(noFilter.status).toBe(400);
+		expect(noFilter.body.error.errors[0].reason).toBe('missingRequiredParameter');
+	});
+
 	it('answers parentCommentNotFound, commentTextRequired and a missing force-ssl scope', async () => {
 		const missing = await yt('comments?part=snippet', {
 			method: 'POST',

@@ -1,6 +1,6 @@
 // YouTube Data API v3 (https://developers.google.com/youtube/v3/docs) under the googleApis root:
 // channels.list (mine / id), commentThreads.list (allThreadsRelatedToChannelId / videoId, order,
-// paging, searchTerms) and comments.insert (a reply), with YouTube's error reasons and a daily
+// paging, searchTerms), comments.list (a thread's replies) and comments.insert (a reply), with YouTube's error reasons and a daily
 // quota per Google project (list 1 unit, insert 50, 10,000 a day; reset at midnight Pacific).
 // The sandbox Google account owns the one channel (generator/channels.ts). Control routes under
 // /_emulator/youtube read and set the quota and add comments "now", so a sync sees new comments.
@@ -304,6 +304,68 @@ const insertCommentSchema = z.object({
 	}),
 });
 
+/**
+ * comments.list: the replies of one thread (`parentId`), oldest first, or comments by `id`.
+ * YouTube embeds only some replies in a thread and sends clients here for the rest.
+ */
+function listComments(state: EmulatorState, req: EmulatorRequest) {
+	partsOf(req, COMMENT_PARTS);
+	const parentId = req.query.get('parentId');
+	const idFilter = req.query.get('id');
+	if ((parentId === null) === (idFilter === null)) {
+		parameterError(
+			parentId === null ? 'missingRequiredParameter' : 'incompatibleParameters',
+			parentId === null
+				? 'No filter selected. Expected one of: id, parentId.'
+				: 'Incompatible parameters specified in the request: id, parentId.',
+		);
+	}
+	const textFormat = oneOf(req, 'textFormat', ['html', 'plainText'], 'html');
+	const maxResults = maxResultsOf(req, 20, 1, 100);
+	const threads = storedThreads(state);
+	let comments: { comment: StoredComment; thread: StoredThread; isReply: boolean }[];
+	if (parentId !== null) {
+		const thread = threads.find((candidate) => candidate.id === parentId);
+		comments = (thread?.replies ?? []).map((comment) => ({
+			comment,
+			thread: thread!,
+			isReply: true,
+		}));
+	} else {
+		const ids = new Set(idFilter!.split(',').map((id) => id.trim()));
+		comments = threads.flatMap((thread) =>
+			[thread.topLevel, ...thread.replies]
+				.filter((comment) => ids.has(comment.id))
+				.map((comment) => ({ comment, thread, isReply: comment !== thread.topLevel })),
+		);
+	}
+	let start = 0;
+	const pageToken = req.query.get('pageToken');
+	if (pageToken) {
+		const token = decodeToken<{ after: string }>(pageToken);
+		const index = token ? comments.findIndex((entry) => entry.comment.id === token.after) : -1;
+		if (index === -1) {
+			parameterError(
+				'invalidPageToken',
+				'The request specifies an invalid page token.',
+				'pageToken',
+			);
+		}
+		start = index + 1;
+	}
+	const page = comments.slice(start, start + maxResults);
+	const body: Record<string, unknown> = { kind: 'youtube#commentListResponse', etag: '' };
+	if (start + maxResults < comments.length) {
+		body.nextPageToken = encodeToken({ after: page[page.length - 1]!.comment.id });
+	}
+	body.pageInfo = { totalResults: page.length, resultsPerPage: maxResults };
+	body.items = page.map((entry) =>
+		commentResource(entry.comment, entry.thread, textFormat, entry.isReply),
+	);
+	body.etag = etagOf(body);
+	return { status: 200, body };
+}
+
 function insertReply(state: EmulatorState, req: EmulatorRequest, account: Account) {
 	partsOf(req, COMMENT_PARTS);
 	const parsed = insertCommentSchema.safeParse(req.json());
@@ -601,6 +663,15 @@ export function registerYouTube(
 		YOUTUBE_SCOPES.read,
 		YOUTUBE_QUOTA_COSTS.list,
 		(req, account) => listThreads(state, req, account),
+	);
+
+	route(
+		'GET',
+		'/youtube/v3/comments',
+		'youtube.comments.list',
+		YOUTUBE_SCOPES.read,
+		YOUTUBE_QUOTA_COSTS.list,
+		(req) => listComments(state, req),
 	);
 
 	route(
