@@ -63,7 +63,16 @@ function oauthData(emulator: SandboxEmulator, key: SandboxCredentialKey): Record
 		tokenBaseUrl: baseUrl,
 		apiBaseUrl: baseUrl,
 	};
-	if (key === 'ads') Object.assign(data, { developerToken: 'sandbox-developer-token' });
+	// The emulator's Ads sandbox: its developer token, its manager account, and the Ads and Data
+	// Manager APIs at the emulator too (their default base URLs are Google's).
+	if (key === 'ads') {
+		Object.assign(data, {
+			developerToken: 'emu-dev-token',
+			loginCustomerId: '1234567890',
+			adsApiBaseUrl: baseUrl,
+			dataManagerBaseUrl: baseUrl,
+		});
+	}
 	return data;
 }
 
