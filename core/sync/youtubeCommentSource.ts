@@ -341,9 +341,10 @@ export async function syncYoutubeCommentSource(
 					integrationId: ctx.integrationId,
 				});
 			ctx.hooks?.atStep?.('rows_written', detail);
+			// No lastFullSyncAt: the engine reads it as "a mail or calendar relisting ran", which
+			// would call every run with comments on a full resync.
 			await writeCursor(trx, key, next, {
 				backfillState: { ...state },
-				...(finished ? { lastFullSyncAt: ctx.now() } : {}),
 				...(finished && poll.reason === 'initial' ? { backfillCompletedAt: ctx.now() } : {}),
 			});
 			ctx.hooks?.atStep?.('cursor_written', detail);

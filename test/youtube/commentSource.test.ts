@@ -20,6 +20,7 @@ import {
 	integrationSettingsSchema,
 	type IntegrationSettingsInput,
 } from '../../core/sync/integrationSettings';
+import type { SyncStep } from '../../core/sync/sourceSync';
 import { syncIntegration } from '../../core/sync/syncIntegration';
 import {
 	syncYoutubeCommentSource,
@@ -194,6 +195,39 @@ describe('YouTube comment source — polling', () => {
 			sourceId: emu.youtube.channel().id,
 		});
 		expect(cursor?.cursor).toMatchObject({ newestCommentId: threadIds()[0] });
+	});
+
+	it('resumes a poll a crash cut short, losing and doubling nothing', async () => {
+		const integration = await newIntegration();
+		const settings = { initialHorizon: { kind: 'messages' as const, count: 12 } };
+		const crashAt = (at: SyncStep, page: number) => {
+			const crash = new Error(`crash at ${at} of page ${page}`);
+			const ctx = context(integration, () => new Date(), settings);
+			ctx.hooks = {
+				atStep(step, detail) {
+					if (step === at && detail.page === page) throw crash;
+				},
+			};
+			return { ctx, crash };
+		};
+		// After page 2 committed: its comments and the poll's page token are stored.
+		const first = crashAt('committed', 2);
+		await expect(
+			syncYoutubeCommentSource(first.ctx, { pageSize: 4, retryPolicy: FAST_RETRIES }),
+		).rejects.toBe(first.crash);
+		expect(await storedTopLevel(integration)).toEqual(newest(8));
+		const rowsAfterCrash = await rowCount(integration);
+		// Inside the next page's transaction: rolled back whole.
+		const second = crashAt('rows_written', 1);
+		await expect(
+			syncYoutubeCommentSource(second.ctx, { pageSize: 4, retryPolicy: FAST_RETRIES }),
+		).rejects.toBe(second.crash);
+		expect(await storedTopLevel(integration)).toEqual(newest(8));
+
+		const report = await poll(integration, { settings, pageSize: 4 });
+		expect(report.stoppedBy).toBe('initial_horizon');
+		expect(await storedTopLevel(integration)).toEqual(newest(12));
+		expect(report.counts.created).toBe((await rowCount(integration)) - rowsAfterCrash);
 	});
 
 	it('retries a 503 and goes on', async () => {
@@ -393,6 +427,13 @@ describe('YouTube comment source — in the workspace sync engine', () => {
 		expect(result.youtube).toMatchObject({ stoppedBy: 'initial_horizon' });
 		expect(result.counts.created).toBe(await rowCount(integration));
 		expect(await storedTopLevel(integration)).toEqual(newest(8));
+
+		const added = emu.youtube.addComment({ videoId: openVideo().id, text: 'Seen by the engine' });
+		const next = await engineRun(integration);
+		expect(next).toMatchObject({ outcome: 'succeeded', kind: 'incremental' });
+		expect(next.youtube).toMatchObject({ stoppedBy: 'caught_up' });
+		expect(next.counts.created).toBe(1);
+		expect(await storedTopLevel(integration)).toContain(added.id);
 	});
 
 	it('leaves YouTube alone when the setting is off or no YouTube scope was granted', async () => {
