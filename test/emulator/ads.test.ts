@@ -268,6 +268,30 @@ describe('GAQL search and searchStream', () => {
 		}
 	});
 
+	it('returns the FROM resource name with metrics alone, and sums a customer over its campaigns', async () => {
+		const perCampaign = await search(
+			CLIENT,
+			'SELECT metrics.clicks FROM campaign WHERE segments.date DURING LAST_30_DAYS',
+		);
+		expect(perCampaign.body.results[0].campaign).toEqual({
+			resourceName: expect.stringMatching(/^customers\/\d+\/campaigns\/\d+$/),
+		});
+		const account = await search(
+			CLIENT,
+			'SELECT customer.id, metrics.clicks FROM customer WHERE segments.date DURING LAST_30_DAYS',
+		);
+		const sum = perCampaign.body.results.reduce(
+			(n: number, r: Json) => n + Number(r.metrics.clicks),
+			0,
+		);
+		expect(account.body.results).toEqual([
+			{
+				customer: { resourceName: `customers/${CLIENT}`, id: CLIENT },
+				metrics: { clicks: String(sum) },
+			},
+		]);
+	});
+
 	it('lists the manager and its clients, and refuses metrics for the manager', async () => {
 		const accessible = await ads('customers:listAccessibleCustomers');
 		expect(accessible.body).toEqual({ resourceNames: [`customers/${MANAGER}`] });
@@ -600,6 +624,63 @@ describe('uploadClickConversions', () => {
 		expect(emu.ads.uploadedClickConversions()).toHaveLength(1);
 	});
 
+	it('reports click, action and time problems per row', async () => {
+		const clicks = emu.ads.clicks(CLIENT);
+		const byAge = (age: number) => clicks.find((c) => c.gclid && c.ageDays === age)!;
+		const braid = clicks.find((c) => (c.gbraid ?? c.wbraid) && c.ageDays >= 1 && c.ageDays < 89)!;
+		const foreign = emu.ads.clicks(OTHER_CLIENT).find((c) => c.gclid)!;
+		const now = emu.control.now();
+		const webpageAction = `customers/${CLIENT}/conversionActions/${Number(ADS_UPLOAD_CONVERSION_ACTION_IDS[CLIENT]) + 1}`;
+		const at = conversionTime(now - 60_000);
+		const rows = [
+			{ gclid: byAge(60).gclid, conversionAction: action, conversionDateTime: at },
+			{
+				gbraid: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+				wbraid: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+				conversionAction: action,
+				conversionDateTime: at,
+			},
+			{
+				gclid: byAge(60).gclid,
+				conversionAction: action,
+				conversionDateTime: conversionTime(byAge(60).clickTimeMs - 3_600_000),
+			},
+			{ gclid: foreign.gclid, conversionAction: action, conversionDateTime: at },
+			{ gclid: byAge(89).gclid, conversionAction: webpageAction, conversionDateTime: at },
+			{ gclid: 'not a gclid', conversionAction: action, conversionDateTime: at },
+			{
+				...(braid.gbraid ? { gbraid: braid.gbraid } : { wbraid: braid.wbraid }),
+				conversionAction: action,
+				conversionDateTime: at,
+			},
+			{ conversionAction: action, conversionDateTime: at },
+		];
+		const { body } = await upload(CLIENT, rows);
+		expect(body.results[0]).toMatchObject({ gclid: byAge(60).gclid });
+		expect(body.results[6]).toMatchObject({ conversionAction: action });
+		const errors = body.partialFailureError.details[0].errors as Json[];
+		expect(
+			errors.map((e) => [e.location.fieldPathElements[0].index, Object.values(e.errorCode)[0]]),
+		).toEqual([
+			[1, 'GBRAID_WBRAID_BOTH_SET'],
+			[2, 'CONVERSION_PRECEDES_EVENT'],
+			[3, 'INVALID_CUSTOMER_FOR_CLICK'],
+			[4, 'INVALID_CONVERSION_ACTION_TYPE'],
+			[5, 'UNPARSEABLE_GCLID'],
+			[7, 'REQUIRED'],
+		]);
+		const again = await upload(CLIENT, [rows[0]!]);
+		expect(again.body.partialFailureError.details[0].errors[0].errorCode).toEqual({
+			conversionUploadError: 'CLICK_CONVERSION_ALREADY_EXISTS',
+		});
+		const checked = await upload(
+			CLIENT,
+			[{ ...rows[0]!, conversionDateTime: conversionTime(now) }],
+			{ partialFailure: true, validateOnly: true },
+		);
+		expect(checked.body).toEqual({ jobId: expect.any(String) });
+	});
+
 	it('requires partialFailure and refuses a customer that is not allowlisted', async () => {
 		const click = emu.ads.clicks(CLIENT).find((c) => c.gclid && c.ageDays === 3)!;
 		const row = {
@@ -725,6 +806,60 @@ describe('Data Manager events:ingest', () => {
 		});
 		expect(validateOnly.status).toBe(200);
 		expect(emu.dataManager.events()).toEqual([]);
+	});
+
+	it('checks hashed user data, values and destination references per event', async () => {
+		emu.dataManager.reset();
+		const now = new Date(emu.control.now()).toISOString();
+		const email = 'a0d2f5b7c1e3d4f6a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1';
+		const userDataOnly = {
+			userData: { userIdentifiers: [{ emailAddress: email }] },
+			eventTimestamp: now,
+			transactionId: 'lead-1',
+		};
+		const noEncoding = await ingest({ destinations: [destination()], events: [userDataOnly] });
+		expect(noEncoding.status).toBe(400);
+		expect(
+			noEncoding.body.error.details[1].fieldViolations.map((v: Json) => [v.field, v.reason]),
+		).toEqual([['encoding', 'REQUIRED_FIELD_MISSING']]);
+		const bad = await ingest({
+			destinations: [{ ...destination(), reference: 'ads' }],
+			encoding: 'HEX',
+			events: [
+				userDataOnly,
+				{
+					userData: { userIdentifiers: [{ emailAddress: 'jane@example.com' }] },
+					eventTimestamp: now,
+				},
+				{
+					adIdentifiers: { gclid: emu.ads.clicks(CLIENT)[0]!.gclid },
+					eventTimestamp: now,
+					conversionValue: -5,
+					currency: 'EUR',
+				},
+				{
+					adIdentifiers: { gclid: emu.ads.clicks(CLIENT)[0]!.gclid },
+					eventTimestamp: now,
+					destinationReferences: ['youtube'],
+				},
+			],
+		});
+		expect(bad.body.error.details[1].fieldViolations.map((v: Json) => [v.field, v.reason])).toEqual(
+			[
+				['events[1].user_data.user_identifiers[0].email_address', 'INVALID_SHA256_FORMAT'],
+				['events[2].conversion_value', 'INVALID_NUMBER_FORMAT'],
+				['events[3].destination_references', 'INVALID_ARGUMENT'],
+			],
+		);
+		const ok = await ingest({
+			destinations: [destination()],
+			encoding: 'HEX',
+			events: [userDataOnly],
+		});
+		expect(ok.status).toBe(200);
+		expect(emu.dataManager.events().map((e) => [e.transactionId, e.match])).toEqual([
+			['lead-1', 'NO_CLICK_ID'],
+		]);
 	});
 
 	it('checks the destination, the account access and the datamanager scope', async () => {

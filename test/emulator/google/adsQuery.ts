@@ -931,6 +931,8 @@ function render(query: ParsedQuery, row: RowContext): Record<string, unknown> {
 		target[snakeToCamel(rest.join('.'))] =
 			def.type === 'int64' ? String(value) : def.type === 'double' ? Number(value) : value;
 	};
+	// Google always returns the FROM resource's resourceName, selected or not.
+	put(`${query.from}.resource_name`);
 	for (const field of query.select) {
 		const resource = field.split('.')[0]!;
 		if (
