@@ -690,6 +690,9 @@ describe('uploadClickConversions', () => {
 		};
 		const atomic = await upload(CLIENT, [row], {});
 		expect(atomic.status).toBe(400);
+		expect(failure(atomic.body)[0]!.errorCode).toEqual({
+			partialFailureError: 'PARTIAL_FAILURE_MODE_REQUIRED',
+		});
 		const otherAction = `customers/${OTHER_CLIENT}/conversionActions/${ADS_UPLOAD_CONVERSION_ACTION_IDS[OTHER_CLIENT]}`;
 		const refused = await upload(OTHER_CLIENT, [{ ...row, conversionAction: otherAction }]);
 		expect(refused.status).toBe(403);

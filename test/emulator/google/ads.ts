@@ -1305,9 +1305,9 @@ function uploadClickConversions(
 	if (body.partialFailure !== true) {
 		throw adsFailure(400, [
 			adsError(
-				'requestError',
-				'REQUIRED_FIELD_MISSING',
-				'partial_failure must be set to true for uploadClickConversions.',
+				'partialFailureError',
+				'PARTIAL_FAILURE_MODE_REQUIRED',
+				'The partial failure field must be set to true for this request.',
 				{ path: [{ fieldName: 'partial_failure' }] },
 			),
 		]);
