@@ -127,7 +127,8 @@ describe('loading', () => {
 		const actionNodes = packaged.nodes.filter(
 			(name) => !/Trigger$/.test(name) && !groups.get(name)?.includes('trigger'),
 		);
-		expect(actionNodes.length).toBe(4);
+		// CRM, Gmail CRM, Microsoft 365 CRM, Google Calendar CRM, YouTube CRM, Google Ads CRM.
+		expect(actionNodes.length).toBe(6);
 		for (const name of actionNodes) {
 			expect({ tool: `${name}Tool`, listed: names.has(`${name}Tool`) }).toEqual({
 				tool: `${name}Tool`,
