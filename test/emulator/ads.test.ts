@@ -127,6 +127,24 @@ describe('GAQL search and searchStream', () => {
 			"SELECT campaign.name FROM campaign WHERE campaign.name LIKE '%Search%'",
 		);
 		expect(like.body.results.map((r: Json) => r.campaign.name).sort()).toEqual(['Brand – Search']);
+		// LIKE ignores case, REGEXP_MATCH only with (?i), as GAQL documents.
+		const lower = await search(
+			CLIENT,
+			"SELECT campaign.name FROM campaign WHERE campaign.name LIKE '%search'",
+		);
+		expect(lower.body.results).toEqual(like.body.results);
+		const regexp = await search(
+			CLIENT,
+			'SELECT campaign.name FROM campaign WHERE campaign.name REGEXP_MATCH "(?i).*crm.*"',
+		);
+		expect(regexp.body.results.map((r: Json) => r.campaign.name)).toEqual([
+			'Generic – CRM software',
+		]);
+		const exact = await search(
+			CLIENT,
+			'SELECT campaign.name FROM campaign WHERE campaign.name REGEXP_MATCH ".*crm.*"',
+		);
+		expect(exact.body.results).toBeUndefined();
 		const id = emu.ads.campaigns(CLIENT)[1]!.id;
 		const byId = await search(
 			CLIENT,

@@ -3,8 +3,8 @@
  * campaign_budget, customer, customer_client and conversion_action, the metrics impressions,
  * clicks, cost_micros, conversions, conversions_value, ctr, average_cpc, cost_per_conversion and
  * the segment segments.date; FROM one of those resources; WHERE conditions joined by AND (=, !=,
- * <, <=, >, >=, IN, NOT IN, LIKE, NOT LIKE, BETWEEN, DURING, IS NULL, IS NOT NULL); ORDER BY;
- * LIMIT. Rows come back in the REST JSON shape (camelCase, int64 as strings, enums as names).
+ * <, <=, >, >=, IN, NOT IN, LIKE, NOT LIKE (case-insensitive), REGEXP_MATCH, NOT REGEXP_MATCH,
+ * BETWEEN, DURING, IS NULL, IS NOT NULL); ORDER BY; LIMIT. Rows come back in the REST JSON shape (camelCase, int64 as strings, enums as names).
  * Metrics are summed per row over the filtered dates unless segments.date is selected, which
  * gives one row per day with traffic. A query outside the subset fails with a GaqlError carrying
  * the QueryError code Google reports for it.
@@ -240,6 +240,8 @@ type Operator =
 	| 'NOT IN'
 	| 'LIKE'
 	| 'NOT LIKE'
+	| 'REGEXP_MATCH'
+	| 'NOT REGEXP_MATCH'
 	| 'BETWEEN'
 	| 'DURING'
 	| 'IS NULL'
@@ -526,10 +528,15 @@ function condition(cursor: Cursor): Condition {
 			return { field, operator: 'IN', values: list() };
 		case 'LIKE':
 			return { field, operator: 'LIKE', values: [literal(cursor)] };
+		case 'REGEXP_MATCH':
+			return { field, operator: 'REGEXP_MATCH', values: [literal(cursor)] };
 		case 'NOT': {
 			const next = cursor.next().text.toUpperCase();
 			if (next === 'IN') return { field, operator: 'NOT IN', values: list() };
 			if (next === 'LIKE') return { field, operator: 'NOT LIKE', values: [literal(cursor)] };
+			if (next === 'REGEXP_MATCH') {
+				return { field, operator: 'NOT REGEXP_MATCH', values: [literal(cursor)] };
+			}
 			throw new GaqlError(
 				'UNEXPECTED_INPUT',
 				`Error in WHERE clause: unexpected input NOT ${next}.`,
@@ -641,14 +648,25 @@ function validate(query: ParsedQuery): void {
 			continue;
 		}
 		if (
-			(condition.operator === 'LIKE' || condition.operator === 'NOT LIKE') &&
+			['LIKE', 'NOT LIKE', 'REGEXP_MATCH', 'NOT REGEXP_MATCH'].includes(condition.operator) &&
 			def.type !== 'string'
 		) {
 			throw new GaqlError(
 				'OPERATOR_FIELD_MISMATCH',
-				`Error in WHERE clause: LIKE cannot be used with '${condition.field}'.`,
+				`Error in WHERE clause: ${condition.operator} cannot be used with '${condition.field}'.`,
 				condition.field,
 			);
+		}
+		if (condition.operator.endsWith('REGEXP_MATCH')) {
+			try {
+				regexpPattern(condition.values[0]!.text);
+			} catch {
+				throw new GaqlError(
+					'INVALID_STRING_VALUE',
+					`Error in WHERE clause: invalid regular expression '${condition.values[0]!.text}'.`,
+					condition.values[0]!.text,
+				);
+			}
 		}
 		for (const value of condition.values) {
 			if (def.type === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value.text)) {
@@ -766,7 +784,14 @@ function likePattern(pattern: string): RegExp {
 		else if (c === '_') source += '.';
 		else source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	}
-	return new RegExp(`^${source}$`, 's');
+	// LIKE is case-insensitive in GAQL (=, IN and REGEXP_MATCH are not).
+	return new RegExp(`^${source}$`, 'si');
+}
+
+/** REGEXP_MATCH: RE2, matching the whole value; a leading (?i) makes it case-insensitive. */
+function regexpPattern(pattern: string): RegExp {
+	const insensitive = pattern.startsWith('(?i)');
+	return new RegExp(`^(?:${insensitive ? pattern.slice(4) : pattern})$`, insensitive ? 'si' : 's');
 }
 
 function matches(condition: Condition, row: RowContext, today: string): boolean {
@@ -794,6 +819,10 @@ function matches(condition: Condition, row: RowContext, today: string): boolean 
 			return typeof actual === 'string' && likePattern(String(values[0])).test(actual);
 		case 'NOT LIKE':
 			return typeof actual === 'string' && !likePattern(String(values[0])).test(actual);
+		case 'REGEXP_MATCH':
+			return typeof actual === 'string' && regexpPattern(String(values[0])).test(actual);
+		case 'NOT REGEXP_MATCH':
+			return typeof actual === 'string' && !regexpPattern(String(values[0])).test(actual);
 		case 'BETWEEN':
 			return compare(actual, values[0], def.type) >= 0 && compare(actual, values[1], def.type) <= 0;
 		case 'DURING': {
