@@ -960,6 +960,57 @@ describe('faults', () => {
 	});
 });
 
+describe('control routes over HTTP', () => {
+	it('reads the sandbox, clicks and uploads, changes settings and resets', async () => {
+		const control = async (path: string, init?: RequestInit) => {
+			const response = await fetch(`${emu.urls.control}${path}`, init);
+			return { status: response.status, body: (await response.json()) as Json };
+		};
+		const status = await control('/ads');
+		expect(status.body).toMatchObject({
+			developerToken: EMULATOR_DEVELOPER_TOKEN,
+			apiVersion: V,
+			today: emu.ads.today(),
+		});
+		expect(status.body.customers.map((c: Json) => c.id)).toEqual([MANAGER, CLIENT, OTHER_CLIENT]);
+		const clicks = await control(`/ads/clicks?customerId=${OTHER_CLIENT}`);
+		expect(clicks.body.clicks.every((c: Json) => c.customerId === OTHER_CLIENT)).toBe(true);
+		expect((await control('/ads/conversions')).body.conversions.length).toBe(
+			emu.ads.uploadedClickConversions().length,
+		);
+		const post = (body: unknown) =>
+			control('/ads/settings', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+		expect(
+			(await post({ allowlisted: { [OTHER_CLIENT]: true }, developerTokens: ['second-token'] }))
+				.status,
+		).toBe(200);
+		expect(
+			emu.ads.customers().find((c) => c.id === OTHER_CLIENT)!.allowlistedForClickConversions,
+		).toBe(true);
+		expect(
+			(
+				await search(
+					CLIENT,
+					'SELECT campaign.id FROM campaign',
+					{},
+					{ 'developer-token': 'second-token' },
+				)
+			).status,
+		).toBe(200);
+		expect((await post({ allowlisted: { '9999999999': true } })).status).toBe(400);
+		expect((await control('/ads', { method: 'DELETE' })).status).toBe(200);
+		expect(
+			emu.ads.customers().find((c) => c.id === OTHER_CLIENT)!.allowlistedForClickConversions,
+		).toBe(false);
+		expect(emu.ads.uploadedClickConversions()).toEqual([]);
+		expect(emu.ads.campaigns(CLIENT).map((c) => c.name)).not.toContain('Winter sale – Search (EU)');
+	});
+});
+
 describe('generator', () => {
 	it('is deterministic per seed and has clicks older than 90 days', () => {
 		const anchorMs = Date.parse('2026-12-01T10:00:00Z');
