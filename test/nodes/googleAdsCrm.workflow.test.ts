@@ -25,6 +25,7 @@ import {
 import type { StoredCredential } from '../harness/credentialsHelper';
 import { chain, crmNode, runWorkflow } from '../harness/runWorkflow';
 import { connectGoogleCredential } from '../support/providerCredentials';
+import { publishedWorkflow, resolveCredentialsByName } from '../support/publishedWorkflow';
 import { testServerUrl } from '../support/testDatabase';
 
 const NODE = 'Google Ads CRM';
@@ -600,5 +601,49 @@ describe('Google Ads CRM node — conversions through the outbox', () => {
 		expect(
 			await errorOf({ resource: 'conversion', operation: 'getOutbox', workspaceId: 'acme' }),
 		).toMatch(/Workspace ID 'acme' is not a UUID/);
+	});
+});
+
+describe('Google Ads CRM node — the published example', () => {
+	it('uploads the due conversions of its workspace and lists the refused ones', async () => {
+		const example = publishedWorkflow('google-ads-crm.md');
+		const workspace = example.nodes.find((node) => node.name === 'Upload due conversions')!
+			.parameters.workspaceId as string;
+		emu.dataManager.reset();
+		const [good, bad] = emu.ads
+			.clicks(CLIENT)
+			.filter((click) => click.gclid && click.ageDays < 30)
+			.slice(4, 6);
+		for (const [gclid, orderId] of [
+			[good.gclid, 'example-1'],
+			['undecodable click', 'example-2'],
+			[bad.gclid, 'example-3'],
+		]) {
+			await runOne({
+				resource: 'conversion',
+				operation: 'enqueue',
+				workspaceId: workspace,
+				customerId: CLIENT,
+				conversionAction: ADS_UPLOAD_CONVERSION_ACTION_IDS[CLIENT],
+				gclid,
+				conversionTime: new Date(Date.now() - 60_000).toISOString(),
+				additionalFields: { orderId },
+			});
+		}
+		const named = { ...ads, id: 'ads-example', name: 'Google Ads account' };
+		const result = await runWorkflow(resolveCredentialsByName(example, [named, database]), {
+			credentials: [named, database],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.json('Upload due conversions').map((row) => row.status)).toEqual([
+			'uploaded',
+			'rejected',
+			'uploaded',
+		]);
+		expect(result.json('Refused conversions').map((row) => row.orderId)).toEqual(['example-2']);
+		expect(emu.dataManager.events().map((event) => event.transactionId)).toEqual([
+			'example-1',
+			'example-3',
+		]);
 	});
 });
