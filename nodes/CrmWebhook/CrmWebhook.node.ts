@@ -10,16 +10,14 @@ import {
 } from 'n8n-workflow';
 
 import {
-	DEFAULT_HUB_URL,
-	DEFAULT_LEASE_SECONDS,
 	listSubscriptions,
 	needsRenewal,
 	parseChannelIds,
 	subscribeAtHub,
 	unsubscribeAtHub,
-	WEBHOOK_ACTIONS,
 	youtubeTopicUrl,
 } from '../../core';
+import { DEFAULT_HUB_URL, DEFAULT_LEASE_SECONDS, WEBHOOK_ACTIONS } from './constants';
 import {
 	DATABASE_CREDENTIAL,
 	triggerContextOf,
@@ -35,18 +33,25 @@ const BASE_PATH = 'crm-webhook';
  * shown (POST, action in `?action=`), the same path for GET (youtube-verify by query), and one
  * path per action. The YouTube path takes GET too: the hub verifies the URL it delivers to.
  */
+// Order matters: n8n stores a workflow's webhooks one by one and runs webhookMethods (on the
+// 'default' webhook) right after storing that one. The hub verifies the YouTube URL within
+// moments of our subscribe request, so that route must already be live: 'default' comes last.
 function triggerWebhooks(): IWebhookDescription[] {
 	const hidden = { ndvHideUrl: true, ndvHideMethod: true };
-	const webhooks: IWebhookDescription[] = [
-		{ name: 'default', httpMethod: 'POST', path: BASE_PATH, responseMode: 'onReceived' },
-		{ name: 'verify' as 'default', httpMethod: 'GET', path: BASE_PATH, ...hidden },
-	];
-	for (const action of WEBHOOK_ACTIONS) {
+	const webhooks: IWebhookDescription[] = [];
+	const actions = [...WEBHOOK_ACTIONS].sort((a, b) =>
+		a.startsWith('youtube-') === b.startsWith('youtube-') ? 0 : a.startsWith('youtube-') ? -1 : 1,
+	);
+	for (const action of actions) {
 		const name = (action === 'youtube-webhook' ? YOUTUBE_WEBHOOK : 'action') as 'default';
 		const path = `${BASE_PATH}/${action}`;
-		if (action !== 'youtube-verify') webhooks.push({ name, httpMethod: 'POST', path, ...hidden });
 		if (action.startsWith('youtube-')) webhooks.push({ name, httpMethod: 'GET', path, ...hidden });
+		if (action !== 'youtube-verify') webhooks.push({ name, httpMethod: 'POST', path, ...hidden });
 	}
+	webhooks.push(
+		{ name: 'verify' as 'default', httpMethod: 'GET', path: BASE_PATH, ...hidden },
+		{ name: 'default', httpMethod: 'POST', path: BASE_PATH, responseMode: 'onReceived' },
+	);
 	return webhooks;
 }
 

@@ -1,11 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import {
-	DEFAULT_HUB_URL,
-	handleWebhookCall,
-	type WebhookAnswer,
-	type WebhookCall,
-} from '../../core';
+import { handleWebhookCall, type WebhookAnswer, type WebhookCall } from '../../core';
+import { DEFAULT_HUB_URL } from './constants';
 import { triggerContextOf, YOUTUBE_WEBHOOK } from './context';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']> & {
