@@ -9,7 +9,12 @@ import { MAX_UPLOAD_ATTEMPTS, uploadDueConversions } from '../../core/ads/conver
 import { ProviderHttpError, type ProviderRequest } from '../../core/providers/http';
 import { createGoogleAdsClient } from '../../core/providers/google/ads';
 import { createDataManagerClient } from '../../core/providers/google/dataManager';
-import { enqueueAdConversion, listAdConversions } from '../../core/store/adConversions';
+import {
+	STALE_UPLOADING_MS,
+	claimDueAdConversions,
+	enqueueAdConversion,
+	listAdConversions,
+} from '../../core/store/adConversions';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 let db: TestDatabase;
@@ -314,5 +319,30 @@ describe('conversion outbox', () => {
 			errorMessage:
 				'This account is not allowlisted for uploadClickConversions since 2026-06-15; upload through the Data Manager API (the default)',
 		});
+	});
+
+	it('lets two senders running at once claim disjoint rows, and reclaims rows a stopped sender left uploading', async () => {
+		const workspace = randomUUID();
+		const knex = db.database.knex;
+		for (let index = 0; index < 20; index++) {
+			await enqueueAdConversion(knex, conversion(workspace, { orderId: `par-${index}` }));
+		}
+		const [first, second] = await Promise.all([
+			claimDueAdConversions(knex, workspace, NOW, 15),
+			claimDueAdConversions(knex, workspace, NOW, 15),
+		]);
+		const ids = [...first, ...second].map((row) => row.id);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(ids).toHaveLength(20);
+		expect(
+			[...first, ...second].every((row) => row.status === 'uploading' && row.attempts === 1),
+		).toBe(true);
+		// Nobody finished them: not due again until they are stale.
+		expect(await claimDueAdConversions(knex, workspace, NOW, 100)).toEqual([]);
+		await knex('ad_conversions').where({ workspace_id: workspace }).update({ updated_at: NOW });
+		const later = new Date(NOW.getTime() + STALE_UPLOADING_MS + 1000);
+		const reclaimed = await claimDueAdConversions(knex, workspace, later, 100);
+		expect(reclaimed).toHaveLength(20);
+		expect(reclaimed.every((row) => row.attempts === 2)).toBe(true);
 	});
 });
