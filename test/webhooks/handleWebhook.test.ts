@@ -174,6 +174,20 @@ describe.each(Object.keys(SAMPLES))('%s', (action) => {
 });
 
 describe('actions and linking', () => {
+	it('starts exactly one execution when the same delivery arrives many times at once', async () => {
+		const body = { type: 'concurrent', id: 'same-event' };
+		const answers = await Promise.all(
+			Array.from({ length: 8 }, () => handleWebhookCall(context, signedPost('ads-webhook', body))),
+		);
+		expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+		expect(answers.filter((answer) => answer.item !== undefined)).toHaveLength(1);
+		const [row] = await knex('webhook_receipts').where({
+			workspace_id: WORKSPACE,
+			dedupe_key: 'event:same-event',
+		});
+		expect(row.delivery_count).toBe(8);
+	});
+
 	it('answers an unknown or missing action with 400 and stores nothing', async () => {
 		const before = await receipts();
 		for (const call of [post('ads-unknown', {}), { ...post('x', {}), query: {} }]) {
