@@ -46,6 +46,7 @@ let workflow: Workflow;
 let node: INode;
 let nodeType: INodeType;
 let baseData: IWorkflowExecuteAdditionalData;
+let credentials: TestCredentialsHelper;
 /** What the node handed n8n to run, one entry per call that started an execution. */
 const started: IDataObject[] = [];
 const logged: string[] = [];
@@ -148,7 +149,7 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-	const credentials = new TestCredentialsHelper();
+	credentials = new TestCredentialsHelper();
 	credentials.add({
 		id: 'db-1',
 		name: 'CRM Database',
@@ -319,6 +320,31 @@ describe('the CRM Webhook Trigger through n8n-core', () => {
 		// Each refusal is logged with its reason, never with the secret.
 		expect(logged.filter((line) => line.startsWith('info: CRM Webhook: refused'))).toHaveLength(4);
 		expect(logged.join('\n')).not.toContain(SECRET);
+	});
+
+	it('answers 503 (no execution, nothing thrown) when its credential cannot be used, and says why only in the log', async () => {
+		started.length = 0;
+		logged.length = 0;
+		const stored = credentials.credentials.get('wh-1')!;
+		credentials.add({ ...stored, data: { ...stored.data, workspaceId: 'not-a-uuid' } });
+		try {
+			const answer = await post('crm-webhook?action=ads-webhook', '{}', {
+				[SECRET_HEADER]: SECRET,
+			});
+			expect(answer.status).toBe(503);
+			expect(JSON.parse(answer.body)).toEqual({
+				error: {
+					code: 'unavailable',
+					message: 'The webhook cannot be received now; try again later',
+				},
+			});
+		} finally {
+			credentials.add(stored);
+		}
+		expect(started).toEqual([]);
+		expect(logged).toEqual([
+			expect.stringMatching(/^error: CRM Webhook: cannot answer POST .*Workspace ID is not a UUID/),
+		]);
 	});
 
 	it('deactivation unsubscribes; the hub’s unsubscribe verification is confirmed and the row removed', async () => {
