@@ -102,7 +102,13 @@ describe('Integration resource', () => {
 				operation: 'updateSettings',
 				workspaceId: WORKSPACE_A,
 				integrationId,
-				settings: { mailFolders: 'inbox, sent', initialHorizonDays: 30, visibility: 'subject' },
+				settings: {
+					mailFolders: 'inbox, sent',
+					initialHorizonDays: 30,
+					visibility: 'subject',
+					autoEnrich: false,
+					syncYoutubeComments: true,
+				},
 			}),
 		);
 		expect(result.error).toBeUndefined();
@@ -112,6 +118,8 @@ describe('Integration resource', () => {
 				mailFolders: ['inbox', 'sent'],
 				initialHorizon: { kind: 'days', days: 30 },
 				visibility: 'subject',
+				autoEnrich: false,
+				syncYoutubeComments: true,
 			},
 		});
 		const refused = await run(
@@ -131,7 +139,12 @@ describe('Integration resource', () => {
 				operation: 'updateSettings',
 				workspaceId: WORKSPACE_A,
 				integrationId,
-				settings: { visibility: 'everything', initialHorizonMessages: 1000 },
+				settings: {
+					visibility: 'everything',
+					initialHorizonMessages: 1000,
+					autoEnrich: true,
+					syncYoutubeComments: false,
+				},
 			}),
 		);
 	});

@@ -114,6 +114,14 @@ export const description: INodeProperties[] = [
 				description: 'Whether to sync mail',
 			},
 			{
+				displayName: 'Sync YouTube Comments',
+				name: 'syncYoutubeComments',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to poll the comments on the account's YouTube channel into the inbox (needs a YouTube permission)",
+			},
+			{
 				displayName: 'Visibility',
 				name: 'visibility',
 				type: 'options',
