@@ -28,6 +28,8 @@ import {
 	connectSandboxCredential,
 	saveAiModelCredential,
 	saveConnectAppsCredential,
+	saveWebhookCredential,
+	SANDBOX_WORKSPACE_ID,
 	importPublishedWorkflows,
 	saveDatabaseCredential,
 	type SandboxEmulator,
@@ -254,6 +256,11 @@ async function main() {
 					baseUrl: sandbox.urls.openai,
 					apiKey: sandbox.openai.apiKey,
 					model: 'gpt-4o-mini',
+				});
+				// Callers of the CRM Webhook Trigger send this secret (X-CRM-Webhook-Secret) or sign with it.
+				await saveWebhookCredential(rest, {
+					workspaceId: SANDBOX_WORKSPACE_ID,
+					secret: readOrCreateKey(path.join(dataDir, 'webhook-secret')),
 				});
 				const existing = new Set(
 					(await rest.request<Array<{ name: string }>>('GET', '/rest/workflows')).map(

@@ -27,7 +27,11 @@ export const SANDBOX_CREDENTIALS = {
 	database: { name: 'CRM Database', type: 'crmDatabase' },
 	apps: { name: 'CRM Connect Apps', type: 'crmConnectAppsApi' },
 	aiModel: { name: 'CRM Connect AI Model (emulator)', type: 'crmConnectAiModelApi' },
+	webhook: { name: 'CRM Webhook', type: 'crmWebhookApi' },
 } as const;
+
+/** The workspace the templates' by-hand paths name until a user puts theirs. */
+export const SANDBOX_WORKSPACE_ID = '00000000-0000-4000-8000-000000000001';
 
 export type SandboxCredentialKey = keyof typeof SANDBOX_CREDENTIALS;
 
@@ -164,6 +168,18 @@ export async function saveAiModelCredential(
 		baseUrl: model.baseUrl,
 		model: model.model,
 	});
+}
+
+/**
+ * The CRM Webhook credential of the sandbox workspace, so the conversion webhook template can be
+ * published and called at once; the secret is the caller's to keep (it stays in the data folder).
+ */
+export async function saveWebhookCredential(
+	rest: N8nRest,
+	webhook: { workspaceId: string; secret: string },
+): Promise<N8nCredential> {
+	const { name, type } = SANDBOX_CREDENTIALS.webhook;
+	return await rest.saveCredential(name, type, webhook);
 }
 
 interface NodeTypeDescription {

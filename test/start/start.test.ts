@@ -141,7 +141,13 @@ describe('npm start', () => {
 			}
 			const credentials = await rest.credentials();
 			expect(credentials.map((credential) => credential.type).sort()).toEqual(
-				expect.arrayContaining(['crmDatabase', 'gmailCrmOAuth2Api', 'microsoft365CrmOAuth2Api']),
+				expect.arrayContaining([
+					'crmConnectAiModelApi',
+					'crmDatabase',
+					'crmWebhookApi',
+					'gmailCrmOAuth2Api',
+					'microsoft365CrmOAuth2Api',
+				]),
 			);
 
 			// A second start on the same data refuses at once and leaves dist/ alone.
