@@ -296,6 +296,49 @@ describe('Google Ads CRM node — customers and campaigns', () => {
 	});
 });
 
+describe('Google Ads CRM node — retries', () => {
+	const searches = () => emu.control.calls().byOperation['ads.googleAds.searchStream'] ?? 0;
+
+	it('retries 429 and 5xx inside the call, and nothing else', async () => {
+		emu.control.inject({
+			operation: 'ads.googleAds.searchStream',
+			status: 429,
+			times: 1,
+			retryAfterSeconds: 0,
+		});
+		emu.control.inject({
+			operation: 'ads.googleAds.searchStream',
+			status: 503,
+			times: 1,
+			after: 1,
+			retryAfterSeconds: 0,
+		});
+		let before = searches();
+		const items = await runOne({
+			resource: 'campaign',
+			operation: 'getMany',
+			customerId: CLIENT,
+			limit: 2,
+		});
+		expect(items).toHaveLength(2);
+		expect(searches() - before).toBe(3);
+
+		before = searches();
+		const message = await errorOf({
+			resource: 'campaign',
+			operation: 'getMany',
+			customerId: CLIENT,
+			filters: { startsOnOrAfter: 'soon' },
+		});
+		expect(message).toBe("Starts On or After 'soon' is not a date (YYYY-MM-DD)");
+		expect(searches() - before).toBe(0);
+		emu.control.inject({ operation: 'ads.googleAds.searchStream', status: 400, times: 1 });
+		before = searches();
+		await errorOf({ resource: 'campaign', operation: 'getMany', customerId: CLIENT });
+		expect(searches() - before).toBe(1);
+	});
+});
+
 describe('Google Ads CRM node — metrics', () => {
 	it('reads impressions, clicks, cost, conversions, CTR and CPC over a range, and per day adding up to it', async () => {
 		const to = daysBefore(emu.ads.today(), 1);
