@@ -30,6 +30,8 @@ export interface PersonRecord {
 	phones: string[];
 	linkedinUrl: string | null;
 	postalAddress: string | null;
+	/** The person's YouTube channel: their comments on connected channels link to them. */
+	youtubeChannelId: string | null;
 	companyId: string | null;
 	classification: Classification;
 	externalId: string | null;
@@ -62,6 +64,7 @@ export interface PersonFields {
 	phones?: string[];
 	linkedinUrl?: string | null;
 	postalAddress?: string | null;
+	youtubeChannelId?: string | null;
 	companyId?: string | null;
 	classification?: Classification;
 	externalId?: string | null;
@@ -99,6 +102,7 @@ const PERSON_COLUMNS = {
 	phones: 'phones',
 	linkedinUrl: 'linkedin_url',
 	postalAddress: 'postal_address',
+	youtubeChannelId: 'youtube_channel_id',
 	companyId: 'company_id',
 	classification: 'classification',
 	externalId: 'external_id',
@@ -152,6 +156,7 @@ interface PersonRow {
 	phones: string[];
 	linkedin_url: string | null;
 	postal_address: string | null;
+	youtube_channel_id: string | null;
 	company_id: string | null;
 	classification: Classification;
 	external_id: string | null;
@@ -185,6 +190,7 @@ export function toPersonRecord(row: PersonRow): PersonRecord {
 		phones: row.phones ?? [],
 		linkedinUrl: row.linkedin_url,
 		postalAddress: row.postal_address,
+		youtubeChannelId: row.youtube_channel_id ?? null,
 		companyId: row.company_id,
 		classification: row.classification,
 		externalId: row.external_id,
@@ -292,6 +298,25 @@ export async function upsertPersonByEmail(
 	const email = normalizeAddress(fields?.email);
 	const values = personValues(fields, email);
 	const manual = options.manual === true;
+	try {
+		return await upsertPersonRow(database, workspaceId, email, values, manual, options);
+	} catch (error) {
+		if ((error as { constraint?: string }).constraint === 'people_workspace_youtube_channel')
+			throw new CrmArgumentError(
+				'Another person of this workspace already has this YouTube channel ID',
+			);
+		throw error;
+	}
+}
+
+async function upsertPersonRow(
+	database: CrmDatabase,
+	workspaceId: string,
+	email: string,
+	values: Map<keyof typeof PERSON_COLUMNS, unknown>,
+	manual: boolean,
+	options: UpsertOptions,
+): Promise<UpsertResult<PersonRecord>> {
 	return database.knex.transaction(async (trx) => {
 		await checkCompany(trx, workspaceId, values.get('companyId'));
 		for (let attempt = 0; ; attempt++) {

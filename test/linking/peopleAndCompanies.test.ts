@@ -23,6 +23,27 @@ afterAll(async () => {
 });
 
 describe('people', () => {
+	it('keeps a YouTube channel id per person, one person per channel in a workspace', async () => {
+		const workspaceId = randomUUID();
+		const { record } = await upsertPersonByEmail(test.database, workspaceId, {
+			email: 'yuki@example.jp',
+			youtubeChannelId: ' UC1234567890abcdefghijkl ',
+		});
+		expect(record.youtubeChannelId).toBe('UC1234567890abcdefghijkl');
+		await expect(
+			upsertPersonByEmail(test.database, workspaceId, {
+				email: 'other@example.jp',
+				youtubeChannelId: 'UC1234567890abcdefghijkl',
+			}),
+		).rejects.toThrow('Another person of this workspace already has this YouTube channel ID');
+		// Another workspace may know the same channel as one of its people.
+		const elsewhere = await upsertPersonByEmail(test.database, randomUUID(), {
+			email: 'other@example.jp',
+			youtubeChannelId: 'UC1234567890abcdefghijkl',
+		});
+		expect(elsewhere.record.youtubeChannelId).toBe('UC1234567890abcdefghijkl');
+	});
+
 	it('creates, then updates by any address; hand-set values survive automatic writers', async () => {
 		const workspaceId = randomUUID();
 		const created = await upsertPersonByEmail(test.database, workspaceId, {

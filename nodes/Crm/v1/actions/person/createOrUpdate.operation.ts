@@ -101,6 +101,15 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 			},
+			{
+				displayName: 'YouTube Channel ID',
+				name: 'youtubeChannelId',
+				type: 'string',
+				default: '',
+				placeholder: 'UCxxxxxxxxxxxxxxxxxxxxxx',
+				description:
+					"The person's YouTube channel: their comments on the workspace's connected channels link to them",
+			},
 		],
 	},
 	manualEditProperty(show),
