@@ -26,8 +26,10 @@ import {
 	connectSandboxCredential,
 	saveConnectAppsCredential,
 	saveDatabaseCredential,
+	saveWebhookCredential,
 	type ConnectAppsSecrets,
 	SANDBOX_CREDENTIALS,
+	SANDBOX_WORKSPACE_ID,
 	type SandboxCredentialKey,
 } from '../../../scripts/n8n/sandbox';
 import { startEmulator, type Emulator } from '../../emulator';
@@ -168,6 +170,11 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 		const crmDatabase = { url: databaseUrl(serverUrl, database), schema: 'crm' };
 		const credentials = {
 			database: await saveDatabaseCredential(rest, crmDatabase),
+			// As npm start does, so the conversion webhook template finds its credential on import.
+			webhook: await saveWebhookCredential(rest, {
+				workspaceId: SANDBOX_WORKSPACE_ID,
+				secret: randomBytes(32).toString('base64url'),
+			}),
 		} as Record<SandboxCredentialKey, N8nCredential>;
 		const sandbox = { baseUrl: emulator.baseUrl, sandbox: emulator.sandbox };
 		for (const key of OAUTH_CREDENTIALS) {
