@@ -508,6 +508,7 @@ export {
 	listSubscriptions,
 	needsRenewal,
 	parseChannelIds,
+	renewDueSubscriptions,
 	subscribeAtHub,
 	unsubscribeAtHub,
 	youtubeTopicUrl,

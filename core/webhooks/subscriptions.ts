@@ -357,3 +357,83 @@ export function selfTopicOf(linkHeader: string | undefined): string | undefined 
 	}
 	return undefined;
 }
+
+export interface RenewalResult {
+	topicUrl: string;
+	callbackUrl: string;
+	/** True when the hub accepted the renewal (its verification of intent follows). */
+	renewed: boolean;
+	/** Why the renewal failed, in words (never the secret). */
+	error?: string;
+}
+
+/**
+ * Renews every subscription of the workspace (any callback URL) that is active or pending and
+ * whose lease ends within RENEW_WITHIN_SECONDS (or has no known end), each at its own hub for its
+ * own topic and callback, keeping its verify token and secret. n8n gives a webhook node no timer,
+ * so a schedule runs this (CRM node, Webhook Subscription → Renew Due): a quiet channel's
+ * subscription would otherwise lapse. One failure does not stop the others; each is reported.
+ */
+export async function renewDueSubscriptions(
+	context: Omit<HubContext, 'callbackUrl'> & { leaseSeconds?: number },
+	now = new Date(),
+): Promise<RenewalResult[]> {
+	const rows = (await context
+		.db('webhook_subscriptions')
+		.where({ workspace_id: context.workspaceId })
+		.whereIn('status', ['active', 'pending'])
+		.orderBy(['topic_url', 'callback_url'])) as SubscriptionRow[];
+	const rowsById = new Map(rows.map((row) => [row.id, row]));
+	const results: RenewalResult[] = [];
+	for (const subscription of rows.map(toSubscription)) {
+		if (!needsRenewal(subscription, now)) continue;
+		const { topicUrl, callbackUrl } = subscription;
+		try {
+			await subscribeAtHub(
+				{
+					db: context.db,
+					workspaceId: context.workspaceId,
+					workspaceSecret: context.workspaceSecret,
+					callbackUrl,
+					fetch: context.fetch,
+				},
+				{ hubUrl: subscription.hubUrl, topicUrl, leaseSeconds: context.leaseSeconds },
+			);
+			results.push({ topicUrl, callbackUrl, renewed: true });
+		} catch (error) {
+			results.push({
+				topicUrl,
+				callbackUrl,
+				renewed: false,
+				error: withoutSecrets(
+					error instanceof Error ? error.message : String(error),
+					context,
+					rowsById.get(subscription.id)!,
+				),
+			});
+		}
+	}
+	return results;
+}
+
+/** A hub's answer may echo what it was sent: the message keeps no secret of ours. */
+function withoutSecrets(
+	message: string,
+	context: Pick<HubContext, 'workspaceId' | 'workspaceSecret'>,
+	row: SubscriptionRow,
+): string {
+	const secrets = [context.workspaceSecret];
+	try {
+		secrets.push(
+			cipherFor(context.workspaceId, context.workspaceSecret).decrypt(
+				row.secret_encrypted,
+				secretAad(context.workspaceId, row.topic_url, row.callback_url),
+			),
+		);
+	} catch {
+		// Sealed under an earlier workspace secret: nothing of it can be in the message.
+	}
+	let text = message;
+	for (const secret of secrets) if (secret) text = text.split(secret).join('[secret]');
+	return text;
+}

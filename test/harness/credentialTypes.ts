@@ -1,6 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { CrmDatabase } from '../../credentials/CrmDatabase.credentials';
+import { CrmWebhookApi } from '../../credentials/CrmWebhookApi.credentials';
 import { GmailCrmOAuth2Api } from '../../credentials/GmailCrmOAuth2Api.credentials';
 import { GoogleAdsCrmOAuth2Api } from '../../credentials/GoogleAdsCrmOAuth2Api.credentials';
 import { GoogleCalendarCrmOAuth2Api } from '../../credentials/GoogleCalendarCrmOAuth2Api.credentials';
@@ -17,6 +18,7 @@ export const credentialTypes: Record<string, ICredentialType> = Object.fromEntri
 	[
 		new OAuth2Api(),
 		new CrmDatabase(),
+		new CrmWebhookApi(),
 		new GoogleCrmOAuth2Api(),
 		new GmailCrmOAuth2Api(),
 		new GoogleCalendarCrmOAuth2Api(),

@@ -10,6 +10,7 @@ type NodeMap = {
 	company: 'createOrUpdate' | 'find';
 	blocklist: 'add' | 'remove' | 'list';
 	enrichment: 'enrichIntegration' | 'enrichRecord' | 'getEnrichment';
+	webhookSubscription: 'renewDue';
 };
 
 export type CrmType = AllEntities<NodeMap>;

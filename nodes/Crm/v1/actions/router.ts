@@ -10,6 +10,7 @@ import * as integration from './integration/Integration.resource';
 import type { CrmType } from './node.type';
 import * as person from './person/Person.resource';
 import * as sync from './sync/Sync.resource';
+import * as webhookSubscription from './webhookSubscription/WebhookSubscription.resource';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter<CrmType>('resource', 0);
@@ -35,6 +36,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [await blocklist[crm.operation].execute.call(this)];
 		case 'enrichment':
 			return [await enrichment[crm.operation].execute.call(this)];
+		case 'webhookSubscription':
+			return [await webhookSubscription[crm.operation].execute.call(this)];
 		default:
 			throw new NodeOperationError(this.getNode(), `The resource "${resource}" is not known`);
 	}

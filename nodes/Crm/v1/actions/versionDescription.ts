@@ -9,6 +9,7 @@ import * as event from './event/Event.resource';
 import * as integration from './integration/Integration.resource';
 import * as person from './person/Person.resource';
 import * as sync from './sync/Sync.resource';
+import * as webhookSubscription from './webhookSubscription/WebhookSubscription.resource';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'CRM',
@@ -19,7 +20,7 @@ export const versionDescription: INodeTypeDescription = {
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 	description:
-		'Work with the CRM tables: connected integrations and their sync, emails, events, people, companies, their enrichment from signatures, the blocklist and the database',
+		'Work with the CRM tables: connected integrations and their sync, emails, events, people, companies, their enrichment from signatures, the blocklist, the renewal of webhook subscriptions and the database',
 	defaults: { name: 'CRM' },
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
@@ -49,6 +50,12 @@ export const versionDescription: INodeTypeDescription = {
 				},
 			},
 		},
+		{
+			// The CRM Webhook Trigger's credential: the workspace whose WebSub subscriptions are renewed.
+			name: 'crmWebhookApi',
+			required: true,
+			displayOptions: { show: { resource: ['webhookSubscription'] } },
+		},
 	],
 	properties: [
 		{
@@ -66,6 +73,7 @@ export const versionDescription: INodeTypeDescription = {
 				{ name: 'Integration', value: 'integration' },
 				{ name: 'Person', value: 'person' },
 				{ name: 'Sync', value: 'sync' },
+				{ name: 'Webhook Subscription', value: 'webhookSubscription' },
 			],
 			default: 'database',
 		},
@@ -78,5 +86,6 @@ export const versionDescription: INodeTypeDescription = {
 		...company.description,
 		...blocklist.description,
 		...enrichment.description,
+		...webhookSubscription.description,
 	],
 };
