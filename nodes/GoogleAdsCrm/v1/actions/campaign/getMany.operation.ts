@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { listCampaigns, type CampaignStatus } from '../../../../../core';
 import { forEachItem } from '../../../../shared/forEachItem';
+import { readLimit, returnAllLimitProperties } from '../../../../shared/returnAllLimit';
 import { adsConnection } from '../../transport';
 import { dateOnly } from '../common.descriptions';
 import { campaignErrors, campaignItem } from './helpers';
@@ -9,23 +10,7 @@ import { campaignErrors, campaignItem } from './helpers';
 const show = { resource: ['campaign'], operation: ['getMany'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllLimitProperties(show),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -72,7 +57,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			startsOnOrAfter?: string;
 			endsOnOrBefore?: string;
 		};
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const campaigns = await listCampaigns(
 			connection.ads,
 			this.getNodeParameter('customerId', itemIndex) as string,
@@ -80,7 +64,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				statuses: filters.statuses,
 				startsOnOrAfter: dateOnly(filters.startsOnOrAfter),
 				endsOnOrBefore: dateOnly(filters.endsOnOrBefore),
-				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+				limit: readLimit(this, itemIndex),
 			},
 		);
 		return campaigns.map(campaignItem);
