@@ -542,6 +542,23 @@ function camelMask(mask: string): string[] {
 		.map((path) => path.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
 }
 
+/** Google's refusal of an operation that sets none or several of create, update and remove. */
+function invalidOperationKind(
+	operation: Operation,
+	path: (...rest: FieldPathElement[]) => FieldPathElement[],
+): AdsErrorItem | undefined {
+	const kinds = ['create', 'update', 'remove'].filter(
+		(k) => operation[k as keyof Operation] !== undefined,
+	);
+	if (kinds.length === 1) return undefined;
+	return adsError(
+		'mutateError',
+		'INVALID_OPERATION',
+		'Each operation must set exactly one of create, update or remove.',
+		{ path: path() },
+	);
+}
+
 /** Runs a mutate request: all-or-nothing, or per operation with partialFailure; validateOnly applies nothing. */
 function runMutate(
 	req: EmulatorRequest,
@@ -698,20 +715,8 @@ function mutateCampaigns(
 		body,
 		(operation, _index, path) => {
 			const errors: AdsErrorItem[] = [];
-			const kinds = ['create', 'update', 'remove'].filter(
-				(k) => operation[k as keyof Operation] !== undefined,
-			);
-			if (kinds.length !== 1) {
-				errors.push(
-					adsError(
-						'mutateError',
-						'INVALID_OPERATION',
-						'Each operation must set exactly one of create, update or remove.',
-						{ path: path() },
-					),
-				);
-				return { errors };
-			}
+			const invalid = invalidOperationKind(operation, path);
+			if (invalid) return { errors: [invalid] };
 			if (operation.create) {
 				const c = operation.create as z.infer<typeof campaignFields>;
 				const at = (field: string) => path({ fieldName: 'create' }, { fieldName: field });
@@ -1076,20 +1081,8 @@ function mutateBudgets(store: AdsStore, req: EmulatorRequest): EmulatorResponse 
 		body,
 		(operation, _index, path) => {
 			const errors: AdsErrorItem[] = [];
-			const kinds = ['create', 'update', 'remove'].filter(
-				(k) => operation[k as keyof Operation] !== undefined,
-			);
-			if (kinds.length !== 1) {
-				errors.push(
-					adsError(
-						'mutateError',
-						'INVALID_OPERATION',
-						'Each operation must set exactly one of create, update or remove.',
-						{ path: path() },
-					),
-				);
-				return { errors };
-			}
+			const invalid = invalidOperationKind(operation, path);
+			if (invalid) return { errors: [invalid] };
 			if (operation.create) {
 				const c = operation.create as z.infer<typeof budgetFields>;
 				const at = (field: string) => path({ fieldName: 'create' }, { fieldName: field });
