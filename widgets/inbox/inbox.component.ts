@@ -1,0 +1,743 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
+import type { RangeChangedEvent } from '@lit-labs/virtualizer/events.js';
+
+import { CrmApiClient, type TokenProvider } from '../shared/apiClient';
+import type { WidgetProvider } from '../../core/api/routeTable';
+import { emailFrameDoc, EMAIL_FRAME_SANDBOX } from './emailFrame';
+import { styles } from './inbox.styles';
+import { INBOX_STRINGS, type InboxStringKey, type InboxStrings } from './inbox.strings';
+import type {
+	EmailDetail,
+	EmailPage,
+	EmailSummary,
+	LinkedRecord,
+	RecordMatch,
+} from './inbox.types';
+
+const PAGE_SIZE = 200;
+/** Rows before the end of what is loaded at which the next page is fetched. */
+const PREFETCH_ROWS = 40;
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const yearFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+
+function shortDate(iso: string | null): string {
+	if (!iso) return '';
+	const date = new Date(iso);
+	const now = new Date();
+	if (date.toDateString() === now.toDateString()) return timeFormat.format(date);
+	return (date.getFullYear() === now.getFullYear() ? dayFormat : yearFormat).format(date);
+}
+
+function threadOf(email: EmailSummary): string | null {
+	return email.mailboxes?.find((copy) => copy.providerThreadId)?.providerThreadId ?? null;
+}
+
+/**
+ * @summary An email inbox for a CRM page: search and filters, a virtual list that stays smooth at
+ * tens of thousands of emails, a detail panel that shows the server-sanitised email in a sandboxed
+ * frame, reply, linking to people and companies, and manual sync.
+ *
+ * @attr api-base - The CRM API node's base URL (`<n8n>/webhook/<webhookId>/crm-api`).
+ * @attr workspace-id - The workspace whose emails are shown (must match the token's).
+ * @attr token - A short-lived bearer token signed by the CRM's backend (or set `tokenProvider`).
+ * @attr provider - `google` (default) or `microsoft`.
+ * @attr person-id - Show only emails with this person.
+ * @attr company-id - Show only emails with this company.
+ * @attr label - Show only emails with this label (the label picker starts on it).
+ * @attr theme - `light` or `dark` (default: the user's colour scheme).
+ *
+ * @event {CustomEvent<CrmEmailSelectDetail>} crm-email-select - An email was opened.
+ * @event {CustomEvent<CrmRecordLinkDetail>} crm-record-link - A person or company was linked or unlinked.
+ * @event {CustomEvent<CrmEmailSendDetail>} crm-email-send - A reply was sent.
+ *
+ * @csspart toolbar - The bar with search, filters and sync.
+ * @csspart search - The search box.
+ * @csspart filter - Each filter select (label, direction).
+ * @csspart sync-button - The Sync now button.
+ * @csspart status - The live status line (sync queued, reply sent).
+ * @csspart list - The scrolling list (role listbox).
+ * @csspart row - One email row; also `row-unread`, `row-selected`, `row-active`.
+ * @csspart unread-marker - The dot of an unread email.
+ * @csspart sender - The sender in a row.
+ * @csspart subject - The subject in a row.
+ * @csspart snippet - The snippet in a row.
+ * @csspart date - The date in a row.
+ * @csspart loading - The loading state.
+ * @csspart empty - The empty state.
+ * @csspart error - An error message (the API's message).
+ * @csspart retry-button - The Retry button of the error state.
+ * @csspart detail - The detail panel.
+ * @csspart detail-header - Subject, sender, recipients and date of the open email.
+ * @csspart close-button - The button that closes the detail panel.
+ * @csspart body - The sandboxed frame holding the email's content.
+ * @csspart thread - Other emails of the thread.
+ * @csspart links - The linked records.
+ * @csspart link-chip - One linked record.
+ * @csspart unlink-button - The button removing one link.
+ * @csspart link-search - The person/company picker's search box.
+ * @csspart link-option - One match of the picker.
+ * @csspart reply - The reply form.
+ * @csspart reply-text - The reply text area.
+ * @csspart send-button - The Send reply button.
+ * @csspart button - Every button.
+ *
+ * @cssproperty --crm-font - Font family.
+ * @cssproperty --crm-color-text - Text colour.
+ * @cssproperty --crm-color-muted - Secondary text colour.
+ * @cssproperty --crm-color-bg - Background.
+ * @cssproperty --crm-color-surface - Background of selected and hovered rows.
+ * @cssproperty --crm-color-accent - Accent (unread marker, focus ring, buttons).
+ * @cssproperty --crm-color-accent-text - Text on the accent colour.
+ * @cssproperty --crm-color-border - Borders.
+ * @cssproperty --crm-color-danger - Error text.
+ * @cssproperty --crm-radius - Corner radius.
+ * @cssproperty --crm-inbox-height - Height of the whole inbox (default 600px).
+ * @cssproperty --crm-inbox-row-height - Height of one row (default 64px).
+ */
+export class CrmInbox extends LitElement {
+	static override styles = styles;
+
+	@property({ attribute: 'api-base' }) apiBase = '';
+	@property({ attribute: 'workspace-id' }) workspaceId = '';
+	@property() token = '';
+	@property() provider: WidgetProvider = 'google';
+	@property({ attribute: 'person-id' }) personId = '';
+	@property({ attribute: 'company-id' }) companyId = '';
+	@property() label = '';
+	@property({ reflect: true }) theme: 'light' | 'dark' | '' = '';
+	/** Called before each request for a fresh token; wins over `token`. */
+	@property({ attribute: false }) tokenProvider?: TokenProvider;
+	/** Overrides of the English strings (see inbox.strings.ts for the keys). */
+	@property({ attribute: false }) strings: InboxStrings = {};
+
+	@state() private q = '';
+	@state() private direction = '';
+	@state() private items: EmailSummary[] = [];
+	@state() private cursor: string | null = null;
+	@state() private active = -1;
+	@state() private selectedId: string | null = null;
+	@state() private links: LinkedRecord[] = [];
+	@state() private status = '';
+	@state() private actionError = '';
+	@state() private sending = false;
+	@state() private pickerQuery = '';
+	@state() private reload = 0;
+
+	@query('[part~="list"]') private listElement?: HTMLElement;
+	@query('[part~="detail"]') private detailElement?: HTMLElement;
+
+	private searchTimer?: ReturnType<typeof setTimeout>;
+	private pickerTimer?: ReturnType<typeof setTimeout>;
+	/** Bumped by every first-page load, so a late next page of an older search is dropped. */
+	private generation = 0;
+
+	private readonly listTask = new Task(this, {
+		task: async (
+			[apiBase, workspaceId, , provider, q, label, direction, personId, companyId],
+			{ signal },
+		) => {
+			if (!apiBase || !workspaceId) return initialState;
+			const generation = ++this.generation;
+			const page = await this.client().call<EmailPage>('emails.list', {
+				provider,
+				signal,
+				query: {
+					q,
+					label,
+					direction,
+					person_id: personId,
+					company_id: companyId,
+					limit: PAGE_SIZE,
+				},
+			});
+			if (generation === this.generation) {
+				this.items = page.items;
+				this.cursor = page.nextCursor;
+				this.active = Math.min(this.active, page.items.length - 1);
+			}
+			return page;
+		},
+		args: () =>
+			[
+				this.apiBase,
+				this.workspaceId,
+				this.token,
+				this.provider,
+				this.q,
+				this.label,
+				this.direction,
+				this.personId,
+				this.companyId,
+				this.reload,
+			] as const,
+	});
+
+	private readonly moreTask = new Task(this, {
+		autoRun: false,
+		task: async ([cursor]: readonly [string], { signal }) => {
+			const generation = this.generation;
+			const page = await this.client().call<EmailPage>('emails.list', {
+				provider: this.provider,
+				signal,
+				query: {
+					q: this.q,
+					label: this.label,
+					direction: this.direction,
+					person_id: this.personId,
+					company_id: this.companyId,
+					limit: PAGE_SIZE,
+					cursor,
+				},
+			});
+			if (generation === this.generation) {
+				this.items = [...this.items, ...page.items];
+				this.cursor = page.nextCursor;
+			}
+			return page;
+		},
+	});
+
+	private readonly labelsTask = new Task(this, {
+		task: async ([apiBase, workspaceId, , provider]) => {
+			if (!apiBase || !workspaceId) return initialState;
+			const { labels } = await this.client().call<{ labels: Array<{ id: string; name: string }> }>(
+				'mail.labels',
+				{ provider },
+			);
+			return labels;
+		},
+		args: () => [this.apiBase, this.workspaceId, this.token, this.provider] as const,
+	});
+
+	private readonly detailTask = new Task(this, {
+		task: async ([id], { signal }) => {
+			if (!id) return initialState;
+			const { email } = await this.client().call<{ email: EmailDetail }>('emails.get', {
+				provider: this.provider,
+				params: { id },
+				signal,
+			});
+			this.links = email.links;
+			return email;
+		},
+		args: () => [this.selectedId, this.reload] as const,
+	});
+
+	private readonly pickerTask = new Task(this, {
+		task: async ([q], { signal }) => {
+			if (!q.trim()) return initialState;
+			const { records } = await this.client().call<{ records: RecordMatch[] }>('records.search', {
+				query: { q, limit: 8 },
+				signal,
+			});
+			return records;
+		},
+		args: () => [this.pickerQuery] as const,
+	});
+
+	/** One English string, or its override, with `{name}` filled. */
+	private t(key: InboxStringKey, values: Record<string, string> = {}): string {
+		const text = this.strings[key] ?? INBOX_STRINGS[key];
+		return text.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
+	}
+
+	private client(): CrmApiClient {
+		return new CrmApiClient({
+			apiBase: this.apiBase,
+			workspaceId: this.workspaceId,
+			token: this.token,
+			tokenProvider: this.tokenProvider,
+		});
+	}
+
+	private emit<T>(name: string, detail: T) {
+		this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+	}
+
+	/** The emails loaded so far (for the host page and tests). */
+	get loadedEmails(): readonly EmailSummary[] {
+		return this.items;
+	}
+
+	/** Re-reads the list (and the open email) from the API. */
+	refresh() {
+		this.reload++;
+	}
+
+	override disconnectedCallback() {
+		super.disconnectedCallback();
+		clearTimeout(this.searchTimer);
+		clearTimeout(this.pickerTimer);
+	}
+
+	protected override willUpdate(changed: PropertyValues<this>) {
+		// A new filter or mailbox: the open email may not be in it any more.
+		if (
+			changed.has('workspaceId') ||
+			changed.has('provider') ||
+			changed.has('personId') ||
+			changed.has('companyId')
+		) {
+			this.selectedId = null;
+			this.active = -1;
+		}
+	}
+
+	private onSearch(event: Event) {
+		const value = (event.target as HTMLInputElement).value;
+		clearTimeout(this.searchTimer);
+		this.searchTimer = setTimeout(() => {
+			this.q = value.trim();
+			this.active = -1;
+		}, 250);
+	}
+
+	private onRange(event: RangeChangedEvent) {
+		if (
+			this.cursor &&
+			event.last >= this.items.length - PREFETCH_ROWS &&
+			this.moreTask.status !== TaskStatus.PENDING &&
+			this.listTask.status === TaskStatus.COMPLETE
+		) {
+			void this.moreTask.run([this.cursor]);
+		}
+	}
+
+	private scrollToRow(index: number) {
+		const virtualizer = (this.listElement as unknown as Record<symbol, unknown> | undefined)?.[
+			virtualizerRef
+		] as
+			| {
+					element(
+						index: number,
+					): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
+			  }
+			| undefined;
+		virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+	}
+
+	private onListKey(event: KeyboardEvent) {
+		const last = this.items.length - 1;
+		if (last < 0) return;
+		let next = this.active;
+		switch (event.key) {
+			case 'ArrowDown':
+				next = Math.min(last, this.active + 1);
+				break;
+			case 'ArrowUp':
+				next = Math.max(0, this.active - 1);
+				break;
+			case 'Home':
+				next = 0;
+				break;
+			case 'End':
+				next = last;
+				break;
+			case 'PageDown':
+				next = Math.min(last, Math.max(0, this.active) + 10);
+				break;
+			case 'PageUp':
+				next = Math.max(0, this.active - 10);
+				break;
+			case 'Enter':
+			case ' ':
+				if (this.active >= 0) this.select(this.active);
+				event.preventDefault();
+				return;
+			default:
+				return;
+		}
+		event.preventDefault();
+		this.active = next;
+		this.scrollToRow(next);
+	}
+
+	private onListFocus() {
+		if (this.active < 0 && this.items.length) this.active = 0;
+	}
+
+	/** Opens one email in the detail panel and moves focus there. */
+	async select(index: number) {
+		const email = this.items[index];
+		if (!email) return;
+		this.active = index;
+		this.selectedId = email.id;
+		this.links = email.links;
+		this.actionError = '';
+		this.pickerQuery = '';
+		this.emit('crm-email-select', { emailId: email.id, email });
+		await this.updateComplete;
+		this.detailElement?.focus();
+	}
+
+	private async closeDetail() {
+		this.selectedId = null;
+		this.actionError = '';
+		await this.updateComplete;
+		this.listElement?.focus();
+	}
+
+	private onKeydown(event: KeyboardEvent) {
+		if (event.key === 'Escape' && this.selectedId) {
+			event.preventDefault();
+			void this.closeDetail();
+		}
+	}
+
+	/** Runs one write, showing the API's message if it fails. */
+	private async act<T>(work: () => Promise<T>): Promise<T | undefined> {
+		this.actionError = '';
+		try {
+			return await work();
+		} catch (error) {
+			this.actionError = (error as Error).message;
+			return undefined;
+		}
+	}
+
+	private async sync() {
+		this.status = '';
+		const done = await this.act(() => this.client().call('mail.sync', { provider: this.provider }));
+		if (done) {
+			this.status = this.t('syncQueued');
+			this.reload++;
+		}
+	}
+
+	private async reply(event: SubmitEvent) {
+		event.preventDefault();
+		const form = event.target as HTMLFormElement;
+		const data = new FormData(form);
+		const text = String(data.get('text') ?? '').trim();
+		const id = this.selectedId;
+		if (!text || !id) return;
+		this.sending = true;
+		this.status = '';
+		const result = await this.act(() =>
+			this.client().call<{ email: EmailSummary }>('emails.reply', {
+				provider: this.provider,
+				params: { id },
+				body: { text, replyAll: data.get('replyAll') === 'on' },
+			}),
+		);
+		this.sending = false;
+		if (result) {
+			form.reset();
+			this.status = this.t('sent');
+			this.emit('crm-email-send', { inReplyTo: id, email: result.email });
+			// The reply is stored: read the list again so it shows (newest first) with its thread.
+			this.reload++;
+		}
+	}
+
+	private async changeLink(
+		action: 'link' | 'unlink',
+		recordType: 'person' | 'company',
+		recordId: string,
+	) {
+		const emailId = this.selectedId;
+		if (!emailId) return;
+		const result = await this.act(() =>
+			this.client().call<{ links: LinkedRecord[] }>(
+				action === 'link' ? 'emails.link' : 'emails.unlink',
+				{
+					provider: this.provider,
+					params: { id: emailId },
+					body: { recordType, recordId },
+				},
+			),
+		);
+		if (!result) return;
+		this.links = result.links;
+		this.items = this.items.map((email) =>
+			email.id === emailId ? { ...email, links: result.links } : email,
+		);
+		if (action === 'link') this.pickerQuery = '';
+		this.emit('crm-record-link', { emailId, action, recordType, recordId, links: result.links });
+	}
+
+	private onPickerInput(event: Event) {
+		const value = (event.target as HTMLInputElement).value;
+		clearTimeout(this.pickerTimer);
+		this.pickerTimer = setTimeout(() => (this.pickerQuery = value), 200);
+	}
+
+	private renderRow = (email: EmailSummary, index: number) => {
+		const selected = email.id === this.selectedId;
+		const parts = ['row'];
+		if (!email.isRead) parts.push('row-unread');
+		if (selected) parts.push('row-selected');
+		if (index === this.active) parts.push('row-active');
+		const sender =
+			email.direction === 'outgoing'
+				? `${this.t('to')}: ${email.to.map((to) => to.name || to.email).join(', ')}`
+				: email.from?.name || email.from?.email || this.t('unknownSender');
+		return html`<div
+			part=${parts.join(' ')}
+			role="option"
+			id="email-${email.id}"
+			aria-selected=${selected ? 'true' : 'false'}
+			aria-posinset=${index + 1}
+			aria-setsize=${this.cursor ? -1 : this.items.length}
+			@click=${() => this.select(index)}
+		>
+			<span part="unread-marker" aria-hidden="true"></span>
+			${email.isRead ? nothing : html`<span class="visually-hidden">${this.t('unread')}: </span>`}
+			<span part="sender">${sender}</span>
+			<time part="date" datetime=${email.sentAt ?? nothing}>${shortDate(email.sentAt)}</time>
+			<span part="subject">${email.subject || this.t('noSubject')}</span>
+			<span part="snippet">${email.snippet ?? ''}</span>
+		</div>`;
+	};
+
+	private renderList() {
+		const status = this.listTask.status;
+		if (status === TaskStatus.INITIAL) return nothing;
+		if (status === TaskStatus.ERROR) {
+			return html`<div part="error" role="alert">
+				<span>${(this.listTask.error as Error)?.message}</span>
+				<button part="button retry-button" @click=${() => this.reload++}>${this.t('retry')}</button>
+			</div>`;
+		}
+		if (status === TaskStatus.PENDING && !this.items.length) {
+			return html`<div part="loading" role="status">${this.t('loading')}</div>`;
+		}
+		if (!this.items.length) return html`<div part="empty" role="status">${this.t('empty')}</div>`;
+		const active = this.items[this.active];
+		return html`<div
+				part="list"
+				role="listbox"
+				tabindex="0"
+				aria-label=${this.t('listLabel')}
+				aria-busy=${status === TaskStatus.PENDING ? 'true' : 'false'}
+				aria-activedescendant=${active ? `email-${active.id}` : nothing}
+				@keydown=${this.onListKey}
+				@focus=${this.onListFocus}
+				@rangeChanged=${this.onRange}
+			>
+				<div virtualizer-sizer aria-hidden="true"></div>
+				${virtualize({
+					items: this.items,
+					renderItem: this.renderRow,
+					keyFunction: (email: EmailSummary) => email.id,
+					layout: flow(),
+					scroller: true,
+				})}
+			</div>
+			${this.moreTask.status === TaskStatus.PENDING
+				? html`<div part="loading" class="more" role="status">${this.t('loadingMore')}</div>`
+				: this.moreTask.status === TaskStatus.ERROR
+					? html`<div part="error" role="alert">
+							<span>${(this.moreTask.error as Error)?.message}</span>
+							<button
+								part="button retry-button"
+								@click=${() => this.cursor && this.moreTask.run([this.cursor])}
+							>
+								${this.t('retry')}
+							</button>
+						</div>`
+					: nothing}`;
+	}
+
+	private renderDetail() {
+		if (!this.selectedId) {
+			return html`<p part="empty" class="prompt">${this.t('selectPrompt')}</p>`;
+		}
+		return html`<section part="detail" tabindex="-1" aria-labelledby="detail-subject">
+			${this.detailTask.render({
+				pending: () =>
+					html`<h2 id="detail-subject" class="visually-hidden">${this.t('loadingEmail')}</h2>
+						<div part="loading" role="status">${this.t('loadingEmail')}</div>`,
+				error: (error) =>
+					html`<h2 id="detail-subject" class="visually-hidden">${this.t('bodyFrame')}</h2>
+						<div part="error" role="alert">${(error as Error)?.message}</div>`,
+				complete: (email) => this.renderEmail(email),
+			})}
+			<button
+				part="button close-button"
+				class="close"
+				aria-label=${this.t('close')}
+				@click=${this.closeDetail}
+			>
+				×
+			</button>
+		</section>`;
+	}
+
+	private renderEmail(email: EmailDetail) {
+		const thread = threadOf(email);
+		const others = thread
+			? this.items
+					.filter((other) => other.id !== email.id && threadOf(other) === thread)
+					.slice(0, 20)
+			: [];
+		const dark =
+			this.theme === 'dark' ||
+			(this.theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+		const addresses = (list: EmailDetail['to']) =>
+			list.map((a) => (a.name ? `${a.name} <${a.email}>` : a.email)).join(', ');
+		return html`<header part="detail-header">
+				<h2 id="detail-subject">${email.subject || this.t('noSubject')}</h2>
+				<p>
+					<span
+						>${this.t('from')}:
+						${email.from ? addresses([email.from]) : this.t('unknownSender')}</span
+					><br />
+					<span>${this.t('to')}: ${addresses(email.to)}</span><br />
+					${email.sentAt
+						? html`<time datetime=${email.sentAt}
+								>${fullFormat.format(new Date(email.sentAt))}</time
+							>`
+						: nothing}
+				</p>
+			</header>
+			${email.bodyHtml === null && email.bodyText === null
+				? html`<p part="empty">${this.t('noBody')}</p>`
+				: html`<iframe
+						part="body"
+						title=${this.t('bodyFrame')}
+						sandbox=${EMAIL_FRAME_SANDBOX}
+						referrerpolicy="no-referrer"
+						srcdoc=${emailFrameDoc(email.bodyHtml, email.bodyText, dark)}
+					></iframe>`}
+			${others.length
+				? html`<section part="thread" aria-labelledby="thread-title">
+						<h3 id="thread-title">${this.t('thread')}</h3>
+						<ul>
+							${others.map(
+								(other) =>
+									html`<li>
+										<button part="button" @click=${() => this.select(this.items.indexOf(other))}>
+											${other.from?.name || other.from?.email || ''} · ${shortDate(other.sentAt)} ·
+											${other.snippet ?? other.subject ?? ''}
+										</button>
+									</li>`,
+							)}
+						</ul>
+					</section>`
+				: nothing}
+			${this.renderLinks()}
+			${this.actionError ? html`<div part="error" role="alert">${this.actionError}</div>` : nothing}
+			<form part="reply" @submit=${this.reply}>
+				<label for="reply-text">${this.t('reply')}</label>
+				<textarea id="reply-text" part="reply-text" name="text" rows="4" required></textarea>
+				<div class="row-actions">
+					<label><input type="checkbox" name="replyAll" /> ${this.t('replyAll')}</label>
+					<button part="button send-button" type="submit" ?disabled=${this.sending}>
+						${this.sending ? this.t('sending') : this.t('send')}
+					</button>
+				</div>
+			</form>`;
+	}
+
+	private renderLinks() {
+		const kind = (type: 'person' | 'company') => this.t(type);
+		const picker = this.pickerTask.value;
+		return html`<section part="links" aria-labelledby="links-title">
+			<h3 id="links-title">${this.t('linked')}</h3>
+			${this.links.length
+				? html`<ul class="chips">
+						${this.links.map((link) => {
+							const name = link.name || link.email || link.domain || link.recordId;
+							return html`<li part="link-chip">
+								<span>${name}</span> <small>${kind(link.recordType)}</small>
+								<button
+									part="button unlink-button"
+									aria-label=${this.t('unlink', { name })}
+									@click=${() => this.changeLink('unlink', link.recordType, link.recordId)}
+								>
+									×
+								</button>
+							</li>`;
+						})}
+					</ul>`
+				: html`<p class="muted">${this.t('noLinks')}</p>`}
+			<label for="link-search">${this.t('linkSearch')}</label>
+			<input
+				id="link-search"
+				part="link-search"
+				type="search"
+				autocomplete="off"
+				.value=${this.pickerQuery}
+				@input=${this.onPickerInput}
+			/>
+			${this.pickerQuery && this.pickerTask.status === TaskStatus.COMPLETE && picker
+				? picker.length
+					? html`<ul class="matches">
+							${picker.map((record) => {
+								const name = record.name || record.email || record.domain || record.id;
+								return html`<li>
+									<button
+										part="button link-option"
+										aria-label=${this.t('link', { name })}
+										@click=${() => this.changeLink('link', record.recordType, record.id)}
+									>
+										${name}
+										<small
+											>${kind(record.recordType)}${record.email || record.domain
+												? ` · ${record.email ?? record.domain}`
+												: ''}</small
+										>
+									</button>
+								</li>`;
+							})}
+						</ul>`
+					: html`<p class="muted" role="status">${this.t('noMatches')}</p>`
+				: nothing}
+			${this.pickerTask.status === TaskStatus.ERROR
+				? html`<div part="error" role="alert">${(this.pickerTask.error as Error)?.message}</div>`
+				: nothing}
+		</section>`;
+	}
+
+	override render() {
+		const labels = this.labelsTask.value ?? [];
+		return html`<div part="toolbar">
+				<input
+					part="search"
+					type="search"
+					aria-label=${this.t('search')}
+					placeholder=${this.t('search')}
+					@input=${this.onSearch}
+				/>
+				<select
+					part="filter"
+					aria-label=${this.t('labelFilter')}
+					@change=${(event: Event) => (this.label = (event.target as HTMLSelectElement).value)}
+				>
+					<option value="" ?selected=${!this.label}>${this.t('allLabels')}</option>
+					${labels.map(
+						(label) =>
+							html`<option value=${label.id} ?selected=${label.id === this.label}>
+								${label.name}
+							</option>`,
+					)}
+					${this.label && !labels.some((label) => label.id === this.label)
+						? html`<option value=${this.label} selected>${this.label}</option>`
+						: nothing}
+				</select>
+				<select
+					part="filter"
+					aria-label=${this.t('directionFilter')}
+					@change=${(event: Event) => (this.direction = (event.target as HTMLSelectElement).value)}
+				>
+					<option value="">${this.t('allDirections')}</option>
+					<option value="incoming">${this.t('incoming')}</option>
+					<option value="outgoing">${this.t('outgoing')}</option>
+				</select>
+				<button part="button sync-button" @click=${this.sync}>${this.t('sync')}</button>
+				<span part="status" role="status">${this.status}</span>
+			</div>
+			<div class="panes ${this.selectedId ? 'open' : ''}" @keydown=${this.onKeydown}>
+				<div class="list-pane">${this.renderList()}</div>
+				<div class="detail-pane">${this.renderDetail()}</div>
+			</div>`;
+	}
+}

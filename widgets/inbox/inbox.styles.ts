@@ -1,0 +1,270 @@
+import { css } from 'lit';
+
+export const styles = css`
+	:host {
+		--_text: var(--crm-color-text, #1f2328);
+		--_muted: var(--crm-color-muted, #59636e);
+		--_bg: var(--crm-color-bg, #ffffff);
+		--_surface: var(--crm-color-surface, #f3f5f8);
+		--_accent: var(--crm-color-accent, #1f6feb);
+		--_accent-text: var(--crm-color-accent-text, #ffffff);
+		--_border: var(--crm-color-border, #d1d9e0);
+		--_danger: var(--crm-color-danger, #cf222e);
+		--_radius: var(--crm-radius, 6px);
+		--_row: var(--crm-inbox-row-height, 64px);
+		display: flex;
+		flex-direction: column;
+		height: var(--crm-inbox-height, 600px);
+		box-sizing: border-box;
+		font: 14px/1.4 var(--crm-font, system-ui, sans-serif);
+		color: var(--_text);
+		background: var(--_bg);
+		border: 1px solid var(--_border);
+		border-radius: var(--_radius);
+		overflow: hidden;
+		color-scheme: light;
+	}
+	:host([theme='dark']) {
+		--_text: var(--crm-color-text, #e6edf3);
+		--_muted: var(--crm-color-muted, #9198a1);
+		--_bg: var(--crm-color-bg, #0d1117);
+		--_surface: var(--crm-color-surface, #1c2330);
+		--_accent: var(--crm-color-accent, #4493f8);
+		--_accent-text: var(--crm-color-accent-text, #0d1117);
+		--_border: var(--crm-color-border, #3d444d);
+		--_danger: var(--crm-color-danger, #ff7b72);
+		color-scheme: dark;
+	}
+	@media (prefers-color-scheme: dark) {
+		:host(:not([theme='light'])) {
+			--_text: var(--crm-color-text, #e6edf3);
+			--_muted: var(--crm-color-muted, #9198a1);
+			--_bg: var(--crm-color-bg, #0d1117);
+			--_surface: var(--crm-color-surface, #1c2330);
+			--_accent: var(--crm-color-accent, #4493f8);
+			--_accent-text: var(--crm-color-accent-text, #0d1117);
+			--_border: var(--crm-color-border, #3d444d);
+			--_danger: var(--crm-color-danger, #ff7b72);
+			color-scheme: dark;
+		}
+	}
+	*,
+	*::before,
+	*::after {
+		box-sizing: border-box;
+	}
+	.visually-hidden {
+		position: absolute;
+		width: 1px;
+		height: 1px;
+		overflow: hidden;
+		clip: rect(0 0 0 0);
+		white-space: nowrap;
+	}
+	[part~='toolbar'] {
+		display: flex;
+		flex-wrap: wrap;
+		gap: 8px;
+		align-items: center;
+		padding: 8px;
+		border-bottom: 1px solid var(--_border);
+	}
+	input,
+	select,
+	textarea,
+	button {
+		font: inherit;
+		color: inherit;
+		background: var(--_bg);
+		border: 1px solid var(--_border);
+		border-radius: var(--_radius);
+		padding: 4px 8px;
+	}
+	[part~='search'] {
+		flex: 1 1 12em;
+	}
+	button {
+		cursor: pointer;
+	}
+	[part~='sync-button'],
+	[part~='send-button'] {
+		background: var(--_accent);
+		color: var(--_accent-text);
+		border-color: var(--_accent);
+	}
+	:focus-visible {
+		outline: 2px solid var(--_accent);
+		outline-offset: 1px;
+	}
+	[part~='status'] {
+		color: var(--_muted);
+	}
+	.panes {
+		flex: 1;
+		min-height: 0;
+		display: flex;
+	}
+	.list-pane {
+		flex: 1 1 40%;
+		min-width: 0;
+		display: flex;
+		flex-direction: column;
+	}
+	.detail-pane {
+		flex: 1 1 60%;
+		min-width: 0;
+		border-left: 1px solid var(--_border);
+		overflow: auto;
+	}
+	@media (max-width: 640px) {
+		.panes.open .list-pane,
+		.panes:not(.open) .detail-pane {
+			display: none;
+		}
+	}
+	[part~='list'] {
+		flex: 1;
+		min-height: 0;
+		height: 100%;
+		outline-offset: -2px;
+	}
+	[part~='row'] {
+		width: 100%;
+		height: var(--_row);
+		padding: 8px 12px 8px 24px;
+		display: grid;
+		grid-template-columns: 1fr auto;
+		grid-template-rows: auto auto auto;
+		column-gap: 8px;
+		border-bottom: 1px solid var(--_border);
+		cursor: pointer;
+		overflow: hidden;
+		position: relative;
+	}
+	[part~='row']:hover,
+	[part~='row-selected'] {
+		background: var(--_surface);
+	}
+	[part~='list']:focus-visible [part~='row-active'] {
+		box-shadow: inset 0 0 0 2px var(--_accent);
+	}
+	[part~='unread-marker'] {
+		position: absolute;
+		left: 9px;
+		top: 14px;
+		width: 8px;
+		height: 8px;
+		border-radius: 50%;
+	}
+	[part~='row-unread'] [part~='unread-marker'] {
+		background: var(--_accent);
+	}
+	[part~='row-unread'] [part~='sender'],
+	[part~='row-unread'] [part~='subject'] {
+		font-weight: 600;
+	}
+	[part~='sender'],
+	[part~='subject'],
+	[part~='snippet'] {
+		white-space: nowrap;
+		overflow: hidden;
+		text-overflow: ellipsis;
+	}
+	[part~='subject'],
+	[part~='snippet'] {
+		grid-column: 1 / -1;
+	}
+	[part~='snippet'],
+	[part~='date'],
+	small,
+	.muted,
+	.prompt {
+		color: var(--_muted);
+	}
+	[part~='loading'],
+	[part~='empty'],
+	[part~='error'] {
+		padding: 16px;
+	}
+	[part~='error'] {
+		color: var(--_danger);
+	}
+	.more {
+		padding: 4px 12px;
+	}
+	[part~='detail'] {
+		position: relative;
+		padding: 12px 16px;
+		outline: none;
+	}
+	[part~='detail-header'] h2 {
+		margin: 0 32px 4px 0;
+		font-size: 1.2em;
+	}
+	[part~='detail-header'] p {
+		margin: 0 0 8px;
+		color: var(--_muted);
+	}
+	.close {
+		position: absolute;
+		top: 8px;
+		right: 8px;
+		border: none;
+		font-size: 1.3em;
+		line-height: 1;
+	}
+	[part~='body'] {
+		width: 100%;
+		height: 320px;
+		border: 1px solid var(--_border);
+		border-radius: var(--_radius);
+		background: var(--_bg);
+	}
+	h3 {
+		font-size: 1em;
+		margin: 12px 0 4px;
+	}
+	ul {
+		list-style: none;
+		margin: 0;
+		padding: 0;
+	}
+	[part~='thread'] button,
+	[part~='link-option'] {
+		width: 100%;
+		text-align: left;
+		border: none;
+		padding: 4px 0;
+	}
+	.chips {
+		display: flex;
+		flex-wrap: wrap;
+		gap: 6px;
+	}
+	[part~='link-chip'] {
+		border: 1px solid var(--_border);
+		border-radius: 999px;
+		padding: 2px 4px 2px 10px;
+	}
+	[part~='unlink-button'] {
+		border: none;
+		padding: 0 6px;
+	}
+	label {
+		display: block;
+		margin: 8px 0 4px;
+	}
+	.row-actions label {
+		display: inline;
+	}
+	[part~='link-search'],
+	[part~='reply-text'] {
+		width: 100%;
+	}
+	.row-actions {
+		display: flex;
+		justify-content: space-between;
+		align-items: center;
+		margin-top: 6px;
+	}
+`;
