@@ -1,0 +1,25 @@
+import CrmCalendar from './calendar.component';
+import type { CrmEventCreateDetail, CrmEventSelectDetail } from './calendarTypes';
+
+export default CrmCalendar;
+export { CrmCalendar };
+export type {
+	CalendarEvent,
+	CrmCalendarRecordLinkDetail,
+	CrmEventCreateDetail,
+	CrmEventSelectDetail,
+} from './calendarTypes';
+
+if (!customElements.get('crm-calendar')) customElements.define('crm-calendar', CrmCalendar);
+
+declare global {
+	interface HTMLElementTagNameMap {
+		'crm-calendar': CrmCalendar;
+	}
+	// `crm-record-link` is typed once for every widget (its detail differs per subject), by
+	// <crm-inbox> today: the calendar's is CrmCalendarRecordLinkDetail.
+	interface GlobalEventHandlersEventMap {
+		'crm-event-select': CustomEvent<CrmEventSelectDetail>;
+		'crm-event-create': CustomEvent<CrmEventCreateDetail>;
+	}
+}
