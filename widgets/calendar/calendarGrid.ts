@@ -149,8 +149,8 @@ export function zoneOffset(instant: number, timeZone: string): number {
 }
 
 /**
- * The instant of a wall-clock time in a zone. In a gap (spring forward) the time is read with the
- * offset before the change; in an overlap the earlier instant is taken.
+ * The instant of a wall-clock time in a zone. A time in a gap (spring forward) moves forward by the
+ * gap (02:30 → 03:30), as Temporal's 'compatible'; in an overlap the earlier instant is taken.
  */
 export function zonedToInstant(date: string, minutes: number, timeZone: string): number {
 	const wall = dateToUtc(date) + minutes * 60_000;
@@ -161,7 +161,7 @@ export function zonedToInstant(date: string, minutes: number, timeZone: string):
 	const matches = [first, second].filter(
 		(candidate) => zoneOffset(candidate, timeZone) === wall - candidate,
 	);
-	return Math.min(...(matches.length > 0 ? matches : [first, second]));
+	return matches.length > 0 ? Math.min(...matches) : Math.max(first, second);
 }
 
 export function todayIn(timeZone: string, now = Date.now()): string {
