@@ -557,3 +557,26 @@ export {
 	type ConversionSenders,
 	type ConversionUploadOutcome,
 } from './ads/conversionOutbox';
+export {
+	completeSignIn,
+	signInCallbackUrl,
+	signInConfigOf,
+	signInErrorResponse,
+	SignInError,
+	startSignIn,
+	SIGN_IN_CALLBACK_ROUTE,
+	SIGN_IN_SCOPES,
+	SIGN_IN_START_ROUTE,
+	type SignInConfig,
+	type SignInOutcome,
+} from './api/signInRoutes';
+export {
+	signSignInAssertion,
+	SignInTokenError,
+	verifyGoogleIdToken,
+	verifySignInAssertion,
+	SIGN_IN_ASSERTION_AUDIENCE,
+	SIGN_IN_ASSERTION_ISSUER,
+	type SignInAssertionClaims,
+	type SignInIdentity,
+} from './security/signInAssertion';
