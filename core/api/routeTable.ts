@@ -129,7 +129,8 @@ export const WIDGET_ROUTES: readonly WidgetRoute[] = [
 		path: `${INTEGRATION}/{mail}/emails`,
 		perProvider: true,
 		writes: false,
-		summary: 'Emails, newest first (query: q, label, person_id, company_id, direction, cursor, limit)',
+		summary:
+			'Emails, newest first (query: q, label, person_id, company_id, direction, cursor, limit)',
 	},
 	{
 		name: 'emails.get',
@@ -256,10 +257,15 @@ export function concreteWidgetRoutes(): Array<{
 	provider: WidgetProvider | null;
 	path: string;
 }> {
-	return WIDGET_ROUTES.flatMap((route) =>
-		route.perProvider
-			? WIDGET_PROVIDERS.map((provider) => ({ route, provider, path: routePath(route, provider) }))
-			: [{ route, provider: null, path: route.path }],
+	return WIDGET_ROUTES.flatMap(
+		(route): Array<{ route: WidgetRoute; provider: WidgetProvider | null; path: string }> =>
+			route.perProvider
+				? WIDGET_PROVIDERS.map((provider) => ({
+						route,
+						provider,
+						path: routePath(route, provider),
+					}))
+				: [{ route, provider: null, path: route.path }],
 	);
 }
 
