@@ -71,6 +71,7 @@ function threadOf(email: EmailSummary): string | null {
  * @csspart date - The date in a row.
  * @csspart loading - The loading state.
  * @csspart empty - The empty state.
+ * @csspart prompt - The hint shown while no email is open.
  * @csspart error - An error message (the API's message).
  * @csspart retry-button - The Retry button of the error state.
  * @csspart detail - The detail panel.
@@ -227,7 +228,7 @@ export class CrmInbox extends LitElement {
 			this.links = email.links;
 			return email;
 		},
-		args: () => [this.selectedId, this.reload] as const,
+		args: () => [this.selectedId] as const,
 	});
 
 	private readonly pickerTask = new Task(this, {
@@ -548,7 +549,7 @@ export class CrmInbox extends LitElement {
 
 	private renderDetail() {
 		if (!this.selectedId) {
-			return html`<p part="empty" class="prompt">${this.t('selectPrompt')}</p>`;
+			return html`<p part="prompt" class="prompt">${this.t('selectPrompt')}</p>`;
 		}
 		return html`<section part="detail" tabindex="-1" aria-labelledby="detail-subject">
 			${this.detailTask.render({

@@ -1,0 +1,463 @@
+// <crm-inbox> in real Chromium against the widget test API server (real PostgreSQL, 10,000+ seeded
+// emails, one hostile-HTML email, a counting "foreign" server): virtual scrolling, the isolated
+// frame, reply, link/unlink, filters, keyboard, errors, events, strings, axe.
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+
+import './inbox';
+import type { CrmInbox } from './inbox.component';
+import type { EmailSummary, LinkedRecord } from './inbox.types';
+import { EMAIL_FRAME_CSP } from './emailFrame';
+
+interface Seed {
+	people: Array<{ id: string; email: string; fullName: string; companyId: string }>;
+	companies: Array<{ id: string; domain: string; name: string }>;
+	hostileEmailId: string;
+	emailCount: number;
+	foreignOrigin: string;
+}
+
+const WORKSPACE_A = '00000000-0000-4000-8000-000000000001';
+const WORKSPACE_B = '00000000-0000-4000-8000-000000000002';
+const API = `${location.origin}/crm-api`;
+
+let seed: Seed;
+let tokenA: string;
+
+async function json<T>(path: string, init?: RequestInit): Promise<T> {
+	const response = await fetch(`${API}/${path}`, init);
+	return (await response.json()) as T;
+}
+
+async function tokenFor(workspace: string): Promise<string> {
+	return (await json<{ token: string }>(`test-token?workspace=${workspace}`)).token;
+}
+
+async function until<T>(
+	probe: () => T | undefined | null | false,
+	what: string,
+	timeout = 15_000,
+): Promise<T> {
+	const started = performance.now();
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (performance.now() - started > timeout) throw new Error(`Timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const part = <T extends Element = HTMLElement>(el: CrmInbox, name: string) =>
+	el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+const parts = <T extends Element = HTMLElement>(el: CrmInbox, name: string) => [
+	...el.shadowRoot!.querySelectorAll<T>(`[part~="${name}"]`),
+];
+const rows = (el: CrmInbox) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="option"]')];
+
+async function mount(
+	attributes: { workspace?: string; token?: string; personId?: string; label?: string } = {},
+	strings: Record<string, string> = {},
+): Promise<CrmInbox> {
+	const el = await fixture<CrmInbox>(
+		html`<crm-inbox
+			style="--crm-inbox-height: 640px; width: 960px"
+			api-base=${API}
+			workspace-id=${attributes.workspace ?? WORKSPACE_A}
+			token=${attributes.token ?? tokenA}
+			person-id=${attributes.personId ?? ''}
+			label=${attributes.label ?? ''}
+			.strings=${strings}
+		></crm-inbox>`,
+	);
+	return el;
+}
+
+async function loaded(el: CrmInbox): Promise<HTMLElement[]> {
+	await until(() => rows(el).length > 0, 'the first rows');
+	return rows(el);
+}
+
+function typeInto(input: HTMLInputElement | HTMLTextAreaElement, value: string) {
+	input.value = value;
+	input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+async function openEmail(el: CrmInbox, row: HTMLElement) {
+	row.click();
+	await until(() => part(el, 'detail-header'), 'the detail panel');
+}
+
+describe('<crm-inbox>', function () {
+	this.timeout(180_000);
+
+	before(async () => {
+		seed = await json<Seed>('test-seed');
+		tokenA = await tokenFor(WORKSPACE_A);
+	});
+
+	it('shows 10,000+ emails with fewer than 100 rows in the DOM while scrolling through all of them', async () => {
+		const el = await mount();
+		const first = await loaded(el);
+		expect(first.length).to.be.greaterThan(5).and.lessThan(100);
+		const list = part(el, 'list')!;
+		let pass = 0;
+		while (el.loadedEmails.length < seed.emailCount) {
+			const before = el.loadedEmails.length;
+			list.scrollTop = list.scrollHeight;
+			await until(
+				() => el.loadedEmails.length > before || el.loadedEmails.length >= seed.emailCount,
+				`page ${pass + 2} while scrolling`,
+			);
+			expect(
+				rows(el).length,
+				`rows in the DOM after ${el.loadedEmails.length} loaded`,
+			).to.be.lessThan(100);
+			pass++;
+		}
+		expect(el.loadedEmails.length).to.be.at.least(10_000);
+		expect(new Set(el.loadedEmails.map((email) => email.id)).size).to.equal(el.loadedEmails.length);
+		// At the very end: the oldest email is on screen, still with few rows.
+		list.scrollTop = list.scrollHeight;
+		const oldest = el.loadedEmails.at(-1)!;
+		await until(() => el.shadowRoot!.getElementById(`email-${oldest.id}`), 'the oldest row');
+		expect(rows(el).length).to.be.lessThan(100);
+		// And in the middle: the rows shown are the ones at that position.
+		list.scrollTop = list.scrollHeight / 2;
+		const middle = el.loadedEmails[Math.floor(el.loadedEmails.length / 2)]!;
+		await until(() => el.shadowRoot!.getElementById(`email-${middle.id}`), 'a middle row');
+		const visible = rows(el);
+		expect(visible.length).to.be.lessThan(100);
+		expect(Number(visible[0]!.getAttribute('aria-posinset'))).to.be.greaterThan(4000);
+		expect(
+			visible.every((row) => row.getAttribute('aria-setsize') === String(el.loadedEmails.length)),
+		).to.be.true;
+	});
+
+	it('shows the hostile email without running its script or letting a request reach the foreign origin', async () => {
+		await fetch(`${API}/test-foreign/reset`, { method: 'POST' });
+		const messages: unknown[] = [];
+		const listener = (event: MessageEvent) => messages.push(event.data);
+		window.addEventListener('message', listener);
+		const globals = window as unknown as Record<string, unknown>;
+		delete globals.__crmHostileRan;
+		try {
+			const el = await mount();
+			await loaded(el);
+			const row = el.shadowRoot!.getElementById(`email-${seed.hostileEmailId}`)!;
+			expect(row, 'the hostile email is the newest').to.exist;
+			await openEmail(el, row);
+			const frame = await until(() => part<HTMLIFrameElement>(el, 'body'), 'the email frame');
+			const sandbox = frame.getAttribute('sandbox')!;
+			expect(sandbox).to.be.a('string');
+			expect(sandbox).not.to.contain('allow-scripts');
+			expect(sandbox).not.to.contain('allow-same-origin');
+			expect(frame.srcdoc).to.contain(`content="${EMAIL_FRAME_CSP}"`);
+			expect(frame.srcdoc).to.contain('Quarterly report');
+			await until(() => frame.contentWindow, 'the frame window');
+			await sleep(1500);
+			// Opaque origin: the page cannot reach into the frame (nor the frame into the page).
+			expect(frame.contentDocument).to.equal(null);
+			expect(globals.__crmHostileRan).to.equal(undefined);
+			expect(messages).to.deep.equal([]);
+			const foreign = await json<{ hits: number; paths: string[] }>('test-foreign');
+			expect(foreign.paths).to.deep.equal([]);
+		} finally {
+			window.removeEventListener('message', listener);
+		}
+	});
+
+	it('holds in the frame even when the HTML it gets was not sanitised', async () => {
+		// The frame is the second line of defence: feed it the raw hostile HTML (as if the server's
+		// sanitiser had let everything through) and check that nothing runs and nothing leaves.
+		await fetch(`${API}/test-foreign/reset`, { method: 'POST' });
+		const foreign = seed.foreignOrigin;
+		const raw = [
+			`<meta http-equiv="refresh" content="0;url=${foreign}/meta-refresh">`,
+			`<style>body{background:url('${foreign}/css-background')} @import url('${foreign}/css-import');</style>`,
+			`<script>fetch('${foreign}/script-fetch');window.parent.__crmHostileRan=true;parent.postMessage('ran','*')</script>`,
+			`<img src="${foreign}/remote-image.png" onerror="window.parent.__crmHostileRan=true">`,
+			`<img src="x" onerror="parent.postMessage('onerror','*')">`,
+			`<div style="background-image:url(${foreign}/inline-style)">x</div>`,
+			`<form action="${foreign}/form" method="post"><input name="p" value="s"></form><script>document.forms[0].submit()</script>`,
+			`<iframe src="${foreign}/iframe"></iframe>`,
+			`<svg onload="parent.postMessage('svg','*')"><circle r="4"></circle></svg>`,
+			`<link rel="stylesheet" href="${foreign}/link-stylesheet">`,
+			`<link rel="prefetch" href="${foreign}/prefetch">`,
+			`<object data="${foreign}/object"></object>`,
+			`<video poster="${foreign}/video-poster"></video>`,
+			`<audio src="${foreign}/audio" autoplay></audio>`,
+			`<style>@font-face{font-family:x;src:url(${foreign}/font)} p{font-family:x}</style><p>font</p>`,
+		].join('\n');
+		const realFetch = window.fetch;
+		window.fetch = async (input, init) => {
+			const url = String(input instanceof Request ? input.url : input);
+			const match = /\/emails\/([^/?]+)$/.exec(new URL(url).pathname);
+			if (!match) return realFetch(input, init);
+			const answer = (await (await realFetch(input, init)).json()) as {
+				email: Record<string, unknown>;
+			};
+			answer.email.bodyHtml = raw;
+			return new Response(JSON.stringify(answer), {
+				headers: { 'content-type': 'application/json' },
+			});
+		};
+		const messages: unknown[] = [];
+		const listener = (event: MessageEvent) => messages.push(event.data);
+		window.addEventListener('message', listener);
+		const globals = window as unknown as Record<string, unknown>;
+		delete globals.__crmHostileRan;
+		try {
+			const el = await mount();
+			await openEmail(el, (await loaded(el))[1]!);
+			const frame = await until(() => part<HTMLIFrameElement>(el, 'body'), 'the email frame');
+			expect(frame.srcdoc).to.contain('<script>');
+			await sleep(2000);
+			expect(globals.__crmHostileRan).to.equal(undefined);
+			expect(messages).to.deep.equal([]);
+			const hits = await json<{ paths: string[] }>('test-foreign');
+			expect(hits.paths).to.deep.equal([]);
+		} finally {
+			window.fetch = realFetch;
+			window.removeEventListener('message', listener);
+		}
+	});
+
+	it('sends a reply that then shows in the list and the thread, and fires crm-email-send', async () => {
+		const el = await mount();
+		const target = (await loaded(el))[2]!;
+		const original = el.loadedEmails[2]!;
+		await openEmail(el, target);
+		const sent = new Promise<CustomEvent>((resolve) =>
+			document.addEventListener('crm-email-send', (event) => resolve(event), { once: true }),
+		);
+		const text = `Thanks, noted ${Date.now()}`;
+		typeInto(part<HTMLTextAreaElement>(el, 'reply-text')!, text);
+		part<HTMLButtonElement>(el, 'send-button')!.click();
+		const event = await sent;
+		expect(event.bubbles && event.composed).to.be.true;
+		const reply = (event.detail as { email: EmailSummary; inReplyTo: string }).email;
+		expect((event.detail as { inReplyTo: string }).inReplyTo).to.equal(original.id);
+		// Read again from the API: the reply is stored, newest first.
+		await until(() => el.shadowRoot!.getElementById(`email-${reply.id}`), 'the reply in the list');
+		expect(part(el, 'status')!.textContent).to.contain('Reply sent');
+		expect(part<HTMLTextAreaElement>(el, 'reply-text')!.value).to.equal('');
+		await until(
+			() => part(el, 'thread')?.textContent?.includes(reply.snippet ?? text.slice(0, 10)),
+			'the reply in the thread of the open email',
+		);
+	});
+
+	it('links the open email to a company through the picker and unlinks it, firing crm-record-link', async () => {
+		const el = await mount();
+		await openEmail(el, (await loaded(el))[4]!);
+		const emailId = el.loadedEmails[4]!.id;
+		const company = seed.companies.find((candidate) => candidate.name === 'Tyrell Corporation')!;
+		const events: CustomEvent[] = [];
+		const listener = (event: Event) => events.push(event as CustomEvent);
+		document.addEventListener('crm-record-link', listener);
+		try {
+			typeInto(part<HTMLInputElement>(el, 'link-search')!, 'Tyrell');
+			const option = await until(
+				() =>
+					parts(el, 'link-option').find((button) =>
+						button.textContent!.includes('Tyrell Corporation'),
+					),
+				'the picker match',
+			);
+			option.click();
+			await until(() => events.length === 1, 'crm-record-link (link)');
+			expect(events[0]!.detail).to.include({
+				emailId,
+				action: 'link',
+				recordType: 'company',
+				recordId: company.id,
+			});
+			const chip = await until(
+				() => parts(el, 'link-chip').find((candidate) => candidate.textContent!.includes('Tyrell')),
+				'the chip',
+			);
+			const stored = await json<{ email: { links: LinkedRecord[] } }>(
+				`workspaces/${WORKSPACE_A}/integrations/google/gmail/emails/${emailId}`,
+				{ headers: { authorization: `Bearer ${tokenA}` } },
+			);
+			expect(stored.email.links.map((link) => link.recordId)).to.include(company.id);
+
+			chip.querySelector<HTMLButtonElement>('[part~="unlink-button"]')!.click();
+			await until(() => events.length === 2, 'crm-record-link (unlink)');
+			expect(events[1]!.detail).to.include({ action: 'unlink', recordId: company.id });
+			await until(
+				() =>
+					!parts(el, 'link-chip').some((candidate) => candidate.textContent!.includes('Tyrell')),
+				'the chip to go',
+			);
+			const after = await json<{ email: { links: LinkedRecord[] } }>(
+				`workspaces/${WORKSPACE_A}/integrations/google/gmail/emails/${emailId}`,
+				{ headers: { authorization: `Bearer ${tokenA}` } },
+			);
+			expect(after.email.links.map((link) => link.recordId)).not.to.include(company.id);
+		} finally {
+			document.removeEventListener('crm-record-link', listener);
+		}
+	});
+
+	it('filters by search, direction, label and person', async () => {
+		const el = await mount();
+		await loaded(el);
+		const all = el.loadedEmails.length;
+		typeInto(part<HTMLInputElement>(el, 'search')!, 'Pricing question');
+		await until(
+			() =>
+				rows(el).length > 0 && el.loadedEmails.every((email) => email.subject?.includes('Pricing')),
+			'search results',
+		);
+		expect(rows(el).every((row) => row.textContent!.includes('Pricing'))).to.be.true;
+
+		typeInto(part<HTMLInputElement>(el, 'search')!, '');
+		const direction = parts<HTMLSelectElement>(el, 'filter')[1]!;
+		direction.value = 'outgoing';
+		direction.dispatchEvent(new Event('change'));
+		await until(
+			() =>
+				el.loadedEmails.length > 0 &&
+				el.loadedEmails.every((email) => email.direction === 'outgoing') &&
+				rows(el).length > 0,
+			'outgoing only',
+		);
+		expect(all).to.be.greaterThan(0);
+
+		const labelled = await mount({ label: 'IMPORTANT' });
+		await loaded(labelled);
+		expect(labelled.loadedEmails.every((email) => email.labels.includes('IMPORTANT'))).to.be.true;
+		expect(part<HTMLSelectElement>(labelled, 'filter')!.value).to.equal('IMPORTANT');
+
+		const person = seed.people[3]!;
+		const personal = await mount({ personId: person.id });
+		await loaded(personal);
+		expect(personal.loadedEmails.length).to.be.greaterThan(0);
+		expect(
+			personal.loadedEmails.every(
+				(email) =>
+					email.from?.email === person.email || email.to.some((to) => to.email === person.email),
+			),
+		).to.be.true;
+	});
+
+	it('moves through the list with the keyboard, opens with Enter and closes with Escape', async () => {
+		const el = await mount();
+		await loaded(el);
+		const list = part(el, 'list')!;
+		list.focus();
+		await el.updateComplete;
+		const activeId = () => list.getAttribute('aria-activedescendant');
+		expect(activeId()).to.equal(`email-${el.loadedEmails[0]!.id}`);
+		await sendKeys({ press: 'ArrowDown' });
+		await sendKeys({ press: 'ArrowDown' });
+		expect(activeId()).to.equal(`email-${el.loadedEmails[2]!.id}`);
+		await sendKeys({ press: 'ArrowUp' });
+		expect(activeId()).to.equal(`email-${el.loadedEmails[1]!.id}`);
+		await sendKeys({ press: 'End' });
+		const last = el.loadedEmails.at(-1)!;
+		expect(activeId()).to.equal(`email-${last.id}`);
+		await until(
+			() => el.shadowRoot!.getElementById(`email-${last.id}`),
+			'the last row scrolled into view',
+		);
+		await sendKeys({ press: 'Home' });
+		expect(activeId()).to.equal(`email-${el.loadedEmails[0]!.id}`);
+		await until(
+			() => el.shadowRoot!.getElementById(`email-${el.loadedEmails[0]!.id}`),
+			'the first row',
+		);
+		await sendKeys({ press: 'ArrowDown' });
+
+		const selected = new Promise<CustomEvent>((resolve) =>
+			el.addEventListener('crm-email-select', (event) => resolve(event), { once: true }),
+		);
+		await sendKeys({ press: 'Enter' });
+		const event = await selected;
+		expect(event.detail.emailId).to.equal(el.loadedEmails[1]!.id);
+		expect(event.bubbles && event.composed).to.be.true;
+		await until(() => part(el, 'detail-header'), 'the detail');
+		expect(el.shadowRoot!.activeElement).to.equal(part(el, 'detail'));
+		expect(
+			el
+				.shadowRoot!.getElementById(`email-${el.loadedEmails[1]!.id}`)!
+				.getAttribute('aria-selected'),
+		).to.equal('true');
+		await sendKeys({ press: 'Escape' });
+		await el.updateComplete;
+		expect(part(el, 'detail')).to.equal(null);
+		expect(el.shadowRoot!.activeElement).to.equal(part(el, 'list'));
+	});
+
+	it("shows the API's message when the token is for another workspace (403)", async () => {
+		const tokenB = await tokenFor(WORKSPACE_B);
+		const el = await mount({ token: tokenB });
+		const alert = await until(() => part(el, 'error'), 'the error state');
+		expect(alert.getAttribute('role')).to.equal('alert');
+		const direct = await fetch(
+			`${API}/workspaces/${WORKSPACE_A}/integrations/google/gmail/emails`,
+			{
+				headers: { authorization: `Bearer ${tokenB}` },
+			},
+		);
+		expect(direct.status).to.equal(403);
+		const body = (await direct.json()) as { error: { code: string; message: string } };
+		expect(body.error.code).to.equal('forbidden');
+		expect(alert.textContent).to.contain(body.error.message);
+		expect(rows(el)).to.have.length(0);
+		expect(part(el, 'retry-button')).to.exist;
+	});
+
+	it('asks the tokenProvider for a token', async () => {
+		let calls = 0;
+		const el = await fixture<CrmInbox>(
+			html`<crm-inbox
+				api-base=${API}
+				workspace-id=${WORKSPACE_A}
+				.tokenProvider=${async () => {
+					calls++;
+					return tokenA;
+				}}
+			></crm-inbox>`,
+		);
+		await loaded(el);
+		expect(calls).to.be.greaterThan(0);
+	});
+
+	it('queues a sync from the Sync now button', async () => {
+		const el = await mount();
+		await loaded(el);
+		part<HTMLButtonElement>(el, 'sync-button')!.click();
+		await until(
+			() => part(el, 'status')!.textContent!.includes('Sync started') || part(el, 'error'),
+			'sync',
+		);
+		expect(part(el, 'status')!.textContent).to.contain('Sync started');
+	});
+
+	it('takes its strings from the strings property', async () => {
+		const el = await mount(
+			{ label: 'NO-SUCH-LABEL' },
+			{ empty: 'Aucun e-mail', search: 'Rechercher', sync: 'Synchroniser', allDirections: 'Tout' },
+		);
+		const empty = await until(() => part(el, 'empty'), 'the empty state');
+		expect(empty.textContent).to.contain('Aucun e-mail');
+		expect(part(el, 'search')!.getAttribute('aria-label')).to.equal('Rechercher');
+		expect(part(el, 'sync-button')!.textContent).to.contain('Synchroniser');
+		expect(el.shadowRoot!.textContent).not.to.contain('No emails');
+	});
+
+	it('has no axe violations, list and detail, light and dark', async () => {
+		const el = await mount();
+		await loaded(el);
+		await expect(el).to.be.accessible();
+		await openEmail(el, rows(el)[1]!);
+		await until(() => part(el, 'body'), 'the frame');
+		await expect(el).to.be.accessible();
+		el.setAttribute('theme', 'dark');
+		await el.updateComplete;
+		await expect(el).to.be.accessible();
+	});
+});
