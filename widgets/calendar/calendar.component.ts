@@ -235,6 +235,15 @@ export default class CrmCalendar extends LitElement {
 		},
 	});
 
+	/** Settles once the events in view are loaded (or failed) and rendered. */
+	get loadComplete(): Promise<void> {
+		return this.updateComplete
+			.then(() => this.eventsTask.taskComplete)
+			.catch(() => undefined)
+			.then(() => this.updateComplete)
+			.then(() => undefined);
+	}
+
 	/** Reloads the events (after a change made elsewhere). */
 	refresh(): void {
 		this.refreshes++;

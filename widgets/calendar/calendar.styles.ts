@@ -195,7 +195,7 @@ export default css`
 		border-end-start-radius: 0;
 	}
 	.event-time {
-		color: var(--_muted);
+		font-variant-numeric: tabular-nums;
 	}
 	.more {
 		border: 0;
