@@ -580,3 +580,25 @@ export {
 	type SignInAssertionClaims,
 	type SignInIdentity,
 } from './security/signInAssertion';
+// The widget REST API (issue 12): one framework-free handler, its route table and contract.
+export {
+	handleWidgetRequest,
+	widgetErrorResponse,
+	type WidgetRequest,
+	type WidgetCall,
+} from './api/handleWidgetRequest';
+export {
+	WIDGET_ROUTES,
+	WIDGET_PROVIDERS,
+	MAIL_SEGMENT,
+	concreteWidgetRoutes,
+	matchWidgetRoute,
+	routePath,
+	fillPath,
+	type WidgetRoute,
+	type WidgetRouteName,
+	type WidgetProvider,
+} from './api/routeTable';
+export { WIDGET_SCHEMAS } from './api/widgetSchemas';
+export { sanitizeEmailHtml } from './mail/sanitizeHtml';
+export { widgetOpenApiDocument } from './api/openApi';

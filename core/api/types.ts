@@ -1,5 +1,6 @@
 // The framework-free HTTP contract of the CRM API: the n8n webhook node (nodes/CrmApi) turns its
 // request into an ApiRequest and writes the ApiResponse back; tests call the handler directly.
+import type { ModelSettings } from '../enrich/modelClient';
 import type { CrmDatabase } from '../store/database';
 import type { ProviderApps } from '../sync/providerApps';
 
@@ -32,6 +33,8 @@ export interface ApiContext {
 	 * are ProviderOAuthError messages without them.
 	 */
 	onUnexpectedError?: (error: unknown) => void;
+	/** The model "enrich now" (widget route records.enrich) may use; absent: offline only. */
+	enrichmentModel?: ModelSettings | null;
 }
 
 export type ApiErrorCode =
@@ -43,6 +46,7 @@ export type ApiErrorCode =
 	| 'conflict'
 	| 'not_configured'
 	| 'provider_error'
+	| 'not_implemented'
 	| 'internal';
 
 /** An answer other than success; its message is shown to the user, so it never holds a secret. */

@@ -1,0 +1,100 @@
+// Widget mail routes: the emails of the caller's mailbox (list with search and filters, one with
+// its HTML sanitised on the server), links to people and companies. Every email is looked at
+// through the caller's integration of the path's provider: an email no mailbox of it holds is
+// "not found", whatever else the workspace holds. Visibility (metadata, subject, everything) is
+// applied by the store's queries.
+import { sanitizeEmailHtml } from '../mail/sanitizeHtml';
+import {
+	getEmail,
+	readLinks,
+	linkOf,
+	selectEmailPage,
+	type Condition,
+	type EmailDetail,
+} from '../store/emailQueries';
+import { emailWordCondition, unreadCondition } from '../store/emailWordSearch';
+import { linkManually, unlinkManually } from '../store/recordLinks';
+import type { IntegrationView } from '../store/integrations';
+import type { WidgetCall } from './handleWidgetRequest';
+import { callerIntegration, requireCallerIntegration } from './widgetIntegrationRoutes';
+import { ApiError, type ApiResponse } from './types';
+import type { EmailsListQuery, LinkBody } from './widgetSchemas';
+
+export async function emailsListRoute(call: WidgetCall<EmailsListQuery>): Promise<ApiResponse> {
+	const { context, principal, query } = call;
+	const integration = await callerIntegration(context.database.knex, principal, call.provider!);
+	if (!integration) return { status: 200, body: { items: [], nextCursor: null } };
+	const extra: Condition[] = [];
+	const words = await emailWordCondition(context.database, principal.workspaceId, query.q);
+	if (words === null) return { status: 200, body: { items: [], nextCursor: null } };
+	if (words) extra.push(words);
+	if (query.unread) extra.push(unreadCondition(integration.id));
+	const page = await selectEmailPage(
+		context.database,
+		principal.workspaceId,
+		{
+			integrationId: integration.id,
+			label: query.label,
+			personId: query.person_id,
+			companyId: query.company_id,
+			direction: query.direction,
+			cursor: query.cursor || null,
+			limit: query.limit,
+		},
+		extra,
+	);
+	return { status: 200, body: page };
+}
+
+/** The email if a mailbox of the caller's integration holds (or held) it; 404 otherwise. */
+export async function visibleEmail(
+	call: WidgetCall,
+	integration: IntegrationView,
+): Promise<EmailDetail> {
+	const email = await getEmail(call.context.database, call.principal.workspaceId, call.params.id!);
+	if (!email || !email.mailboxes.some((copy) => copy.integrationId === integration.id)) {
+		throw new ApiError(404, 'not_found', 'Email not found');
+	}
+	return email;
+}
+
+export async function emailsGetRoute(call: WidgetCall): Promise<ApiResponse> {
+	const integration = await requireCallerIntegration(call);
+	const email = await visibleEmail(call, integration);
+	return {
+		status: 200,
+		body: {
+			email: {
+				...email,
+				bodyHtml: email.bodyHtml === null ? null : sanitizeEmailHtml(email.bodyHtml),
+			},
+		},
+	};
+}
+
+async function linksOf(call: WidgetCall, subjectType: 'email' | 'calendar_event', id: string) {
+	const rows = await readLinks(call.context.database, call.principal.workspaceId, subjectType, [
+		id,
+	]);
+	return rows.map(linkOf);
+}
+
+export async function emailsLinkRoute(call: WidgetCall<unknown, LinkBody>): Promise<ApiResponse> {
+	const integration = await requireCallerIntegration(call);
+	const email = await visibleEmail(call, integration);
+	const target = {
+		subjectType: 'email' as const,
+		subjectId: email.id,
+		recordType: call.body.recordType,
+		recordId: call.body.recordId,
+		userId: call.principal.userId,
+	};
+	if (call.route === 'emails.link') {
+		await linkManually(call.context.database, call.principal.workspaceId, target);
+	} else {
+		await unlinkManually(call.context.database, call.principal.workspaceId, target);
+	}
+	return { status: 200, body: { links: await linksOf(call, 'email', email.id) } };
+}
+
+export { linksOf };

@@ -1,0 +1,224 @@
+// HTML of a received email made safe to show: formatting, tables and inline images are kept;
+// anything that runs (script, event handlers, javascript:/vbscript: URLs, CSS expressions), loads
+// from elsewhere (remote images, CSS url(), <style>, <link>, iframes, objects, <base>, meta refresh)
+// or submits (forms) is removed. Links open in a new browsing context without an opener or a
+// referrer. The widget still shows the result in a sandboxed frame with a CSP (defence in depth).
+import sanitize from 'sanitize-html';
+
+const ALLOWED_TAGS = [
+	'a',
+	'abbr',
+	'address',
+	'b',
+	'bdi',
+	'bdo',
+	'big',
+	'blockquote',
+	'br',
+	'caption',
+	'center',
+	'cite',
+	'code',
+	'col',
+	'colgroup',
+	'dd',
+	'del',
+	'dfn',
+	'div',
+	'dl',
+	'dt',
+	'em',
+	'font',
+	'figcaption',
+	'figure',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'hr',
+	'i',
+	'img',
+	'ins',
+	'kbd',
+	'li',
+	'mark',
+	'ol',
+	'p',
+	'pre',
+	'q',
+	's',
+	'samp',
+	'small',
+	'span',
+	'strike',
+	'strong',
+	'sub',
+	'sup',
+	'table',
+	'tbody',
+	'td',
+	'tfoot',
+	'th',
+	'thead',
+	'time',
+	'tr',
+	'tt',
+	'u',
+	'ul',
+	'var',
+	'wbr',
+];
+
+const LAYOUT_ATTRIBUTES = [
+	'align',
+	'valign',
+	'width',
+	'height',
+	'bgcolor',
+	'dir',
+	'lang',
+	'title',
+	'style',
+];
+
+/** A CSS value without a function call, escape or at-rule (so no url(), expression(), image-set()). */
+const PLAIN_VALUE = /^[^()\\@;<>]*$/;
+/** Colours written as functions are fine: rgb(), rgba(), hsl(), hsla() with numbers only. */
+const COLOR_FUNCTION = /^(?:rgba?|hsla?)\(\s*[\d.\s,%/]+\)$/i;
+const CSS_VALUE = [PLAIN_VALUE, COLOR_FUNCTION];
+
+const ALLOWED_STYLE_PROPERTIES = [
+	'color',
+	'background-color',
+	'font',
+	'font-family',
+	'font-size',
+	'font-style',
+	'font-weight',
+	'font-variant',
+	'line-height',
+	'letter-spacing',
+	'word-spacing',
+	'text-align',
+	'text-decoration',
+	'text-indent',
+	'text-transform',
+	'white-space',
+	'vertical-align',
+	'direction',
+	'width',
+	'max-width',
+	'min-width',
+	'height',
+	'max-height',
+	'min-height',
+	'margin',
+	'margin-top',
+	'margin-right',
+	'margin-bottom',
+	'margin-left',
+	'padding',
+	'padding-top',
+	'padding-right',
+	'padding-bottom',
+	'padding-left',
+	'border',
+	'border-top',
+	'border-right',
+	'border-bottom',
+	'border-left',
+	'border-color',
+	'border-style',
+	'border-width',
+	'border-radius',
+	'border-collapse',
+	'border-spacing',
+	'display',
+	'float',
+	'clear',
+	'list-style-type',
+	'table-layout',
+];
+
+/** Raster images inline (data:) or as a part of the message (cid:); remote images are dropped. */
+const INLINE_IMAGE =
+	/^(?:cid:[^\s"'<>]+|data:image\/(?:png|gif|jpe?g|webp|bmp);base64,[A-Za-z0-9+/=\s]+)$/i;
+
+const OPTIONS: sanitize.IOptions = {
+	allowedTags: ALLOWED_TAGS,
+	allowedAttributes: {
+		'*': LAYOUT_ATTRIBUTES,
+		a: ['href', 'name', 'target', 'rel', ...LAYOUT_ATTRIBUTES],
+		img: ['src', 'alt', 'border', ...LAYOUT_ATTRIBUTES],
+		font: ['color', 'face', 'size', ...LAYOUT_ATTRIBUTES],
+		table: ['border', 'cellpadding', 'cellspacing', 'summary', ...LAYOUT_ATTRIBUTES],
+		td: ['colspan', 'rowspan', 'nowrap', 'abbr', ...LAYOUT_ATTRIBUTES],
+		th: ['colspan', 'rowspan', 'nowrap', 'abbr', 'scope', ...LAYOUT_ATTRIBUTES],
+		col: ['span', ...LAYOUT_ATTRIBUTES],
+		colgroup: ['span', ...LAYOUT_ATTRIBUTES],
+		ol: ['start', 'type', 'reversed', ...LAYOUT_ATTRIBUTES],
+		ul: ['type', ...LAYOUT_ATTRIBUTES],
+		li: ['value', ...LAYOUT_ATTRIBUTES],
+		time: ['datetime', ...LAYOUT_ATTRIBUTES],
+		q: ['cite', ...LAYOUT_ATTRIBUTES],
+		blockquote: ['cite', ...LAYOUT_ATTRIBUTES],
+	},
+	allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+	allowedSchemesByTag: { img: ['data', 'cid'] },
+	allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
+	allowProtocolRelative: false,
+	allowedStyles: {
+		'*': Object.fromEntries(ALLOWED_STYLE_PROPERTIES.map((property) => [property, CSS_VALUE])),
+	},
+	// Their text is dropped too (script, style, title …), not only the tags.
+	nonTextTags: [
+		'script',
+		'style',
+		'textarea',
+		'option',
+		'noscript',
+		'title',
+		'head',
+		'template',
+		'xmp',
+		'iframe',
+		'object',
+		'embed',
+		'applet',
+		'noembed',
+		'noframes',
+		'select',
+		'svg',
+		'math',
+	],
+	disallowedTagsMode: 'discard',
+	transformTags: {
+		a: (tagName, attribs) => {
+			const attributes: Record<string, string> = { ...attribs };
+			if (attributes.href) {
+				attributes.target = '_blank';
+				attributes.rel = 'noopener noreferrer';
+			} else {
+				delete attributes.target;
+				delete attributes.rel;
+			}
+			return { tagName, attribs: attributes };
+		},
+		img: (tagName, attribs) => {
+			const attributes: Record<string, string> = { ...attribs };
+			const src = (attributes.src ?? '').trim();
+			if (!INLINE_IMAGE.test(src)) delete attributes.src;
+			return { tagName, attribs: attributes };
+		},
+	},
+	// An image left without a source shows nothing: drop it (its alt text would be lost anyway).
+	exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+};
+
+/** Safe HTML to show for an email's HTML body (empty input gives ''). */
+export function sanitizeEmailHtml(html: string | null | undefined): string {
+	if (!html) return '';
+	return sanitize(html, OPTIONS);
+}
