@@ -140,7 +140,7 @@ const bench: Bench = {
 				await page.goto(`http://127.0.0.1:${port}/`);
 				if (inMemory)
 					await page.evaluate(
-						(text) => ((window as unknown as { __benchBody: string }).__benchBody = text),
+						(text) => ((globalThis as unknown as { __benchBody: string }).__benchBody = text),
 						body,
 					);
 				const figures: Array<{ total: number; render: number; rows: number }> = [];

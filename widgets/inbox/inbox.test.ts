@@ -131,7 +131,7 @@ describe('<crm-inbox>', function () {
 		expect(Number(visible[0]!.getAttribute('aria-posinset'))).to.be.greaterThan(4000);
 		expect(
 			visible.every((row) => row.getAttribute('aria-setsize') === String(el.loadedEmails.length)),
-		).to.be.true;
+		).to.equal(true);
 	});
 
 	it('shows the hostile email without running its script or letting a request reach the foreign origin', async () => {
@@ -145,7 +145,7 @@ describe('<crm-inbox>', function () {
 			const el = await mount();
 			await loaded(el);
 			const row = el.shadowRoot!.getElementById(`email-${seed.hostileEmailId}`)!;
-			expect(row, 'the hostile email is the newest').to.exist;
+			expect(row, 'the hostile email is the newest').not.to.equal(null);
 			await openEmail(el, row);
 			const frame = await until(() => part<HTMLIFrameElement>(el, 'body'), 'the email frame');
 			const sandbox = frame.getAttribute('sandbox')!;
@@ -235,7 +235,7 @@ describe('<crm-inbox>', function () {
 		typeInto(part<HTMLTextAreaElement>(el, 'reply-text')!, text);
 		part<HTMLButtonElement>(el, 'send-button')!.click();
 		const event = await sent;
-		expect(event.bubbles && event.composed).to.be.true;
+		expect(event.bubbles && event.composed).to.equal(true);
 		const reply = (event.detail as { email: EmailSummary; inReplyTo: string }).email;
 		expect((event.detail as { inReplyTo: string }).inReplyTo).to.equal(original.id);
 		// Read again from the API: the reply is stored, newest first.
@@ -311,7 +311,7 @@ describe('<crm-inbox>', function () {
 				rows(el).length > 0 && el.loadedEmails.every((email) => email.subject?.includes('Pricing')),
 			'search results',
 		);
-		expect(rows(el).every((row) => row.textContent!.includes('Pricing'))).to.be.true;
+		expect(rows(el).every((row) => row.textContent!.includes('Pricing'))).to.equal(true);
 
 		typeInto(part<HTMLInputElement>(el, 'search')!, '');
 		const direction = parts<HTMLSelectElement>(el, 'filter')[1]!;
@@ -328,7 +328,9 @@ describe('<crm-inbox>', function () {
 
 		const labelled = await mount({ label: 'IMPORTANT' });
 		await loaded(labelled);
-		expect(labelled.loadedEmails.every((email) => email.labels.includes('IMPORTANT'))).to.be.true;
+		expect(labelled.loadedEmails.every((email) => email.labels.includes('IMPORTANT'))).to.equal(
+			true,
+		);
 		expect(part<HTMLSelectElement>(labelled, 'filter')!.value).to.equal('IMPORTANT');
 
 		const person = seed.people[3]!;
@@ -340,7 +342,7 @@ describe('<crm-inbox>', function () {
 				(email) =>
 					email.from?.email === person.email || email.to.some((to) => to.email === person.email),
 			),
-		).to.be.true;
+		).to.equal(true);
 	});
 
 	it('moves through the list with the keyboard, opens with Enter and closes with Escape', async () => {
@@ -377,7 +379,7 @@ describe('<crm-inbox>', function () {
 		await sendKeys({ press: 'Enter' });
 		const event = await selected;
 		expect(event.detail.emailId).to.equal(el.loadedEmails[1]!.id);
-		expect(event.bubbles && event.composed).to.be.true;
+		expect(event.bubbles && event.composed).to.equal(true);
 		await until(() => part(el, 'detail-header'), 'the detail');
 		expect(el.shadowRoot!.activeElement).to.equal(part(el, 'detail'));
 		expect(
@@ -407,7 +409,7 @@ describe('<crm-inbox>', function () {
 		expect(body.error.code).to.equal('forbidden');
 		expect(alert.textContent).to.contain(body.error.message);
 		expect(rows(el)).to.have.length(0);
-		expect(part(el, 'retry-button')).to.exist;
+		expect(part(el, 'retry-button')).not.to.equal(null);
 	});
 
 	it('asks the tokenProvider for a token', async () => {
