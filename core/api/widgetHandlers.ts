@@ -12,6 +12,13 @@ import {
 	syncNowRoute,
 } from './widgetIntegrationRoutes';
 import { emailsGetRoute, emailsLinkRoute, emailsListRoute } from './widgetMailRoutes';
+import {
+	calendarsRoute,
+	emailsReplyRoute,
+	emailsSendRoute,
+	eventsCreateRoute,
+	mailLabelsRoute,
+} from './widgetProviderRoutes';
 import { recordsEnrichRoute, recordsSearchRoute } from './widgetRecordRoutes';
 
 export const WIDGET_HANDLERS: Partial<Record<WidgetRouteName, WidgetHandler>> = {
@@ -22,13 +29,18 @@ export const WIDGET_HANDLERS: Partial<Record<WidgetRouteName, WidgetHandler>> = 
 	'integration.disconnect': integrationDisconnectRoute,
 	'integration.progress': integrationProgressRoute,
 	'mail.sync': syncNowRoute,
+	'mail.labels': mailLabelsRoute,
 	'emails.list': emailsListRoute,
 	'emails.get': emailsGetRoute,
+	'emails.send': emailsSendRoute,
+	'emails.reply': emailsReplyRoute,
 	'emails.link': emailsLinkRoute,
 	'emails.unlink': emailsLinkRoute,
 	'calendar.sync': syncNowRoute,
+	'calendar.calendars': calendarsRoute,
 	'events.list': eventsListRoute,
 	'events.get': eventsGetRoute,
+	'events.create': eventsCreateRoute,
 	'events.link': eventsLinkRoute,
 	'events.unlink': eventsLinkRoute,
 	'records.search': recordsSearchRoute,

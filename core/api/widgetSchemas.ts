@@ -9,7 +9,10 @@ import type { WidgetRouteName } from './routeTable';
 const text = (max: number) => z.string().trim().min(1).max(max);
 const uuid = z
 	.string()
-	.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID');
+	.regex(
+		/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+		'must be a UUID',
+	);
 const queryBoolean = z
 	.enum(['true', 'false', '1', '0'])
 	.transform((v) => v === 'true' || v === '1');
