@@ -518,8 +518,8 @@ export default class CrmCalendar extends LitElement {
 							data-date=${day}
 							data-focus-date=${day}
 							tabindex=${day === current ? '0' : '-1'}
-							aria-label=${this.formatDay(day, { dateStyle: 'full' })}
 						>
+							<span class="sr-only">${this.formatDay(day, { dateStyle: 'full' })}</span>
 							${layoutDay(byDay.get(day) ?? [], day, zone).map(
 								(box) =>
 									html`<div
