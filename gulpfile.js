@@ -72,15 +72,18 @@ async function bundleEngine() {
 	bundleMetafiles.set('dist/core/engine.js', engine.metafile);
 	// What the nodes require as "core": a stub that requires engine.js on first use of an export.
 	fs.copyFileSync(path.join(root, 'core/lazyEngine.cjs'), path.join(dist, 'core/index.js'));
-	// The provider base URLs, alone: credentials import them without loading the engine.
-	await esbuild.build({
-		entryPoints: [path.join(root, 'core/providers/endpoints.ts')],
-		outfile: path.join(dist, 'core/providers/endpoints.js'),
-		platform: 'node',
-		target: 'node24',
-		format: 'cjs',
-		logLevel: 'warning',
-	});
+	// Alone as well, without the engine: the provider base URLs (credentials import them) and the
+	// widget route table (plain data; the CRM API node's description lists one webhook per route).
+	for (const file of ['core/providers/endpoints.ts', 'core/api/routeTable.ts']) {
+		await esbuild.build({
+			entryPoints: [path.join(root, file)],
+			outfile: path.join(dist, file.replace(/\.ts$/, '.js')),
+			platform: 'node',
+			target: 'node24',
+			format: 'cjs',
+			logLevel: 'warning',
+		});
+	}
 }
 
 async function bundleWidgets() {

@@ -602,3 +602,8 @@ export {
 export { WIDGET_SCHEMAS } from './api/widgetSchemas';
 export { sanitizeEmailHtml } from './mail/sanitizeHtml';
 export { widgetOpenApiDocument } from './api/openApi';
+export {
+	widgetBundleAnswer,
+	WIDGET_BUNDLE_CANDIDATES,
+	type StaticAsset,
+} from './assets/widgetBundle';

@@ -5,6 +5,8 @@ import { databaseSettingsFromCredential } from '../shared/crmDatabaseCredential'
 
 export const DATABASE_CREDENTIAL = 'crmDatabase';
 export const CONNECT_APPS_CREDENTIAL = 'crmConnectAppsApi';
+/** Optional: the app of Sign in with Google (identity only, kept apart from data access). */
+export const SIGN_IN_CREDENTIAL = 'googleSignInCrmOAuth2Api';
 
 /** The endpoint overrides of the CRM Connect Apps credential, used only while switched on. */
 const ENDPOINT_FIELDS = [

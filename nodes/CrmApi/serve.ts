@@ -1,11 +1,35 @@
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
-import { handleApiRequest, type ApiRequest, type ApiResponse } from '../../core';
-import { apiContextOf } from './apiContext';
-import { routeOf } from './routes';
+import {
+	completeSignIn,
+	handleApiRequest,
+	handleWidgetRequest,
+	signInConfigOf,
+	signInErrorResponse,
+	startSignIn,
+	widgetBundleAnswer,
+	widgetOpenApiDocument,
+	type ApiContext,
+	type ApiRequest,
+	type ApiResponse,
+} from '../../core';
+import { matchWidgetRoute } from '../../core/api/routeTable';
+import { chosenActions, staticRouteAction, widgetAction, type EmittedAction } from './actions';
+import { apiContextOf, SIGN_IN_CREDENTIAL } from './apiContext';
+import { API_BASE_PATH, requestRouteOf } from './routes';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
 type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
+
+/** An answer with a raw body (the widget bundle) instead of JSON. */
+interface NodeAnswer extends ApiResponse {
+	raw?: Buffer;
+}
 
 /** One value per query parameter (the first when a parameter is repeated). */
 function queryOf(request: WebhookRequest): ApiRequest['query'] {
@@ -31,9 +55,9 @@ function errorAnswer(status: number, code: string, message: string): ApiResponse
 	return { status, body: { error: { code, message } } };
 }
 
-function write(response: WebhookResponse, answer: ApiResponse): void {
+function write(response: WebhookResponse, answer: NodeAnswer): void {
 	response.status(answer.status);
-	// n8n allows every origin on its webhooks before the node runs; the handler names the allowed
+	// n8n allows every origin on its webhooks before the node runs; the handlers name the allowed
 	// ones (the credential's return origins), so a browser on any other origin cannot read answers.
 	response.removeHeader('Access-Control-Allow-Origin');
 	for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
@@ -44,64 +68,215 @@ function write(response: WebhookResponse, answer: ApiResponse): void {
 		response.end();
 		return;
 	}
+	if (answer.raw !== undefined) {
+		response.end(answer.raw);
+		return;
+	}
 	if (answer.body === undefined) {
 		response.end();
 		return;
 	}
-	response.setHeader('Content-Type', 'application/json; charset=utf-8');
+	if (!response.hasHeader('content-type')) {
+		response.setHeader('Content-Type', 'application/json; charset=utf-8');
+	}
 	response.end(JSON.stringify(answer.body));
 }
 
 /**
- * Answers one API request from the node itself and starts no execution: the request is mapped
- * onto the engine's handler, its answer written to n8n's response, and n8n told that the response
- * is sent. Nothing is thrown: a thrown error would make n8n record an error execution.
+ * Where the widget routes answer: n8n puts the node's webhookId in front of paths with
+ * parameters, so `<n8n>/webhook/crm-api` (the credential's Public Base URL) becomes
+ * `<n8n>/webhook/<webhookId>/crm-api`.
+ */
+export function widgetBaseUrl(publicBaseUrl: string, webhookId: string | undefined): string {
+	const base = publicBaseUrl.replace(/\/+$/, '');
+	const suffix = `/${API_BASE_PATH}`;
+	if (!webhookId || !base.endsWith(suffix)) return base;
+	return `${base.slice(0, -suffix.length)}/${webhookId}${suffix}`;
+}
+
+/** The actions this node emits as items (its "Emit Actions" parameter), read only when needed. */
+function emitsAction(this: IWebhookFunctions, action: EmittedAction): boolean {
+	let value: unknown = this.getNode().parameters.emitActions;
+	// An expression is evaluated only here, for a request that performed an action.
+	if (typeof value === 'string' && value.startsWith('='))
+		value = this.getNodeParameter('emitActions', []);
+	return chosenActions(value).has(action);
+}
+
+interface Served {
+	answer: NodeAnswer;
+	emitted?: { action: EmittedAction; item: IDataObject } | null;
+}
+
+async function serve(this: IWebhookFunctions, request: WebhookRequest, at: Date): Promise<Served> {
+	const route = requestRouteOf(request.path);
+	if (route === undefined) {
+		return { answer: errorAnswer(404, 'not_found', `No CRM API route at ${request.path}`) };
+	}
+	const method = request.method.toUpperCase();
+	const headers = headersOf(request);
+	if (route.kind === 'node' && route.route === 'widgets.js') {
+		const asset = await widgetBundleAnswer(headers['if-none-match']);
+		return {
+			answer: { status: asset.status, headers: asset.headers, raw: asset.body ?? Buffer.alloc(0) },
+		};
+	}
+
+	const context = await apiContextOf.call(this);
+	// An unexpected failure is answered with a generic 500; what went wrong goes to n8n's log.
+	const onUnexpectedError = (error: unknown) =>
+		this.logger.error(
+			`CRM API: ${request.method} ${request.path} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+		);
+	const apiContext: ApiContext = { ...context, onUnexpectedError };
+	const query = queryOf(request);
+
+	if (route.kind === 'widget') {
+		const answer = await handleWidgetRequest(apiContext, {
+			method,
+			path: route.path,
+			query,
+			headers,
+			body: request.body,
+		});
+		const match = answer.status < 300 ? matchWidgetRoute(method, route.path) : null;
+		return {
+			answer,
+			emitted: match
+				? widgetAction({
+						route: match.route.name,
+						provider: match.provider,
+						params: match.params,
+						status: answer.status,
+						authorization: headers.authorization,
+						requestBody: request.body,
+						responseBody: answer.body,
+						at,
+					})
+				: null,
+		};
+	}
+
+	if (route.kind === 'api') {
+		const answer = await handleApiRequest(apiContext, {
+			method,
+			route: route.route,
+			query,
+			headers,
+			body: request.body,
+		});
+		return {
+			answer,
+			emitted: staticRouteAction({
+				route: route.route,
+				status: answer.status,
+				redirect: answer.redirect,
+				authorization: headers.authorization,
+				requestBody: request.body,
+				responseBody: answer.body,
+				at,
+			}),
+		};
+	}
+
+	if (route.route === 'openapi.json') {
+		const serverUrl = widgetBaseUrl(context.apps.publicBaseUrl, this.getNode().webhookId);
+		return {
+			answer: {
+				status: 200,
+				headers: {
+					'cache-control': 'public, max-age=300',
+					'access-control-allow-origin': '*',
+				},
+				body: widgetOpenApiDocument(serverUrl),
+			},
+		};
+	}
+
+	// Sign in with Google: the Sign-In credential is optional; without it the routes say so.
+	try {
+		let signInCredential: Record<string, unknown> | undefined;
+		try {
+			signInCredential = (await this.getCredentials(SIGN_IN_CREDENTIAL)) as Record<string, unknown>;
+		} catch {
+			signInCredential = undefined;
+		}
+		const config = signInConfigOf(signInCredential, context.apps);
+		if (route.route === 'auth/google/start') {
+			return { answer: await startSignIn(config, { query, headers }) };
+		}
+		const outcome = await completeSignIn(config, { query, headers });
+		const identity = outcome.identity;
+		return {
+			answer: outcome.response,
+			emitted: identity
+				? {
+						action: 'signedIn',
+						item: {
+							action: 'signedIn',
+							route: 'auth/google/callback',
+							provider: 'google',
+							sub: identity.sub,
+							email: identity.email,
+							emailVerified: identity.emailVerified,
+							name: identity.name,
+							hd: identity.hd,
+							at: at.toISOString(),
+						},
+					}
+				: null,
+		};
+	} catch (error) {
+		const answer = signInErrorResponse(error);
+		if (answer.status === 500) onUnexpectedError(error);
+		return { answer };
+	}
+}
+
+/**
+ * Answers one request from the node itself: the request is mapped onto the engine's handlers,
+ * the answer written to n8n's response, and n8n told that the response is sent. No execution
+ * starts, except for a request that performed one of the actions chosen under "Emit Actions": it
+ * also hands the workflow one item describing the action. Nothing is thrown: a thrown error would
+ * make n8n record an error execution.
  */
 export async function serveApiRequest(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
-	let answer: ApiResponse;
+	let served: Served;
 	try {
-		const route = routeOf(request.path);
-		if (route === undefined) {
-			answer = errorAnswer(404, 'not_found', `No CRM API route at ${request.path}`);
-		} else {
-			const context = await apiContextOf.call(this);
-			// An unexpected failure is answered with a generic 500; what went wrong goes to n8n's log.
-			const onUnexpectedError = (error: unknown) =>
-				this.logger.error(
-					`CRM API: ${request.method} ${request.path} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-				);
-			answer = await handleApiRequest(
-				{ ...context, onUnexpectedError },
-				{
-					method: request.method.toUpperCase(),
-					route,
-					query: queryOf(request),
-					headers: headersOf(request),
-					body: request.body,
-				},
-			);
-		}
+		served = await serve.call(this, request, new Date());
 	} catch (error) {
 		// The credentials cannot be used or the database cannot be reached. The caller is not
 		// authenticated yet, so the reason (a database host, a credential field) goes to n8n's log.
 		const reason = error instanceof Error ? error.message : String(error);
 		this.logger.error(`CRM API: cannot answer ${request.method} ${request.path}: ${reason}`);
-		answer = errorAnswer(
-			503,
-			'unavailable',
-			"The CRM API cannot answer now: its credentials or database are not usable (n8n's log says why)",
-		);
+		served = {
+			answer: errorAnswer(
+				503,
+				'unavailable',
+				"The CRM API cannot answer now: its credentials or database are not usable (n8n's log says why)",
+			),
+		};
 	}
 	const response = this.getResponseObject();
 	try {
-		if (!response.headersSent) write(response, answer);
+		if (!response.headersSent) write(response, served.answer);
 	} catch (error) {
 		// A header Node refuses (or a closed connection): answer 500 rather than throw.
 		const reason = error instanceof Error ? error.message : String(error);
 		this.logger.error(`CRM API: could not answer ${request.method} ${request.path}: ${reason}`);
 		if (!response.headersSent) response.status(500);
 		response.end();
+	}
+	const emitted = served.emitted;
+	try {
+		if (emitted && emitsAction.call(this, emitted.action)) {
+			const items: INodeExecutionData[] = [{ json: emitted.item }];
+			return { noWebhookResponse: true, workflowData: [items] };
+		}
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		this.logger.error(`CRM API: could not emit ${emitted?.action ?? 'an action'}: ${reason}`);
 	}
 	return { noWebhookResponse: true };
 }

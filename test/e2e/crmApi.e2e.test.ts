@@ -9,10 +9,14 @@ import os from 'node:os';
 import { Client } from 'pg';
 
 import { apiRoutes } from '../../core/api/handleApiRequest';
+import { concreteWidgetRoutes, fillPath } from '../../core/api/routeTable';
+import { verifySignInAssertion } from '../../core/security/signInAssertion';
 import { findFreePort } from '../../core/store/embeddedPostgres';
 import { signApiToken } from '../../core/security/apiToken';
 import type { N8nCredential, StoredWorkflow } from '../../scripts/n8n/rest';
 import { saveConnectAppsCredential, saveDatabaseCredential } from '../../scripts/n8n/sandbox';
+import { percentiles, seedEmails } from '../../bench/widgetApiLatencySeed';
+import { NODE_ROUTES } from '../../nodes/CrmApi/routes';
 import { eventually, startCrmN8n, type CrmN8n } from './support/crmN8n';
 
 jest.setTimeout(600_000);
@@ -23,12 +27,15 @@ const WORKSPACE_B = 'bbbbbbbb-2222-4222-8222-222222222222';
 const CRM_ORIGIN = 'https://crm.example';
 const RETURN_URL = `${CRM_ORIGIN}/settings/email`;
 const READ_WRITE = ['integrations:read', 'integrations:write'];
+const WEBHOOK_ID = randomUUID();
 
 let crm: CrmN8n;
 let apps: N8nCredential;
 let workflow: StoredWorkflow;
 /** Where the node's routes answer: n8n's production webhook URL + /crm-api. */
 let base: string;
+/** Where the widget routes answer: n8n puts the node's webhookId in front of `:param` paths. */
+let widgetBase: string;
 
 function token(workspaceId: string, userId = 'user-1', scopes = READ_WRITE): Promise<string> {
 	return signApiToken(
@@ -101,6 +108,7 @@ async function crmRows<T>(sql: string, values: unknown[]): Promise<T[]> {
 beforeAll(async () => {
 	crm = await startCrmN8n({ name: 'crm-api' });
 	base = `${crm.main.url}/webhook/crm-api`;
+	widgetBase = `${crm.main.url}/webhook/${WEBHOOK_ID}/crm-api`;
 	// The sandbox's CRM Connect Apps credential, with the CRM's origin as the one to return to.
 	crm.connectApps.allowedReturnOrigins = CRM_ORIGIN;
 	apps = await saveConnectAppsCredential(
@@ -117,12 +125,14 @@ beforeAll(async () => {
 					type: NODE_TYPE,
 					typeVersion: 2,
 					position: [0, 0],
-					parameters: {},
+					// Only linking a record starts an execution (the last test links one).
+					parameters: { emitActions: ['recordLinked'] },
 					// The editor gives every webhook node an id when it is added to the canvas.
-					webhookId: randomUUID(),
+					webhookId: WEBHOOK_ID,
 					credentials: {
 						crmDatabase: { name: crm.credentials.database.name },
 						crmConnectAppsApi: { name: apps.name },
+						googleSignInCrmOAuth2Api: { name: crm.credentials.signIn.name },
 					},
 				},
 			],
@@ -139,7 +149,7 @@ afterAll(async () => {
 });
 
 describe('the CRM API node in n8n', () => {
-	test("n8n lists the node with one webhook per route and method the engine's API serves", async () => {
+	test("n8n lists the node with one webhook per route and method the engine's API serves, widget routes included", async () => {
 		const types = await crm.rest.request<
 			Array<{ name: string; group: string[]; webhooks?: Array<Record<string, unknown>> }>
 		>('GET', '/types/nodes.json');
@@ -150,11 +160,17 @@ describe('the CRM API node in n8n', () => {
 			path: webhook.path,
 			isFullPath: webhook.isFullPath,
 		}));
-		const expected = apiRoutes().map(({ route, method }) => ({
-			method,
-			path: `crm-api/${route}`,
-			isFullPath: true,
-		}));
+		const expected = [
+			...apiRoutes().map(({ route, method }) => ({ method, path: `crm-api/${route}` })),
+			...Object.entries(NODE_ROUTES).map(([route, method]) => ({
+				method,
+				path: `crm-api/${route}`,
+			})),
+			...concreteWidgetRoutes().map(({ route, path }) => ({
+				method: route.method,
+				path: `crm-api/${path}`,
+			})),
+		].map((webhook) => ({ ...webhook, isFullPath: true }));
 		const order = (a: { path: unknown; method: unknown }, b: { path: unknown; method: unknown }) =>
 			`${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`);
 		expect(served.sort(order)).toEqual(expected.sort(order));
@@ -479,5 +495,339 @@ describe('the CRM API node in n8n', () => {
 			].join('\n'),
 		);
 		expect(await crm.rest.executions(workflow.id)).toEqual([]);
+	});
+});
+
+/** A widget route's URL in n8n (the pattern filled in), with its query. */
+function widgetUrl(
+	name: string,
+	provider: 'google' | 'microsoft' | null,
+	params: Record<string, string>,
+	query: Record<string, string> = {},
+): URL {
+	const entry = concreteWidgetRoutes().find(
+		(candidate) => candidate.route.name === name && candidate.provider === provider,
+	);
+	if (!entry) throw new Error(`no widget route ${name} for ${provider}`);
+	const url = new URL(`${widgetBase}/${fillPath(entry.route, provider, params)}`);
+	for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+	return url;
+}
+
+async function fetchTimed(url: URL | string, init: RequestInit = {}): Promise<Answer> {
+	const started = performance.now();
+	const response = await fetch(url, { redirect: 'manual', ...init });
+	const text = await response.text();
+	const ms = performance.now() - started;
+	let body: unknown = text;
+	try {
+		body = text ? JSON.parse(text) : undefined;
+	} catch {
+		// not JSON
+	}
+	return { status: response.status, headers: response.headers, body, ms };
+}
+
+/**
+ * The preflight Chromium sends before a cross-origin call with an Authorization header (and a JSON
+ * body for POST), and whether Chromium would let the call go: a 2xx answer, the origin allowed, the
+ * method allowed (GET, HEAD and POST always are) and both headers allowed.
+ */
+async function preflight(url: URL, method: string, origin: string) {
+	const response = await fetch(url, {
+		method: 'OPTIONS',
+		headers: {
+			origin,
+			'access-control-request-method': method,
+			'access-control-request-headers':
+				method === 'GET' ? 'authorization' : 'authorization,content-type',
+		},
+	});
+	await response.text();
+	const allowOrigin = response.headers.get('access-control-allow-origin');
+	const allowMethods = (response.headers.get('access-control-allow-methods') ?? '')
+		.split(',')
+		.map((value) => value.trim().toUpperCase());
+	const allowHeaders = (response.headers.get('access-control-allow-headers') ?? '')
+		.split(',')
+		.map((value) => value.trim().toLowerCase());
+	const passes =
+		response.status >= 200 &&
+		response.status < 300 &&
+		(allowOrigin === '*' || allowOrigin === origin) &&
+		(['GET', 'HEAD', 'POST'].includes(method) ||
+			allowMethods.includes(method) ||
+			allowMethods.includes('*')) &&
+		allowHeaders.includes('authorization') &&
+		(method === 'GET' || allowHeaders.includes('content-type'));
+	return {
+		status: response.status,
+		allowOrigin,
+		allowMethods: response.headers.get('access-control-allow-methods'),
+		allowHeaders: response.headers.get('access-control-allow-headers'),
+		passes,
+	};
+}
+
+describe('the widget API through the CRM API node in n8n', () => {
+	const EMAILS = 120;
+	let integrationId: string;
+	let tokenA: string;
+
+	beforeAll(async () => {
+		tokenA = await token(WORKSPACE_A);
+		const [google] = await crmRows<{ id: string }>(
+			"select id from crm.integrations where workspace_id = $1 and provider = 'google' and user_id = 'user-1'",
+			[WORKSPACE_A],
+		);
+		integrationId = google.id;
+		const client = new Client({ connectionString: crm.crmDatabase.url });
+		await client.connect();
+		try {
+			await seedEmails(client, {
+				schema: 'crm',
+				workspaceId: WORKSPACE_A,
+				integrationId,
+				count: EMAILS,
+				prefix: 'e2e',
+			});
+		} finally {
+			await client.end();
+		}
+	});
+
+	test('every widget route passes a Chromium-style preflight from the allowed origin (n8n answers it before the node)', async () => {
+		const results = [];
+		for (const { route, provider } of concreteWidgetRoutes()) {
+			const url = widgetUrl(route.name, provider, { workspaceId: WORKSPACE_A, id: 'x1' });
+			results.push({
+				name: `${route.name} ${provider ?? ''}`,
+				...(await preflight(url, route.method, CRM_ORIGIN)),
+			});
+		}
+		// What n8n answers, once, for the record.
+		console.log(
+			`Preflight answers of n8n for the widget routes (origin ${CRM_ORIGIN}):\n${results
+				.map(
+					(result) =>
+						`  ${result.name}: ${result.status}, allow-origin ${result.allowOrigin}, methods ${result.allowMethods}, headers ${result.allowHeaders}`,
+				)
+				.join('\n')}`,
+		);
+		expect(results.filter((result) => !result.passes)).toEqual([]);
+		// A PATCH stays on the static settings path, whose preflight lists it.
+		const patch = await preflight(new URL(`${base}/settings`), 'PATCH', CRM_ORIGIN);
+		expect(patch.passes).toBe(true);
+	});
+
+	test('an emails page: 200 with a token, CORS for the allowed origin only, 403 for another workspace, 401 without a token', async () => {
+		const url = widgetUrl('emails.list', 'google', { workspaceId: WORKSPACE_A }, { limit: '50' });
+		const page = await fetchTimed(url, {
+			headers: { authorization: `Bearer ${tokenA}`, origin: CRM_ORIGIN },
+		});
+		expect(page.status).toBe(200);
+		const body = page.body as {
+			items: Array<{ id: string; subject: string }>;
+			nextCursor: string | null;
+		};
+		expect(body.items).toHaveLength(50);
+		expect(body.nextCursor).toEqual(expect.any(String));
+		expect(page.headers.get('access-control-allow-origin')).toBe(CRM_ORIGIN);
+		expect(page.headers.get('cache-control')).toBe('no-store');
+
+		const next = await fetchTimed(
+			widgetUrl(
+				'emails.list',
+				'google',
+				{ workspaceId: WORKSPACE_A },
+				{ limit: '50', cursor: body.nextCursor! },
+			),
+			{ headers: { authorization: `Bearer ${tokenA}` } },
+		);
+		const second = (next.body as { items: Array<{ id: string }> }).items;
+		expect(second).toHaveLength(50);
+		expect(second.some((item) => body.items.some((first) => first.id === item.id))).toBe(false);
+
+		const foreign = await fetchTimed(url, {
+			headers: { authorization: `Bearer ${tokenA}`, origin: 'https://evil.example' },
+		});
+		expect(foreign.status).toBe(200);
+		expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+
+		const otherWorkspace = await fetchTimed(
+			widgetUrl('emails.list', 'google', { workspaceId: WORKSPACE_B }),
+			{ headers: { authorization: `Bearer ${tokenA}` } },
+		);
+		expect(otherWorkspace.status).toBe(403);
+		expect(otherWorkspace.body).toEqual({
+			error: { code: 'forbidden', message: expect.any(String) },
+		});
+
+		const anonymous = await fetchTimed(url);
+		expect(anonymous.status).toBe(401);
+
+		// n8n matches `:param` paths loosely: a path of the same shape that is no route is the node's 404.
+		const loose = await fetchTimed(
+			`${widgetBase}/workspaces/${WORKSPACE_A}/integrations/google/emails/gmail`,
+			{ headers: { authorization: `Bearer ${tokenA}` } },
+		);
+		expect(loose.status).toBe(404);
+	});
+
+	test('other widget routes answer through n8n: integrations, status, one email, events, records', async () => {
+		const get = (name: string, provider: 'google' | null, params: Record<string, string> = {}) =>
+			fetchTimed(widgetUrl(name, provider, { workspaceId: WORKSPACE_A, ...params }), {
+				headers: { authorization: `Bearer ${tokenA}` },
+			});
+		const list = await get('integrations.list', null);
+		expect(list.status).toBe(200);
+		expect(
+			(list.body as { providers: Array<{ provider: string }> }).providers.map((p) => p.provider),
+		).toEqual(['google', 'microsoft']);
+		expect((await get('integration.status', 'google')).status).toBe(200);
+		const [email] = await crmRows<{ id: string }>(
+			"select id from crm.emails where workspace_id = $1 and internet_message_id = '<e2e-1@bench.example>'",
+			[WORKSPACE_A],
+		);
+		const one = await get('emails.get', 'google', { id: email.id });
+		expect(one.status).toBe(200);
+		expect((one.body as { email: { subject: string } }).email.subject).toBe('Quarterly update 1');
+		expect((await get('events.list', 'google')).status).toBe(200);
+		expect((await get('records.search', null)).status).toBe(200);
+	});
+
+	test('serving 200 emails pages creates no execution; p50/p95 of a page of 50 (printed)', async () => {
+		const before = await crm.rest.executions(workflow.id);
+		const url = widgetUrl('emails.list', 'google', { workspaceId: WORKSPACE_A }, { limit: '50' });
+		const init = { headers: { authorization: `Bearer ${tokenA}` } };
+		for (let warm = 0; warm < 20; warm++) await fetchTimed(url, init);
+		const times: number[] = [];
+		for (let index = 0; index < 200; index++) {
+			const answer = await fetchTimed(url, init);
+			expect(answer.status).toBe(200);
+			times.push(answer.ms);
+		}
+		const { p50, p95, max } = percentiles(times);
+		console.log(
+			`Widget API through n8n ${crm.main.url}: GET …/gmail/emails?limit=50 (${EMAILS} emails), 200 requests: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`,
+		);
+		expect(await crm.rest.executions(workflow.id)).toEqual(before);
+	});
+
+	test('widgets.js is the built bundle (JavaScript, ETag, 304 on revalidation); openapi.json names the widget base', async () => {
+		const bundle = await fetchTimed(`${base}/widgets.js`, { headers: { origin: CRM_ORIGIN } });
+		expect(bundle.status).toBe(200);
+		expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+		expect(bundle.headers.get('cache-control')).toMatch(/max-age=\d+/);
+		expect(bundle.headers.get('access-control-allow-origin')).toBe('*');
+		const etag = bundle.headers.get('etag');
+		expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+		expect(String(bundle.body)).toContain('crm-inbox');
+		const again = await fetch(`${base}/widgets.js`, { headers: { 'if-none-match': etag! } });
+		expect(again.status).toBe(304);
+		await again.text();
+
+		const openapi = await fetchTimed(`${base}/openapi.json`);
+		expect(openapi.status).toBe(200);
+		const document = openapi.body as {
+			openapi: string;
+			servers: Array<{ url: string }>;
+			paths: Record<string, unknown>;
+		};
+		expect(document.openapi).toMatch(/^3\./);
+		expect(document.servers[0].url).toBe(widgetBase);
+		expect(Object.keys(document.paths).length).toBeGreaterThan(10);
+	});
+
+	test('Sign in with Google through n8n: start → consent → callback → the CRM gets a verified assertion; a foreign return URL is refused', async () => {
+		const refused = await fetchTimed(
+			`${base}/auth/google/start?return_url=${encodeURIComponent('https://evil.example/x')}`,
+		);
+		expect(refused.status).toBe(400);
+
+		const start = await fetch(
+			`${base}/auth/google/start?return_url=${encodeURIComponent(`${CRM_ORIGIN}/signed-in`)}`,
+			{ redirect: 'manual' },
+		);
+		expect(start.status).toBe(302);
+		const authorize = new URL(start.headers.get('location') ?? '');
+		expect(authorize.searchParams.get('scope')).toBe('openid email profile');
+		expect(authorize.searchParams.get('redirect_uri')).toBe(`${base}/auth/google/callback`);
+		const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0];
+		expect(cookie).toMatch(/^crm_sign_in_/);
+
+		const consent = await crm.emulator.control.approveConsent(authorize.toString(), {
+			email: 'gina@acme.example',
+		});
+		const callback = await fetch(consent.location, { redirect: 'manual', headers: { cookie } });
+		expect(callback.status).toBe(302);
+		const back = new URL(callback.headers.get('location') ?? '');
+		expect(`${back.origin}${back.pathname}`).toBe(`${CRM_ORIGIN}/signed-in`);
+		const claims = await verifySignInAssertion(
+			back.searchParams.get('sign_in_assertion') ?? '',
+			new Uint8Array(Buffer.from(crm.connectApps.apiSigningSecret, 'utf8')),
+		);
+		expect(claims).toMatchObject({
+			email: 'gina@acme.example',
+			hd: 'acme.example',
+			email_verified: true,
+		});
+
+		// The same callback again (replayed, cookie or not) is refused.
+		const replay = await fetch(consent.location, { redirect: 'manual' });
+		expect(replay.status).toBe(400);
+		await replay.text();
+		// Signing in is not among the emitted actions of this workflow: no execution.
+		expect(await crm.rest.executions(workflow.id)).toEqual([]);
+	});
+
+	test('a chosen action (record linked) answers the widget and starts one execution with an item describing it; nothing else did', async () => {
+		const [person] = await crmRows<{ id: string }>(
+			"insert into crm.people (workspace_id, email, name) values ($1, 'pat@customer1.example', 'Pat') returning id",
+			[WORKSPACE_A],
+		);
+		const [email] = await crmRows<{ id: string }>(
+			"select id from crm.emails where workspace_id = $1 and internet_message_id = '<e2e-2@bench.example>'",
+			[WORKSPACE_A],
+		);
+		const linked = await fetchTimed(
+			widgetUrl('emails.link', 'google', { workspaceId: WORKSPACE_A, id: email.id }),
+			{
+				method: 'POST',
+				headers: {
+					authorization: `Bearer ${tokenA}`,
+					'content-type': 'application/json',
+					origin: CRM_ORIGIN,
+				},
+				body: JSON.stringify({ recordType: 'person', recordId: person.id }),
+			},
+		);
+		expect(linked.status).toBe(200);
+		expect((linked.body as { links: unknown[] }).links).toEqual([
+			expect.objectContaining({ recordType: 'person', recordId: person.id }),
+		]);
+		const items = await eventually(
+			'the emitted action to be executed',
+			async () => {
+				const outputs = await crm.rest.outputs(workflow.id, 'CRM API');
+				return outputs.length > 0 ? outputs : undefined;
+			},
+			60_000,
+			250,
+		);
+		expect(items).toEqual([
+			expect.objectContaining({
+				action: 'recordLinked',
+				route: 'emails.link',
+				workspaceId: WORKSPACE_A,
+				userId: 'user-1',
+				provider: 'google',
+				emailId: email.id,
+				recordType: 'person',
+				recordId: person.id,
+			}),
+		]);
+		expect(JSON.stringify(items)).not.toMatch(/eyJ|Bearer|Regards/);
+		expect(await crm.rest.executions(workflow.id)).toHaveLength(1);
 	});
 });
