@@ -7,10 +7,14 @@ module.exports = {
 	transform: {
 		// tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run lint`'s job (tsc).
 		'^.+\\.ts$': 'ts-jest',
-		// jose is ES modules only (test/setup/esmToCjs.cjs).
-		'/node_modules/jose/.+\\.js$': '<rootDir>/test/setup/esmToCjs.cjs',
+		// jose, and sanitize-html's parser (htmlparser2 and its dom packages), are ES modules only
+		// (test/setup/esmToCjs.cjs).
+		'/node_modules/(jose|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/.+\\.js$':
+			'<rootDir>/test/setup/esmToCjs.cjs',
 	},
-	transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+	transformIgnorePatterns: [
+		'/node_modules/(?!(jose|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/)',
+	],
 	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
 	testTimeout: 60000,
