@@ -348,6 +348,28 @@ describe('<crm-calendar>', function () {
 		const fresh = await mount({ zone: 'Europe/Berlin', date: '2030-03-05', view: 'week' });
 		expect(titlesOn(fresh, '2030-03-05')).to.include(title);
 		expect(titlesOn(fresh, '2030-03-06')).to.include(title);
+		// Its attendees, as the provider stored them, in the detail dialog.
+		root(fresh).querySelector<HTMLButtonElement>(`[data-event-id="${detail.event.id}"]`)!.click();
+		const detailDialog = root(fresh).querySelector<HTMLDialogElement>('dialog.detail')!;
+		await waitUntil(() => detailDialog.open);
+		await waitUntil(
+			() => detailDialog.querySelectorAll('[part="attendee"]').length >= 2,
+			'created attendees shown',
+			{ timeout: 5000 },
+		);
+		const attendees = [...detailDialog.querySelectorAll<HTMLElement>('[part="attendee"]')];
+		expect(attendees.map((item) => item.dataset.email)).to.include.members([
+			'guest@example.com',
+			'other@example.com',
+		]);
+		const guest = attendees.find((item) => item.dataset.email === 'guest@example.com')!;
+		expect(guest.querySelector('[part="response"]')!.textContent!.trim()).to.be.oneOf([
+			'No response',
+			'Accepted',
+			'Maybe',
+			'Declined',
+		]);
+		detailDialog.close();
 	});
 
 	it('refuses an end before the start in the create form', async () => {
