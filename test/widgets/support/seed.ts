@@ -131,13 +131,21 @@ export async function seedIntegration(
 		await setIntegrationStatus(knex, key, {
 			status,
 			errorClass:
-				status === 'requires_reauth' ? 'auth' : status === 'throttled' ? 'throttled' : null,
+				status === 'requires_reauth'
+					? 'auth_revoked'
+					: status === 'throttled'
+						? 'throttled'
+						: status === 'failed'
+							? 'unknown'
+							: null,
 			errorMessage:
 				status === 'requires_reauth'
 					? 'Google refused the stored token (invalid_grant): reconnect the account'
 					: status === 'throttled'
 						? 'Google rate limit reached: sync resumes shortly'
-						: null,
+						: status === 'failed'
+							? 'Google answered 500 three times'
+							: null,
 			throttledUntil: status === 'throttled' ? new Date(Date.now() + 10 * 60_000) : null,
 			nextSyncAt: null,
 		});
