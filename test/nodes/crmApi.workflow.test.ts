@@ -45,7 +45,7 @@ const CRM_ORIGIN = 'https://crm.example';
 const SECRET = randomBytes(32).toString('base64url');
 const WEBHOOK_ID = randomUUID();
 
-let test: TestDatabase;
+let db: TestDatabase;
 let emu: Emulator;
 let server: http.Server;
 let serverUrl: string;
@@ -168,7 +168,7 @@ async function route(request: http.IncomingMessage, response: http.ServerRespons
 }
 
 beforeAll(async () => {
-	[test, emu] = await Promise.all([
+	[db, emu] = await Promise.all([
 		createTestDatabase(),
 		startEmulator({ seed: 'crm-api-workflow', messages: 0 }),
 	]);
@@ -188,8 +188,8 @@ beforeAll(async () => {
 		type: 'crmDatabase',
 		data: {
 			connectionType: 'url',
-			url: test.url,
-			schema: test.schema,
+			url: db.url,
+			schema: db.schema,
 			autoMigrate: true,
 			ssl: 'disable',
 		},
@@ -256,7 +256,7 @@ beforeAll(async () => {
 
 	// The node migrates the database on its first request; then one Google mailbox with mail.
 	expect((await call('GET', widget('integrations.list', null))).status).toBe(401);
-	const [integration] = await test.database
+	const [integration] = await db.database
 		.knex('integrations')
 		.insert({
 			workspace_id: WORKSPACE_A,
@@ -267,11 +267,11 @@ beforeAll(async () => {
 		})
 		.returning('id');
 	integrationId = (integration as { id: string }).id;
-	const client = new Client({ connectionString: test.url });
+	const client = new Client({ connectionString: db.url });
 	await client.connect();
 	try {
 		await seedEmails(client, {
-			schema: test.schema,
+			schema: db.schema,
 			workspaceId: WORKSPACE_A,
 			integrationId,
 			count: 30,
@@ -284,7 +284,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await new Promise((resolve) => server?.close(resolve));
 	await emu?.stop();
-	await test?.drop();
+	await db?.drop();
 	await closeAllDatabases();
 });
 
@@ -465,8 +465,8 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 				type: 'crmDatabase',
 				data: {
 					connectionType: 'url',
-					url: test.url,
-					schema: test.schema,
+					url: db.url,
+					schema: db.schema,
 					autoMigrate: true,
 					ssl: 'disable',
 				},
@@ -565,12 +565,12 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 	});
 
 	test('Emit Actions: a link starts an execution with one item only when "Record Linked" is chosen; reads never do', async () => {
-		const [email] = await test.database
+		const [email] = await db.database
 			.knex('emails')
 			.where({ workspace_id: WORKSPACE_A })
 			.orderBy('sent_at', 'desc')
 			.limit(1);
-		const [person] = await test.database
+		const [person] = await db.database
 			.knex('people')
 			.insert({ workspace_id: WORKSPACE_A, email: 'pat@customer.example', name: 'Pat' })
 			.returning('id');
