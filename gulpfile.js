@@ -86,23 +86,107 @@ async function bundleEngine() {
 	}
 }
 
-async function bundleWidgets() {
-	const entry = path.join(root, 'widgets/index.ts');
-	if (!fs.existsSync(entry)) return;
-	const esbuild = require('esbuild');
-	const widgets = await esbuild.build({
-		entryPoints: [entry],
-		outfile: path.join(dist, 'widgets/crm-connect.js'),
+/** The widgets' defining modules by output name (only those that exist in this checkout). */
+function widgetModules() {
+	const modules = {
+		'connect-status': 'widgets/connect-status/connect-status.ts',
+		inbox: 'widgets/inbox/inbox.ts',
+		calendar: 'widgets/calendar/calendar.ts',
+	};
+	return Object.fromEntries(
+		Object.entries(modules).filter(([, file]) => fs.existsSync(path.join(root, file))),
+	);
+}
+
+/** esbuild options shared by the widget outputs: browser ESM, minified, Lit's decorators. */
+function widgetBuildOptions() {
+	return {
 		bundle: true,
 		minify: true,
 		format: 'esm',
+		platform: 'browser',
 		target: 'es2022',
 		tsconfig: path.join(root, 'widgets/tsconfig.json'),
 		legalComments: 'eof',
 		metafile: true,
 		logLevel: 'warning',
-	});
+	};
+}
+
+/**
+ * dist/widgets/: crm-connect.js, one self-contained bundle of widgets/index.ts (all three elements,
+ * what the CRM API node serves as widgets.js); connect-status.js, inbox.js and calendar.js, one ES
+ * module per element sharing Lit through chunks/ (esbuild splitting); custom-elements.json from
+ * the components' JSDoc; and the type declarations in types/.
+ */
+async function bundleWidgets() {
+	const entry = path.join(root, 'widgets/index.ts');
+	if (!fs.existsSync(entry)) return;
+	const esbuild = require('esbuild');
+	const outdir = path.join(dist, 'widgets');
+	const [widgets] = await Promise.all([
+		esbuild.build({
+			...widgetBuildOptions(),
+			entryPoints: [entry],
+			outfile: path.join(outdir, 'crm-connect.js'),
+		}),
+		esbuild.build({
+			...widgetBuildOptions(),
+			entryPoints: Object.fromEntries(
+				Object.entries(widgetModules()).map(([name, file]) => [name, path.join(root, file)]),
+			),
+			outdir,
+			splitting: true,
+			chunkNames: 'chunks/[name]-[hash]',
+		}),
+	]);
 	bundleMetafiles.set('dist/widgets/crm-connect.js', widgets.metafile);
+	widgetManifest(outdir);
+	widgetDeclarations(outdir);
+}
+
+/** custom-elements.json, by the Custom Elements Manifest analyzer, from the components' JSDoc. */
+function widgetManifest(outdir) {
+	execFileSync(
+		process.execPath,
+		[
+			require.resolve('@custom-elements-manifest/analyzer/cem.js'),
+			'analyze',
+			'--litelement',
+			'--globs',
+			'widgets/**/*.ts',
+			'--exclude',
+			'widgets/**/*.test.ts',
+			'widgets/shared/testSupport.ts',
+			'widgets/demo/**',
+			'--outdir',
+			path.relative(root, outdir),
+		],
+		{ cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+	);
+}
+
+/** .d.ts files of the widgets (and of the route table they import) under dist/widgets/types/. */
+function widgetDeclarations(outdir) {
+	execFileSync(
+		process.execPath,
+		[
+			require.resolve('typescript/bin/tsc'),
+			'-p',
+			'widgets/tsconfig.json',
+			'--noEmit',
+			'false',
+			'--declaration',
+			'--emitDeclarationOnly',
+			'--outDir',
+			path.join(outdir, 'types'),
+		],
+		{ cwd: root, stdio: 'inherit' },
+	);
+	// The test files' declarations are of no use to an embedding page.
+	for (const file of fs.readdirSync(path.join(outdir, 'types'), { recursive: true })) {
+		if (/(\.test|testSupport)\.d\.ts$/.test(file)) fs.rmSync(path.join(outdir, 'types', file));
+	}
 }
 
 function copyIcons() {
@@ -253,6 +337,9 @@ function writeThirdPartyNotices(done) {
 }
 
 exports.clean = clean;
+exports.widgets = bundleWidgets;
+exports.widgetBuildOptions = widgetBuildOptions;
+exports.widgetModules = widgetModules;
 exports.engineBundleOptions = engineBundleOptions;
 exports.build = series(
 	clean,
