@@ -783,7 +783,7 @@ describe('the widget API through the CRM API node in n8n', () => {
 
 	test('a chosen action (record linked) answers the widget and starts one execution with an item describing it; nothing else did', async () => {
 		const [person] = await crmRows<{ id: string }>(
-			"insert into crm.people (workspace_id, email, name) values ($1, 'pat@customer1.example', 'Pat') returning id",
+			"insert into crm.people (workspace_id, email, full_name) values ($1, 'pat@customer1.example', 'Pat') returning id",
 			[WORKSPACE_A],
 		);
 		const [email] = await crmRows<{ id: string }>(

@@ -572,7 +572,7 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 			.limit(1);
 		const [person] = await db.database
 			.knex('people')
-			.insert({ workspace_id: WORKSPACE_A, email: 'pat@customer.example', name: 'Pat' })
+			.insert({ workspace_id: WORKSPACE_A, email: 'pat@customer.example', full_name: 'Pat' })
 			.returning('id');
 		const body = { recordType: 'person', recordId: (person as { id: string }).id };
 		const link = () =>
