@@ -147,23 +147,30 @@ async function bundleWidgets() {
 
 /** custom-elements.json, by the Custom Elements Manifest analyzer, from the components' JSDoc. */
 function widgetManifest(outdir) {
-	execFileSync(
-		process.execPath,
-		[
-			require.resolve('@custom-elements-manifest/analyzer/cem.js'),
-			'analyze',
-			'--litelement',
-			'--globs',
-			'widgets/**/*.ts',
-			'--exclude',
-			'widgets/**/*.test.ts',
-			'widgets/shared/testSupport.ts',
-			'widgets/demo/**',
-			'--outdir',
-			path.relative(root, outdir),
-		],
-		{ cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
-	);
+	// The analyzer also writes a "customElements" field into package.json; the build leaves it as is.
+	const manifest = path.join(root, 'package.json');
+	const before = fs.readFileSync(manifest, 'utf8');
+	try {
+		execFileSync(
+			process.execPath,
+			[
+				require.resolve('@custom-elements-manifest/analyzer/cem.js'),
+				'analyze',
+				'--litelement',
+				'--globs',
+				'widgets/**/*.ts',
+				'--exclude',
+				'widgets/**/*.test.ts',
+				'widgets/shared/testSupport.ts',
+				'widgets/demo/**',
+				'--outdir',
+				path.relative(root, outdir),
+			],
+			{ cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+		);
+	} finally {
+		if (fs.readFileSync(manifest, 'utf8') !== before) fs.writeFileSync(manifest, before);
+	}
 }
 
 /** .d.ts files of the widgets (and of the route table they import) under dist/widgets/types/. */
