@@ -197,7 +197,8 @@ const OPTIONS: sanitize.IOptions = {
 	transformTags: {
 		a: (tagName, attribs) => {
 			const attributes: Record<string, string> = { ...attribs };
-			if (attributes.href) {
+			// Only links that will keep their href (the scheme filter runs after this) open elsewhere.
+			if (/^\s*(?:https?:\/\/|mailto:|tel:)/i.test(attributes.href ?? '')) {
 				attributes.target = '_blank';
 				attributes.rel = 'noopener noreferrer';
 			} else {

@@ -163,14 +163,11 @@ export async function storeEmails(
 	);
 	const ids: string[] = [];
 	for (const record of records) {
-		const row = (await database
-			.knex('mailbox_messages')
-			.first('email_id')
-			.where({
-				workspace_id: scope.workspaceId,
-				integration_id: scope.integrationId,
-				provider_message_id: record.providerMessageId,
-			})) as { email_id: string };
+		const row = (await database.knex('mailbox_messages').first('email_id').where({
+			workspace_id: scope.workspaceId,
+			integration_id: scope.integrationId,
+			provider_message_id: record.providerMessageId,
+		})) as { email_id: string };
 		ids.push(row.email_id);
 	}
 	return ids;
