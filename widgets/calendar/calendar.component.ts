@@ -1,8 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
-import { CrmApiClient, CrmApiError, type TokenProvider } from '../shared/apiClient';
-import type { WidgetProvider } from '../../core/api/routeTable';
+import { CrmWidgetElement, errorMessage } from '../shared/base';
+import { emit } from '../shared/events';
+import { format, localize } from '../shared/strings';
+import { controlStyles, themeStyles } from '../shared/theme.styles';
 import styles from './calendar.styles';
 import {
 	addDays,
@@ -22,14 +24,12 @@ import {
 	zonedToInstant,
 	type CalendarView,
 } from './calendarGrid';
-import { CALENDAR_STRINGS, fill, type CalendarStrings } from './calendarStrings';
+import { CALENDAR_STRINGS, type CalendarStrings } from './calendarStrings';
 import type {
 	CalendarEvent,
 	CalendarInfo,
 	CalendarLinkedRecord,
 	CrmCalendarRecordLinkDetail,
-	CrmEventCreateDetail,
-	CrmEventSelectDetail,
 	RecordMatch,
 } from './calendarTypes';
 
@@ -42,15 +42,13 @@ const MAX_PAGES = 10;
  * @summary A calendar of the CRM user's synced events: month, week and day views in any time zone,
  * event details with attendees and linked records, creating events and a manual sync.
  *
- * @attr api-base - The CRM API node's base URL (`<n8n>/webhook/<webhookId>/crm-api`).
- * @attr workspace-id - The CRM workspace.
- * @attr token - A bearer token signed by the CRM's backend (or set `tokenProvider`).
- * @attr provider - `google` (default) or `microsoft`.
+ * The connection (`api-base`, `workspace-id`, `token`, `provider`, `theme`, `tokenProvider`) is
+ * CrmWidgetElement's, shared by the three widgets.
+ *
  * @attr view - `month` (default), `week` or `day`.
  * @attr date - The day shown (YYYY-MM-DD); default today in the time zone.
  * @attr time-zone - IANA zone events are placed in; default the browser's.
  * @attr week-start - First day of the week (0 = Sunday … 6); default the locale's.
- * @attr theme - `light` or `dark`; default follows prefers-color-scheme.
  *
  * @event {CustomEvent<CrmEventSelectDetail>} crm-event-select - An event was opened (cancelable: prevent to handle it yourself).
  * @event {CustomEvent<CrmEventCreateDetail>} crm-event-create - An event was created.
@@ -84,20 +82,13 @@ const MAX_PAGES = 10;
  * @cssproperty --crm-calendar-today-bg - Background of today.
  * @cssproperty --crm-calendar-outside-color - Text of days outside the month.
  */
-export default class CrmCalendar extends LitElement {
-	static override styles = styles;
+export default class CrmCalendar extends CrmWidgetElement {
+	static override styles = [themeStyles, controlStyles, styles];
 
-	@property({ attribute: 'api-base' }) apiBase = '';
-	@property({ attribute: 'workspace-id' }) workspaceId = '';
-	@property() token = '';
-	@property() provider: WidgetProvider = 'google';
 	@property({ reflect: true }) view: CalendarView = 'month';
 	@property({ reflect: true }) date = '';
 	@property({ attribute: 'time-zone' }) timeZone = '';
 	@property({ attribute: 'week-start', type: Number }) weekStart?: number;
-	@property({ reflect: true }) theme?: 'light' | 'dark';
-	/** Called before every request for a fresh token (wins over `token`). */
-	@property({ attribute: false }) tokenProvider?: TokenProvider;
 	/** Overrides of the visible text (and `locale`). */
 	@property({ attribute: false }) strings: Partial<CalendarStrings> = {};
 
@@ -121,7 +112,7 @@ export default class CrmCalendar extends LitElement {
 	private searchTimer?: ReturnType<typeof setTimeout>;
 
 	private get s(): CalendarStrings {
-		return { ...CALENDAR_STRINGS, ...this.strings };
+		return localize(CALENDAR_STRINGS, this.strings);
 	}
 
 	private get locale(): string | undefined {
@@ -149,14 +140,6 @@ export default class CrmCalendar extends LitElement {
 			: localeWeekStart(this.locale);
 	}
 
-	private get client(): CrmApiClient {
-		return new CrmApiClient({
-			apiBase: this.apiBase,
-			workspaceId: this.workspaceId,
-			tokenProvider: () => (this.tokenProvider ? this.tokenProvider() : this.token),
-		});
-	}
-
 	private get range() {
 		return visibleRange(this.resolvedView, this.currentDate, this.firstDay);
 	}
@@ -174,11 +157,8 @@ export default class CrmCalendar extends LitElement {
 				this.calendarId,
 				this.refreshes,
 			] as const,
-		task: async (
-			[apiBase, workspaceId, , provider, start, end, timeZone, calendarId],
-			{ signal },
-		) => {
-			if (!apiBase || !workspaceId) return initialState;
+		task: async ([, , , provider, start, end, timeZone, calendarId], { signal }) => {
+			if (!this.configured) return initialState;
 			const { from, to } = queryRange(start, end, timeZone);
 			const items: CalendarEvent[] = [];
 			let cursor: string | null = null;
@@ -199,8 +179,8 @@ export default class CrmCalendar extends LitElement {
 
 	private calendarsTask = new Task(this, {
 		args: () => [this.apiBase, this.workspaceId, this.token, this.provider] as const,
-		task: async ([apiBase, workspaceId, , provider], { signal }) => {
-			if (!apiBase || !workspaceId) return initialState;
+		task: async ([, , , provider], { signal }) => {
+			if (!this.configured) return initialState;
 			const answer = await this.client.call<{ calendars: CalendarInfo[] }>('calendar.calendars', {
 				provider,
 				signal,
@@ -300,7 +280,7 @@ export default class CrmCalendar extends LitElement {
 			</div>
 			${error || (this.actionError && !this.selected)
 				? html`<div part="error" class="error" role="alert">
-						${this.actionError || messageOf(error)}
+						${this.actionError || errorMessage(error)}
 					</div>`
 				: nothing}
 			${view === 'month' ? this.renderMonth(byDay) : this.renderWeek(byDay)} ${this.renderDetail()}
@@ -320,8 +300,11 @@ export default class CrmCalendar extends LitElement {
 		const calendars = this.calendarsTask.value ?? [];
 		return html`<div part="toolbar" class="toolbar">
 			<div class="nav">
-				<button part="button today-button" type="button" @click=${this.goToday}>${s.today}</button>
+				<button class="button" part="button today-button" type="button" @click=${this.goToday}>
+					${s.today}
+				</button>
 				<button
+					class="button"
 					part="button prev-button"
 					type="button"
 					aria-label=${prev}
@@ -331,6 +314,7 @@ export default class CrmCalendar extends LitElement {
 					<span aria-hidden="true">‹</span>
 				</button>
 				<button
+					class="button"
 					part="button next-button"
 					type="button"
 					aria-label=${next}
@@ -348,6 +332,7 @@ export default class CrmCalendar extends LitElement {
 					${VIEWS.map(
 						(name) =>
 							html`<button
+								class="button"
 								part="button view-button"
 								type="button"
 								aria-pressed=${view === name ? 'true' : 'false'}
@@ -374,10 +359,16 @@ export default class CrmCalendar extends LitElement {
 							)}
 						</select>`
 					: nothing}
-				<button part="button sync-button" type="button" ?disabled=${this.busy} @click=${this.sync}>
+				<button
+					class="button"
+					part="button sync-button"
+					type="button"
+					?disabled=${this.busy}
+					@click=${this.sync}
+				>
 					${s.sync}
 				</button>
-				<button part="button create-button" type="button" @click=${this.openCreate}>
+				<button class="button" part="button create-button" type="button" @click=${this.openCreate}>
 					${s.newEvent}
 				</button>
 			</div>
@@ -431,7 +422,7 @@ export default class CrmCalendar extends LitElement {
 								aria-current=${day === today ? 'date' : nothing}
 							>
 								<span part="day-number" class="day-number"
-									><span class="sr-only">${this.formatDay(day, { dateStyle: 'full' })}</span
+									><span class="visually-hidden">${this.formatDay(day, { dateStyle: 'full' })}</span
 									><span aria-hidden="true">${Number(day.slice(8))}</span></span
 								>
 								${shown.length
@@ -446,7 +437,7 @@ export default class CrmCalendar extends LitElement {
 											class="more"
 											@click=${() => this.openDay(day)}
 										>
-											${fill(this.s.more, { count: events.length - shown.length })}
+											${format(this.s.more, { count: events.length - shown.length })}
 										</button>`
 									: nothing}
 							</div>`;
@@ -473,7 +464,7 @@ export default class CrmCalendar extends LitElement {
 			@keydown=${this.onGridKey}
 		>
 			<div role="row" class="week-header">
-				<div role="columnheader" class="corner"><span class="sr-only">${s.time}</span></div>
+				<div role="columnheader" class="corner"><span class="visually-hidden">${s.time}</span></div>
 				${days.map(
 					(day) =>
 						html`<div
@@ -501,7 +492,7 @@ export default class CrmCalendar extends LitElement {
 			</div>
 			<div role="row" class="time-row">
 				<div role="rowheader" part="hours" class="hours">
-					<span class="sr-only">${s.time}</span>
+					<span class="visually-hidden">${s.time}</span>
 					${hours.map(
 						(hour) =>
 							html`<span class="hour" aria-hidden="true"
@@ -519,7 +510,7 @@ export default class CrmCalendar extends LitElement {
 							data-focus-date=${day}
 							tabindex=${day === current ? '0' : '-1'}
 						>
-							<span class="sr-only">${this.formatDay(day, { dateStyle: 'full' })}</span>
+							<span class="visually-hidden">${this.formatDay(day, { dateStyle: 'full' })}</span>
 							${layoutDay(byDay.get(day) ?? [], day, zone).map(
 								(box) =>
 									html`<div
@@ -633,12 +624,13 @@ export default class CrmCalendar extends LitElement {
 											html`<li part="linked-record" data-record-id=${link.recordId}>
 												<span>${recordLabel(link, s)}</span>
 												<button
+													class="button"
 													part="button unlink-button"
 													type="button"
 													?disabled=${this.busy}
 													@click=${() => this.setLink(link.recordType, link.recordId, false)}
 												>
-													${fill(s.unlink, { name: link.name ?? link.recordId })}
+													${format(s.unlink, { name: link.name ?? link.recordId })}
 												</button>
 											</li>`,
 									)}
@@ -661,6 +653,7 @@ export default class CrmCalendar extends LitElement {
 											(record) =>
 												html`<li>
 													<button
+														class="button"
 														part="button search-result"
 														type="button"
 														data-record-id=${record.id}
@@ -668,7 +661,7 @@ export default class CrmCalendar extends LitElement {
 														linked.has(`${record.recordType}:${record.id}`)}
 														@click=${() => this.setLink(record.recordType, record.id, true)}
 													>
-														${fill(s.link, { name: recordLabel(record, s) })}
+														${format(s.link, { name: recordLabel(record, s) })}
 													</button>
 												</li>`,
 										)}
@@ -678,11 +671,16 @@ export default class CrmCalendar extends LitElement {
 				: nothing}
 			${this.detailTask.error || (this.selected && this.actionError)
 				? html`<p part="error" class="error" role="alert">
-						${this.actionError || messageOf(this.detailTask.error)}
+						${this.actionError || errorMessage(this.detailTask.error)}
 					</p>`
 				: nothing}
 			<div class="dialog-actions">
-				<button part="button close-button" type="button" @click=${() => this.detailDialog?.close()}>
+				<button
+					class="button"
+					part="button close-button"
+					type="button"
+					@click=${() => this.detailDialog?.close()}
+				>
 					${s.close}
 				</button>
 			</div>
@@ -701,7 +699,7 @@ export default class CrmCalendar extends LitElement {
 			<h3 id="create-title" part="dialog-title" class="dialog-title">${s.newEvent}</h3>
 			<form part="form" class="form" @submit=${this.submitCreate}>
 				<label part="label" class="field"
-					>${s.title}<input part="input" name="title" required autocomplete="off"
+					>${s.title}<input part="input" type="text" name="title" required autocomplete="off"
 				/></label>
 				<label part="label" class="check"
 					><input
@@ -719,16 +717,21 @@ export default class CrmCalendar extends LitElement {
 					>${s.end}<input part="input" name="end" type=${type} required
 				/></label>
 				<label part="label" class="field"
-					>${s.attendeesInput}<input part="input" name="attendees" autocomplete="off"
+					>${s.attendeesInput}<input part="input" type="text" name="attendees" autocomplete="off"
 				/></label>
 				${this.createError
 					? html`<p part="form-error" class="error" role="alert">${this.createError}</p>`
 					: nothing}
 				<div class="dialog-actions">
-					<button part="button" type="button" @click=${() => this.createDialog?.close()}>
+					<button
+						class="button"
+						part="button"
+						type="button"
+						@click=${() => this.createDialog?.close()}
+					>
 						${s.cancel}
 					</button>
-					<button part="button submit-button" type="submit" ?disabled=${this.busy}>
+					<button class="button" part="button submit-button" type="submit" ?disabled=${this.busy}>
 						${s.create}
 					</button>
 				</div>
@@ -773,13 +776,7 @@ export default class CrmCalendar extends LitElement {
 	}
 
 	private openEvent(event: CalendarEvent, opener: HTMLElement) {
-		const select = new CustomEvent<CrmEventSelectDetail>('crm-event-select', {
-			detail: { event },
-			bubbles: true,
-			composed: true,
-			cancelable: true,
-		});
-		if (!this.dispatchEvent(select)) return;
+		if (!emit(this, 'crm-event-select', { event }, { cancelable: true })) return;
 		this.opener = opener;
 		this.selected = event;
 		this.searchText = '';
@@ -836,7 +833,7 @@ export default class CrmCalendar extends LitElement {
 			);
 			this.refresh();
 		} catch (error) {
-			this.actionError = messageOf(error);
+			this.actionError = errorMessage(error);
 		} finally {
 			this.busy = false;
 		}
@@ -851,7 +848,7 @@ export default class CrmCalendar extends LitElement {
 			this.notice = this.s.syncQueued;
 			this.refresh();
 		} catch (error) {
-			this.actionError = messageOf(error);
+			this.actionError = errorMessage(error);
 		} finally {
 			this.busy = false;
 		}
@@ -943,17 +940,11 @@ export default class CrmCalendar extends LitElement {
 			this.created = [...this.created, answer.event];
 			const span = eventSpan(answer.event, zone);
 			if (span) this.date = span.start;
-			this.dispatchEvent(
-				new CustomEvent<CrmEventCreateDetail>('crm-event-create', {
-					detail: { event: answer.event },
-					bubbles: true,
-					composed: true,
-				}),
-			);
+			emit(this, 'crm-event-create', { event: answer.event });
 			this.createDialog?.close();
 			this.refresh();
 		} catch (error) {
-			this.createError = messageOf(error);
+			this.createError = errorMessage(error);
 		} finally {
 			this.busy = false;
 		}
@@ -989,12 +980,6 @@ export default class CrmCalendar extends LitElement {
 		const ends = Math.max(starts, Date.parse(event.endsAt ?? '') || starts);
 		return `${format.formatRange(starts, ends)} (${this.resolvedTimeZone})`;
 	}
-}
-
-/** The API's message for the user, or the thrown error's. */
-function messageOf(error: unknown): string {
-	if (error instanceof CrmApiError) return error.message;
-	return error instanceof Error ? error.message : String(error ?? '');
 }
 
 /** http(s) links only: a meeting link must never run script. */

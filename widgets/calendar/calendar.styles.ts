@@ -1,127 +1,72 @@
 import { css } from 'lit';
 
-// Colours come from the shared --crm-* tokens (with fallbacks so the calendar stands alone);
-// calendar-only tokens are derived from them, so light and dark follow the page's theme.
+// On top of the shared theme (widgets/shared/theme.styles.ts: --_text, --_bg, --_accent, …, light
+// and dark); the calendar's own knobs derive from them, so they follow the theme too.
 export default css`
 	:host {
-		--_bg: var(--crm-color-bg, #ffffff);
-		--_text: var(--crm-color-text, #1f2328);
-		--_muted: var(--crm-color-muted, #59636e);
-		--_border: var(--crm-color-border, #d1d9e0);
-		--_accent: var(--crm-color-accent, #0b57d0);
-		--_danger: var(--crm-color-danger, #b3261e);
-		--_radius: var(--crm-radius, 6px);
 		--_hour: var(--crm-calendar-hour-height, 3rem);
 		--_event-bg: var(--crm-calendar-event-bg, color-mix(in srgb, var(--_accent) 14%, var(--_bg)));
 		--_event-color: var(--crm-calendar-event-color, var(--_text));
+		--_span-bg: var(--crm-calendar-span-bg, color-mix(in srgb, var(--_accent) 26%, var(--_bg)));
 		--_today-bg: var(--crm-calendar-today-bg, color-mix(in srgb, var(--_accent) 7%, var(--_bg)));
 		--_outside: var(--crm-calendar-outside-color, var(--_muted));
-		display: block;
-		color: var(--_text);
-		background: var(--_bg);
-		font: var(--crm-font-size, 0.875rem) / 1.4 var(--crm-font, system-ui, sans-serif);
-		color-scheme: light;
 	}
-	:host([theme='dark']) {
-		--_bg: var(--crm-color-bg, #16191d);
-		--_text: var(--crm-color-text, #e6e8eb);
-		--_muted: var(--crm-color-muted, #a4acb5);
-		--_border: var(--crm-color-border, #3a4047);
-		--_accent: var(--crm-color-accent, #8ab4f8);
-		--_danger: var(--crm-color-danger, #f2b8b5);
-		color-scheme: dark;
-	}
-	@media (prefers-color-scheme: dark) {
-		:host(:not([theme='light'])) {
-			--_bg: var(--crm-color-bg, #16191d);
-			--_text: var(--crm-color-text, #e6e8eb);
-			--_muted: var(--crm-color-muted, #a4acb5);
-			--_border: var(--crm-color-border, #3a4047);
-			--_accent: var(--crm-color-accent, #8ab4f8);
-			--_danger: var(--crm-color-danger, #f2b8b5);
-			color-scheme: dark;
-		}
-	}
-	*,
-	*::before,
-	*::after {
-		box-sizing: border-box;
-	}
-	.sr-only {
-		position: absolute;
-		width: 1px;
-		height: 1px;
-		overflow: hidden;
-		clip: rect(0 0 0 0);
-		white-space: nowrap;
-	}
-	button,
-	select,
-	input {
-		font: inherit;
-		color: inherit;
-	}
-	button,
-	select {
-		background: var(--_bg);
-		border: 1px solid var(--_border);
-		border-radius: var(--_radius);
-		padding: 0.25rem 0.6rem;
-		cursor: pointer;
-	}
-	button:disabled {
-		cursor: default;
-		opacity: 0.6;
-	}
-	:focus-visible {
-		outline: 2px solid var(--_accent);
-		outline-offset: 1px;
-	}
-	.toolbar {
+	.toolbar,
+	.nav,
+	.actions {
 		display: flex;
 		flex-wrap: wrap;
 		align-items: center;
-		justify-content: space-between;
-		gap: 0.5rem;
-		padding: 0.5rem 0;
+		gap: 4px;
 	}
-	.nav,
-	.actions,
-	.views {
-		display: flex;
-		align-items: center;
-		gap: 0.25rem;
+	.toolbar {
+		justify-content: space-between;
+		gap: var(--_space);
+		padding-block: var(--_space);
 	}
 	.actions {
-		gap: 0.5rem;
+		gap: var(--_space);
 	}
-	.views button[aria-pressed='true'] {
+	.views {
+		display: flex;
+	}
+	.views .button {
+		border-radius: 0;
+		margin-inline-start: -1px;
+	}
+	.views .button:first-child {
+		border-radius: var(--_radius) 0 0 var(--_radius);
+	}
+	.views .button:last-child {
+		border-radius: 0 var(--_radius) var(--_radius) 0;
+	}
+	.views [aria-pressed='true'] {
 		background: var(--_accent);
 		border-color: var(--_accent);
-		color: var(--_bg);
+		color: var(--_on-accent);
 	}
 	.title {
-		margin: 0 0 0 0.5rem;
-		font-size: 1.1em;
+		margin: 0 0 0 var(--_space);
+		font-size: 1.15em;
 		font-weight: 600;
+	}
+	.status {
+		color: var(--_muted);
+		padding-block: 4px;
 	}
 	.status:empty {
 		display: none;
 	}
-	.status {
-		color: var(--_muted);
-		padding: 0.25rem 0;
-	}
 	.error {
-		color: var(--_danger);
-		padding: 0.25rem 0;
+		margin-block: 4px;
 	}
 	ul {
 		list-style: none;
 		margin: 0;
 		padding: 0;
 	}
-	.month {
+	.month,
+	.week {
 		display: grid;
 		border: 1px solid var(--_border);
 		border-radius: var(--_radius);
@@ -133,39 +78,39 @@ export default css`
 		grid-template-columns: repeat(7, minmax(0, 1fr));
 	}
 	.column-header {
-		padding: 0.25rem;
+		padding: 4px;
 		text-align: center;
 		color: var(--_muted);
 		font-weight: 600;
 		border-bottom: 1px solid var(--_border);
 	}
-	.column-header abbr {
+	abbr {
 		text-decoration: none;
 	}
 	.day {
 		min-height: 6rem;
-		padding: 0.2rem;
+		padding: 2px;
 		border-right: 1px solid var(--_border);
 		border-bottom: 1px solid var(--_border);
 		overflow: hidden;
 	}
-	.week-row > .day:last-child {
+	.day:last-child {
 		border-right: 0;
+	}
+	.day-number {
+		display: block;
+		padding: 0 4px;
+		font-size: 0.85em;
 	}
 	[part~='outside'] .day-number {
 		color: var(--_outside);
 	}
 	[part~='today'] {
-		background: var(--_today-bg);
+		background-color: var(--_today-bg);
 	}
 	[part~='today'] .day-number {
 		color: var(--_accent);
 		font-weight: 700;
-	}
-	.day-number {
-		display: block;
-		font-size: 0.85em;
-		padding: 0 0.2rem;
 	}
 	.chips {
 		display: grid;
@@ -178,17 +123,18 @@ export default css`
 		text-overflow: ellipsis;
 		white-space: nowrap;
 		text-align: start;
-		padding: 0 0.3rem;
+		padding: 0 4px;
 		font-size: 0.85em;
 		border: 0;
 		border-inline-start: 3px solid var(--_accent);
-		border-radius: calc(var(--_radius) / 2);
+		border-radius: 4px;
 		background: var(--_event-bg);
 		color: var(--_event-color);
+		cursor: pointer;
 	}
 	.event.spanning {
 		border-inline-start-width: 0;
-		background: color-mix(in srgb, var(--_accent) 28%, var(--_bg));
+		background: var(--_span-bg);
 	}
 	[part~='continued'] {
 		border-start-start-radius: 0;
@@ -199,15 +145,13 @@ export default css`
 	}
 	.more {
 		border: 0;
-		padding: 0 0.3rem;
+		padding: 0 4px;
 		font-size: 0.8em;
 		color: var(--_muted);
 		background: none;
+		cursor: pointer;
 	}
 	.week {
-		display: grid;
-		border: 1px solid var(--_border);
-		border-radius: var(--_radius);
 		max-height: var(--crm-calendar-body-height, 36rem);
 		overflow: auto;
 	}
@@ -227,7 +171,7 @@ export default css`
 	.corner {
 		font-size: 0.75em;
 		color: var(--_muted);
-		padding: 0.2rem;
+		padding: 2px;
 		border-bottom: 1px solid var(--_border);
 	}
 	.all-day-cell {
@@ -242,7 +186,7 @@ export default css`
 		font-size: 0.75em;
 		color: var(--_muted);
 		text-align: end;
-		padding-inline-end: 0.3rem;
+		padding-inline-end: 4px;
 	}
 	.hour {
 		transform: translateY(-0.6em);
@@ -251,14 +195,11 @@ export default css`
 		position: relative;
 		height: calc(var(--_hour) * 24);
 		border-left: 1px solid var(--_border);
-		background: repeating-linear-gradient(
+		background-image: repeating-linear-gradient(
 			to bottom,
 			var(--_border) 0 1px,
 			transparent 1px var(--_hour)
 		);
-	}
-	.day-column[part~='today'] {
-		background-color: var(--_today-bg);
 	}
 	.box {
 		position: absolute;
@@ -274,64 +215,58 @@ export default css`
 		background: var(--_bg);
 		border: 1px solid var(--_border);
 		border-radius: var(--_radius);
+		box-shadow: var(--_shadow);
 		width: min(32rem, calc(100vw - 2rem));
-		padding: 1rem 1.25rem;
+		padding: calc(var(--_space) * 2);
 	}
 	dialog::backdrop {
-		background: rgb(0 0 0 / 0.4);
+		background: rgb(0 0 0 / 40%);
 	}
 	.dialog-title {
-		margin: 0 0 0.5rem;
+		margin: 0 0 var(--_space);
 		font-size: 1.15em;
 	}
 	h4 {
-		margin: 0.75rem 0 0.25rem;
+		margin: calc(var(--_space) * 1.5) 0 4px;
 		font-size: 0.95em;
 	}
 	.attendees li,
 	.links li {
 		display: flex;
 		flex-wrap: wrap;
-		gap: 0.25rem;
+		gap: 4px;
 		align-items: center;
-		padding: 0.15rem 0;
+		padding-block: 2px;
+	}
+	.response,
+	.links .button {
+		margin-inline-start: auto;
 	}
 	.response {
-		margin-inline-start: auto;
 		color: var(--_muted);
-	}
-	.links button {
-		margin-inline-start: auto;
 	}
 	.field {
 		display: grid;
-		gap: 0.2rem;
-		margin: 0.5rem 0;
-	}
-	.field input {
-		padding: 0.3rem 0.4rem;
-		border: 1px solid var(--_border);
-		border-radius: var(--_radius);
-		background: var(--_bg);
+		gap: 4px;
+		margin-block: var(--_space);
 	}
 	.check {
 		display: flex;
-		gap: 0.4rem;
+		gap: var(--_space);
 		align-items: center;
 	}
 	.results {
 		display: grid;
-		gap: 0.25rem;
+		gap: 4px;
 	}
-	.results button {
+	.results .button {
 		width: 100%;
-		text-align: start;
 	}
 	.dialog-actions {
 		display: flex;
 		justify-content: flex-end;
-		gap: 0.5rem;
-		margin-top: 1rem;
+		gap: var(--_space);
+		margin-top: calc(var(--_space) * 2);
 	}
 	a {
 		color: var(--_accent);

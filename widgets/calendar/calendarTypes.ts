@@ -74,3 +74,10 @@ export interface CrmCalendarRecordLinkDetail {
 	recordId: string;
 	links: CalendarLinkedRecord[];
 }
+
+declare module '../shared/events' {
+	interface CrmEventDetailMap {
+		'crm-event-select': CrmEventSelectDetail;
+		'crm-event-create': CrmEventCreateDetail;
+	}
+}
