@@ -351,7 +351,7 @@ describe('emails', () => {
 
 	it('sends from Gmail and from Outlook: stored at once, listed as outgoing', async () => {
 		for (const provider of ['google', 'microsoft'] as const) {
-			const subject = `Proposal ${provider} ${Date.now()}`;
+			const subject = `Widgetsend proposal ${provider} ${Date.now()}`;
 			const answer = await api('emails.send', {
 				token: ann,
 				provider,
@@ -378,6 +378,30 @@ describe('emails', () => {
 			(await api('emails.send', { token: ann, body: { to: ['x@y.example'], subject: 's' } }))
 				.status,
 		).toBe(400);
+		// The next sync finds the sent messages already stored: no second copy, no second email.
+		const before = await knex('mailbox_messages')
+			.where({ workspace_id: WORKSPACE_A })
+			.count('* as n');
+		for (const provider of ['google', 'microsoft'] as const) {
+			await syncIntegration(
+				{
+					database: test.database,
+					access: createIntegrationAccess({ database: test.database, apps: api.context.apps }),
+					endpoints: { googleApiBaseUrl: emu.baseUrl, graphBaseUrl: emu.baseUrl },
+					workerId: 'widget-api-test',
+					paceGmail: false,
+				},
+				{ workspaceId: WORKSPACE_A, integrationId: integrations[provider] },
+			);
+		}
+		expect(
+			await knex('mailbox_messages').where({ workspace_id: WORKSPACE_A }).count('* as n'),
+		).toEqual(before);
+		const proposals = await knex('emails')
+			.where({ workspace_id: WORKSPACE_A })
+			.whereLike('subject', 'Widgetsend proposal %')
+			.count('* as n');
+		expect(proposals).toEqual([{ n: '2' }]);
 	});
 
 	it('replies in the thread (Gmail and Outlook): the reply is stored in the same thread', async () => {
