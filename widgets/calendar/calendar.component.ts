@@ -245,8 +245,18 @@ export default class CrmCalendar extends CrmWidgetElement {
 				`[data-focus-date="${this.focusAfterRender}"]`,
 			);
 			this.focusAfterRender = null;
-			cell?.focus();
+			cell?.focus({ preventScroll: true });
 		}
+		if (changed.has('view')) this.scrollToMorning();
+	}
+
+	/** Week and day views open on the working day (08:00), not on midnight. */
+	private scrollToMorning() {
+		const grid = this.renderRoot.querySelector<HTMLElement>('.week');
+		const column = grid?.querySelector<HTMLElement>('.day-column');
+		const header = grid?.querySelector<HTMLElement>('.week-head');
+		if (!grid || !column || !header) return;
+		grid.scrollTop = column.offsetTop + (column.offsetHeight * 8) / 24 - header.offsetHeight;
 	}
 
 	override disconnectedCallback(): void {
@@ -463,32 +473,42 @@ export default class CrmCalendar extends CrmWidgetElement {
 			style="--crm-calendar-days: ${days.length}"
 			@keydown=${this.onGridKey}
 		>
-			<div role="row" class="week-header">
-				<div role="columnheader" class="corner"><span class="visually-hidden">${s.time}</span></div>
-				${days.map(
-					(day) =>
-						html`<div
-							role="columnheader"
-							part=${day === today ? 'column-header today' : 'column-header'}
-							class="column-header"
-							aria-current=${day === today ? 'date' : nothing}
+			<div role="rowgroup" class="week-head">
+				<div role="row" class="week-header">
+					<div role="columnheader" class="corner">
+						<span class="visually-hidden">${s.time}</span>
+					</div>
+					${days.map(
+						(day) =>
+							html`<div
+								role="columnheader"
+								part=${day === today ? 'column-header today' : 'column-header'}
+								class="column-header"
+								aria-current=${day === today ? 'date' : nothing}
+							>
+								${this.formatDay(day, { weekday: 'short' })}
+								<span class="day-number">${Number(day.slice(8))}</span>
+							</div>`,
+					)}
+				</div>
+				<div role="row" class="all-day-row">
+					<div role="rowheader" class="row-label">${s.allDay}</div>
+					${days.map((day) => {
+						const spanning = (byDay.get(day) ?? []).filter((event) => isSpanning(event, zone));
+						return html`<div
+							role="gridcell"
+							part="day all-day"
+							class="all-day-cell"
+							data-date=${day}
 						>
-							${this.formatDay(day, { weekday: 'short', day: 'numeric' })}
-						</div>`,
-				)}
-			</div>
-			<div role="row" class="all-day-row">
-				<div role="rowheader" class="row-label">${s.allDay}</div>
-				${days.map((day) => {
-					const spanning = (byDay.get(day) ?? []).filter((event) => isSpanning(event, zone));
-					return html`<div role="gridcell" part="day all-day" class="all-day-cell" data-date=${day}>
-						${spanning.length
-							? html`<ul class="chips">
-									${spanning.map((event) => html`<li>${this.renderChip(event, day)}</li>`)}
-								</ul>`
-							: nothing}
-					</div>`;
-				})}
+							${spanning.length
+								? html`<ul class="chips">
+										${spanning.map((event) => html`<li>${this.renderChip(event, day)}</li>`)}
+									</ul>`
+								: nothing}
+						</div>`;
+					})}
+				</div>
 			</div>
 			<div role="row" class="time-row">
 				<div role="rowheader" part="hours" class="hours">
@@ -514,7 +534,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 							${layoutDay(byDay.get(day) ?? [], day, zone).map(
 								(box) =>
 									html`<div
-										class="box"
+										class=${box.height < 45 ? 'box short' : 'box'}
 										style="top: calc(var(--crm-calendar-hour-height, 3rem) * ${box.top /
 										60}); height: calc(var(--crm-calendar-hour-height, 3rem) * ${box.height /
 										60}); left: ${(box.lane / box.lanes) * 100}%; width: ${100 / box.lanes}%"

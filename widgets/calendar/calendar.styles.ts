@@ -152,6 +152,7 @@ export default css`
 		cursor: pointer;
 	}
 	.week {
+		position: relative;
 		max-height: var(--crm-calendar-body-height, 36rem);
 		overflow: auto;
 	}
@@ -161,7 +162,7 @@ export default css`
 		display: grid;
 		grid-template-columns: 3.5rem repeat(var(--crm-calendar-days, 7), minmax(0, 1fr));
 	}
-	.week-header {
+	.week-head {
 		position: sticky;
 		top: 0;
 		z-index: 2;
@@ -209,6 +210,13 @@ export default css`
 		height: 100%;
 		white-space: normal;
 		align-content: start;
+	}
+	.box.short {
+		min-height: 1.5em;
+	}
+	.box.short .event {
+		white-space: nowrap;
+		line-height: 1.2;
 	}
 	dialog {
 		color: var(--_text);
