@@ -53,6 +53,9 @@ export const CONNECT_STATUS_STRINGS = {
 	syncQueued: 'Sync queued',
 	saved: 'Saved',
 	labelsLegend: 'Labels to sync',
+	labelInbox: 'Inbox',
+	labelSent: 'Sent',
+	labelAll: 'All mail',
 	foldersLegend: 'Folders to sync',
 	calendarsLegend: 'Calendars to sync',
 	primaryCalendar: '{name} (primary)',
@@ -581,17 +584,21 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 				return html`
 					<fieldset part="labels" ?disabled=${!integration.settings.syncMail || this.busy !== null}>
 						<legend>${integration.provider === 'google' ? t.labelsLegend : t.foldersLegend}</legend>
-						${options.labels.map(
-							(label) => html`
+						${this.labelChoices(options.labels).map(
+							(choice) => html`
 								<label class="check">
 									<input
 										type="checkbox"
-										data-label=${label.id}
-										.checked=${folders.includes(folderKey(label))}
+										data-label=${choice.key}
+										.checked=${folders.includes(choice.key)}
 										@change=${(event: Event) =>
-											this.toggleFolder(label, (event.target as HTMLInputElement).checked, event)}
+											this.toggleFolder(
+												choice.key,
+												(event.target as HTMLInputElement).checked,
+												event,
+											)}
 									/>
-									${label.name}
+									${choice.name}
 								</label>
 							`,
 						)}
@@ -794,9 +801,32 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		});
 	}
 
-	private toggleFolder(label: MailLabel, checked: boolean, event: Event): void {
+	/**
+	 * What mail can be chosen: the well-known inbox, sent and all (the settings' own names), then
+	 * the user's labels or folders; the provider's other system labels (spam, categories…) are not
+	 * offered. A chosen id the provider no longer lists still shows, to be unticked.
+	 */
+	private labelChoices(labels: MailLabel[]): Array<{ key: string; name: string }> {
+		const t = this.text;
+		const choices = [
+			{ key: 'inbox', name: t.labelInbox },
+			{ key: 'sent', name: t.labelSent },
+			{ key: 'all', name: t.labelAll },
+			...labels
+				.filter((label) => label.type === 'user')
+				.map((label) => ({ key: label.id, name: label.name })),
+		];
+		for (const key of this.integration?.settings.mailFolders ?? []) {
+			if (!choices.some((choice) => choice.key === key)) {
+				const label = labels.find((candidate) => candidate.id === key);
+				choices.push({ key, name: label?.name ?? key });
+			}
+		}
+		return choices;
+	}
+
+	private toggleFolder(key: string, checked: boolean, event: Event): void {
 		const folders = new Set(this.integration?.settings.mailFolders ?? []);
-		const key = folderKey(label);
 		if (checked) folders.add(key);
 		else folders.delete(key);
 		if (folders.size === 0) {
@@ -1014,16 +1044,6 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		if (abs < 86400) return format.format(Math.round(seconds / 3600), 'hour');
 		return format.format(Math.round(seconds / 86400), 'day');
 	}
-}
-
-/** The settings key of a label: the well-known names for Gmail's inbox and sent. */
-function folderKey(label: MailLabel): string {
-	const id = label.id.toLowerCase();
-	return id === 'inbox' || id === 'sent' || id === 'sentitems'
-		? id === 'sentitems'
-			? 'sent'
-			: id
-		: label.id;
 }
 
 function calendarKey(calendar: CalendarEntry): string {

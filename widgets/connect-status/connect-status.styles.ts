@@ -162,6 +162,11 @@ export default [
 			display: grid;
 			gap: 4px;
 		}
+		[part='labels'],
+		[part='calendars'] {
+			grid-template-columns: repeat(auto-fill, minmax(180px, 1fr));
+			column-gap: calc(var(--_space) * 2);
+		}
 		legend {
 			padding: 0;
 			margin-bottom: 4px;

@@ -91,17 +91,38 @@ describe('<crm-connect-status>', () => {
 		await waitFor(() => $(el, '[part=calendars] input'), 10_000, 'labels and calendars');
 		const labels = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('[part=labels] input')];
 		expect(labels.length).to.be.greaterThan(1);
-		const inbox = labels.find((input) => input.dataset.label === 'INBOX')!;
-		expect(inbox.checked).to.equal(true);
-		const unchecked = labels.find((input) => !input.checked)!;
-		setTimeout(() => unchecked.click());
+		const byKey = (key: string) => labels.find((input) => input.dataset.label === key)!;
+		expect(byKey('inbox').checked).to.equal(true);
+		expect(byKey('sent').checked).to.equal(true);
+		expect(byKey('all').checked).to.equal(false);
+		// The user's own labels are offered; Gmail's spam, trash and categories are not.
+		expect(labels.some((input) => input.dataset.label === 'SPAM')).to.equal(false);
+		const own = labels.find((input) => !['inbox', 'sent', 'all'].includes(input.dataset.label!))!;
+		expect(own).to.not.equal(undefined);
+		setTimeout(() => own.click());
 		await oneEvent(el, 'crm-settings-change');
-		const stored = await statusFromApi(setup);
-		expect(stored!.settings.mailFolders).to.include(
-			['INBOX', 'SENT'].includes(unchecked.dataset.label!)
-				? unchecked.dataset.label!.toLowerCase()
-				: unchecked.dataset.label!,
-		);
+		expect((await statusFromApi(setup))!.settings.mailFolders).to.deep.equal([
+			'inbox',
+			'sent',
+			own.dataset.label!,
+		]);
+		// The last ticked label cannot be unticked.
+		const idle = () =>
+			waitFor(
+				() => !$<HTMLFieldSetElement>(el, '[part=labels]')!.matches(':disabled'),
+				5000,
+				'idle',
+			);
+		for (const key of ['inbox', 'sent']) {
+			setTimeout(() => byKey(key).click());
+			await oneEvent(el, 'crm-settings-change');
+			await idle();
+		}
+		own.click();
+		await el.updateComplete;
+		expect(own.checked).to.equal(true);
+		expect(textOf(el, '[part=error]')).to.equal('Keep at least one label selected');
+		expect((await statusFromApi(setup))!.settings.mailFolders).to.deep.equal([own.dataset.label!]);
 
 		const calendars = [
 			...el.shadowRoot!.querySelectorAll<HTMLInputElement>('[part=calendars] input'),
