@@ -7,7 +7,7 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import type { gmail_v1 } from '@googleapis/gmail';
 
 import { composeMime, replyReferences, replySubject } from '../mail/composeMime';
-import { parseAddressList } from '../mail/addressList';
+import { AddressListError, parseAddressList } from '../mail/addressList';
 import { replyRecipients } from '../mail/replyRecipients';
 import {
 	describeCalendar,
@@ -77,8 +77,9 @@ async function asProvider<T>(work: () => Promise<T>): Promise<T> {
 		if (error instanceof TokenRefreshError || error instanceof ProviderTransportError) {
 			throw new ApiError(502, 'provider_error', error.message);
 		}
-		// Address parsing and event time checks throw plain errors worded for the user.
-		if (error instanceof Error && /^(To|CC|BCC|Attendees|The |"|A timed)/.test(error.message)) {
+		if (error instanceof AddressListError) throw new ApiError(400, 'bad_request', error.message);
+		// Event time checks (core/providers) throw plain errors worded for the user.
+		if (error instanceof Error && /^(Attendees|The |"[^"]*" is not|A timed)/.test(error.message)) {
 			throw new ApiError(400, 'bad_request', error.message);
 		}
 		throw error;
@@ -234,6 +235,22 @@ async function gmailSentRecord(
 	return { record, receivedAt: Number(data.internalDate) || Date.now() };
 }
 
+/** Each entry of a recipients array is one address (`ann@x.example` or `Ann Lee <ann@x.example>`). */
+function addresses(list: string[] | undefined): Array<{ name: string | null; email: string }> {
+	return (list ?? []).flatMap((entry) => {
+		const parsed = parseAddressList(entry);
+		if (parsed.length !== 1) throw new AddressListError(entry, 'give one address per entry');
+		return parsed;
+	});
+}
+
+/** The same addresses as one address-list text (Graph's writer reads that). */
+function addressText(list: string[] | undefined): string {
+	return addresses(list)
+		.map(({ name, email }) => (name ? `"${name.replace(/["\\]/g, '')}" <${email}>` : email))
+		.join(', ');
+}
+
 function requireBody(body: { text?: string; html?: string }): void {
 	if (!body.text?.trim() && !body.html?.trim()) {
 		throw new ApiError(400, 'bad_request', 'body: give text or html');
@@ -252,9 +269,9 @@ export async function emailsSendRoute(
 		if (integration.provider === 'google') {
 			const gmail = createGmailClient(requester, endpoints.googleApiBaseUrl);
 			const { raw } = composeMime({
-				to: parseAddressList(body.to.join(', ')),
-				cc: parseAddressList((body.cc ?? []).join(', ')),
-				bcc: parseAddressList((body.bcc ?? []).join(', ')),
+				to: addresses(body.to),
+				cc: addresses(body.cc),
+				bcc: addresses(body.bcc),
 				subject: body.subject,
 				text: body.text,
 				html: body.html,
@@ -269,9 +286,9 @@ export async function emailsSendRoute(
 		const record = await sendGraphMail(
 			session,
 			{
-				to: body.to.join(', '),
-				cc: (body.cc ?? []).join(', '),
-				bcc: (body.bcc ?? []).join(', '),
+				to: addressText(body.to),
+				cc: addressText(body.cc),
+				bcc: addressText(body.bcc),
 				subject: body.subject,
 				bodyContentType: body.html ? 'html' : 'text',
 				body: body.html ?? body.text ?? '',

@@ -378,6 +378,14 @@ describe('emails', () => {
 			(await api('emails.send', { token: ann, body: { to: ['x@y.example'], subject: 's' } }))
 				.status,
 		).toBe(400);
+		const badAddress = await api('emails.send', {
+			token: ann,
+			body: { to: ['dora@customer.example', 'not an address'], subject: 's', text: 't' },
+		});
+		expect(badAddress).toMatchObject({
+			status: 400,
+			body: { error: { code: 'bad_request', message: '"not an address" is not an email address' } },
+		});
 		// The next sync finds the sent messages already stored: no second copy, no second email.
 		const before = await knex('mailbox_messages')
 			.where({ workspace_id: WORKSPACE_A })
@@ -574,6 +582,19 @@ describe('events', () => {
 			body: { title: 'Backwards', start: '2027-03-10T11:00:00Z', end: '2027-03-10T10:00:00Z' },
 		});
 		expect(bad).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+		const badZone = await api('events.create', {
+			token: ann,
+			body: {
+				title: 'Zone',
+				start: '2027-03-10T10:00',
+				end: '2027-03-10T11:00',
+				timeZone: 'Mars/Base',
+			},
+		});
+		expect(badZone).toMatchObject({
+			status: 400,
+			body: { error: { code: 'bad_request', message: '"Mars/Base" is not an IANA time zone' } },
+		});
 		const person = await upsertPersonByEmail(test.database, WORKSPACE_A, {
 			email: 'evt.person@partner.example',
 		});
