@@ -149,9 +149,9 @@ describe('authentication', () => {
 			status: 400,
 			body: { error: { code: 'bad_request' } },
 		});
-		expect(json(await api('emails.list', { token, query: { limit: 'ten' } })).error.message).toMatch(
-			/^query\.limit: /,
-		);
+		expect(
+			json(await api('emails.list', { token, query: { limit: 'ten' } })).error.message,
+		).toMatch(/^query\.limit: /);
 		expect(
 			json(await api('emails.list', { token, query: { person_id: 'not-a-uuid' } })).error.message,
 		).toBe('query.person_id: must be a UUID');
