@@ -397,6 +397,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			class="month"
 			role="grid"
 			aria-labelledby="title"
+			aria-busy=${this.eventsTask.status === 1 ? 'true' : 'false'}
 			@keydown=${this.onGridKey}
 		>
 			<div role="row" class="weekdays">
@@ -470,6 +471,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			class="week"
 			role="grid"
 			aria-labelledby="title"
+			aria-busy=${this.eventsTask.status === 1 ? 'true' : 'false'}
 			style="--crm-calendar-days: ${days.length}"
 			@keydown=${this.onGridKey}
 		>

@@ -455,6 +455,42 @@ describe('<crm-calendar>', function () {
 		expect(titlesOn(element, day(10))).to.deep.equal([]);
 	});
 
+	it('says it is loading, then filters by calendar', async () => {
+		const element = await fixture<CrmCalendar>(
+			html`<crm-calendar
+				api-base=${API_BASE}
+				workspace-id=${WORKSPACE_A}
+				token=${tokenA}
+				date=${day(1)}
+				time-zone="UTC"
+			></crm-calendar>`,
+		);
+		expect(statusText(element)).to.equal('Loading events…');
+		expect(root(element).querySelector('[role="grid"]')!.getAttribute('aria-busy')).to.equal(
+			'true',
+		);
+		await element.loadComplete;
+		expect(root(element).querySelector('[role="grid"]')!.getAttribute('aria-busy')).to.equal(
+			'false',
+		);
+		expect(titlesOn(element, day(10))).to.include('Company holiday');
+		// The calendars come from the provider (the emulator's account); the seed's events are all
+		// on `primary`, so any other calendar shows none of them.
+		const select = await waitUntil(() =>
+			root(element).querySelector<HTMLSelectElement>('[part="calendar-select"]'),
+		).then(() => root(element).querySelector<HTMLSelectElement>('[part="calendar-select"]')!);
+		const other = [...select.options].find((option) => option.value && option.value !== 'primary');
+		expect(other, 'a second calendar').not.to.equal(undefined);
+		select.value = other!.value;
+		select.dispatchEvent(new Event('change'));
+		await settle(element);
+		expect(titlesOn(element, day(10))).not.to.include('Company holiday');
+		select.value = '';
+		select.dispatchEvent(new Event('change'));
+		await settle(element);
+		expect(titlesOn(element, day(10))).to.include('Company holiday');
+	});
+
 	it('asks the tokenProvider for a token before each request', async () => {
 		let calls = 0;
 		const element = await fixture<CrmCalendar>(
