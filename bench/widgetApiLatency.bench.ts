@@ -126,6 +126,15 @@ const bench: Bench = {
 				return percentiles(times);
 			};
 			const auth = { authorization: `Bearer ${token}` };
+			// A token of this workspace on another workspace's path is refused, whatever n8n matched.
+			const otherWorkspace = `${base}/${fillPath(route, 'google', { workspaceId: 'dddddddd-4444-4444-8444-444444444444' })}?limit=50`;
+			const refused = await fetch(otherWorkspace, { headers: auth });
+			const refusedText = await refused.text();
+			if (refused.status !== 403) {
+				throw new Error(
+					`another workspace's path answered ${refused.status}: ${refusedText.slice(0, 300)}`,
+				);
+			}
 			const first = await measure(url, auth);
 			const page = (await (await fetch(url, { headers: auth })).json()) as {
 				items: unknown[];

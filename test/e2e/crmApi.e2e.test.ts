@@ -658,9 +658,9 @@ describe('the widget API through the CRM API node in n8n', () => {
 			widgetUrl('emails.list', 'google', { workspaceId: WORKSPACE_B }),
 			{ headers: { authorization: `Bearer ${tokenA}` } },
 		);
-		expect(otherWorkspace.status).toBe(403);
-		expect(otherWorkspace.body).toEqual({
-			error: { code: 'forbidden', message: expect.any(String) },
+		expect({ status: otherWorkspace.status, body: otherWorkspace.body }).toEqual({
+			status: 403,
+			body: { error: { code: 'forbidden', message: expect.any(String) } },
 		});
 
 		const anonymous = await fetchTimed(url);

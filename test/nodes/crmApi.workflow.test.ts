@@ -31,7 +31,12 @@ import { concreteWidgetRoutes, fillPath } from '../../core/api/routeTable';
 import { signApiToken } from '../../core/security/apiToken';
 import { verifySignInAssertion } from '../../core/security/signInAssertion';
 import { seedEmails } from '../../bench/widgetApiLatencySeed';
-import { chosenActions, tokenClaims } from '../../nodes/CrmApi/actions';
+import {
+	chosenActions,
+	staticRouteAction,
+	tokenClaims,
+	widgetAction,
+} from '../../nodes/CrmApi/actions';
 import { requestRouteOf } from '../../nodes/CrmApi/routes';
 import { widgetBaseUrl } from '../../nodes/CrmApi/serve';
 import { startEmulator, type Emulator } from '../emulator';
@@ -640,5 +645,93 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 		expect(requestRouteOf('/webhook/crm-api/status/')).toEqual({ kind: 'api', route: 'status' });
 		expect(requestRouteOf('/webhook/crm-api/nope')).toBeUndefined();
 		expect(requestRouteOf('/webhook/other')).toBeUndefined();
+	});
+
+	test('the items of each action: what happened, who, never a token or a body', async () => {
+		const authorization = `Bearer ${await token()}`;
+		const at = new Date('2026-12-01T12:00:00Z');
+		const sent = widgetAction({
+			route: 'emails.reply',
+			provider: 'google',
+			params: { workspaceId: WORKSPACE_A, id: 'e-1' },
+			status: 201,
+			authorization,
+			requestBody: { text: 'secret words', replyAll: true },
+			responseBody: { email: { id: 'e-2', threadId: 't-1', snippet: 'secret words' } },
+			at,
+		});
+		expect(sent).toEqual({
+			action: 'emailSent',
+			item: {
+				action: 'emailSent',
+				route: 'emails.reply',
+				workspaceId: WORKSPACE_A,
+				userId: 'user-1',
+				provider: 'google',
+				emailId: 'e-2',
+				threadId: 't-1',
+				inReplyToEmailId: 'e-1',
+				at: at.toISOString(),
+			},
+		});
+		expect(JSON.stringify(sent)).not.toMatch(/secret|eyJ/);
+		expect(
+			widgetAction({
+				route: 'emails.send',
+				provider: 'google',
+				params: { workspaceId: WORKSPACE_A },
+				status: 400,
+				authorization,
+				requestBody: {},
+				responseBody: {},
+				at,
+			}),
+		).toBeNull();
+		expect(
+			widgetAction({
+				route: 'integration.disconnect',
+				provider: 'microsoft',
+				params: { workspaceId: WORKSPACE_A },
+				status: 200,
+				authorization,
+				requestBody: { deleteData: true },
+				responseBody: { integration: { id: 'i-1', accountEmail: 'm@contoso.example' } },
+				at,
+			})?.item,
+		).toMatchObject({
+			action: 'disconnected',
+			integrationId: 'i-1',
+			dataDeleted: true,
+			provider: 'microsoft',
+		});
+		expect(
+			staticRouteAction({
+				route: 'oauth/callback',
+				status: 302,
+				redirect:
+					'https://crm.example/s?status=connected&message=Connected+as+x&integrationId=i-9&provider=google',
+				authorization: undefined,
+				requestBody: undefined,
+				responseBody: undefined,
+				at,
+			})?.item,
+		).toEqual({
+			action: 'connected',
+			route: 'oauth/callback',
+			provider: 'google',
+			integrationId: 'i-9',
+			at: at.toISOString(),
+		});
+		expect(
+			staticRouteAction({
+				route: 'oauth/callback',
+				status: 302,
+				redirect: 'https://crm.example/s?status=error&message=no',
+				authorization: undefined,
+				requestBody: undefined,
+				responseBody: undefined,
+				at,
+			}),
+		).toBeNull();
 	});
 });
