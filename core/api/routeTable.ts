@@ -97,7 +97,7 @@ export const WIDGET_ROUTES: readonly WidgetRoute[] = [
 		path: `${INTEGRATION}/disconnect`,
 		perProvider: true,
 		writes: true,
-		summary: 'Disconnect: revoke and wipe the tokens (body: delete_data)',
+		summary: 'Disconnect: revoke and wipe the tokens (body: deleteData)',
 	},
 	{
 		name: 'integration.progress',
@@ -242,7 +242,7 @@ export const WIDGET_ROUTES: readonly WidgetRoute[] = [
 		path: 'workspaces/:workspaceId/records/:id/enrich',
 		perProvider: false,
 		writes: true,
-		summary: "Enrich one person or company from its emails' signatures (body: record_type)",
+		summary: "Enrich one person or company from its emails' signatures (body: recordType)",
 	},
 ];
 
