@@ -1,12 +1,14 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { RangeChangedEvent } from '@lit-labs/virtualizer/events.js';
 
-import { CrmApiClient, type TokenProvider } from '../shared/apiClient';
-import type { WidgetProvider } from '../../core/api/routeTable';
+import { CrmWidgetElement, errorMessage } from '../shared/base';
+import { emit } from '../shared/events';
+import { format, localize } from '../shared/strings';
+import { controlStyles, themeStyles } from '../shared/theme.styles';
 import { emailFrameDoc, EMAIL_FRAME_SANDBOX } from './emailFrame';
 import { styles } from './inbox.styles';
 import { INBOX_STRINGS, type InboxStringKey, type InboxStrings } from './inbox.strings';
@@ -51,7 +53,7 @@ function threadOf(email: EmailSummary): string | null {
  * @attr person-id - Show only emails with this person.
  * @attr company-id - Show only emails with this company.
  * @attr label - Show only emails with this label (the label picker starts on it).
- * @attr theme - `light` or `dark` (default: the user's colour scheme).
+ * @attr theme - `light`, `dark` or `auto` (default: the user's colour scheme).
  *
  * @event {CustomEvent<CrmEmailSelectDetail>} crm-email-select - An email was opened.
  * @event {CustomEvent<CrmRecordLinkDetail>} crm-record-link - A person or company was linked or unlinked.
@@ -91,30 +93,25 @@ function threadOf(email: EmailSummary): string | null {
  *
  * @cssproperty --crm-font - Font family.
  * @cssproperty --crm-color-text - Text colour.
- * @cssproperty --crm-color-muted - Secondary text colour.
+ * @cssproperty --crm-color-text-muted - Secondary text colour.
  * @cssproperty --crm-color-bg - Background.
- * @cssproperty --crm-color-surface - Background of selected and hovered rows.
+ * @cssproperty --crm-color-hover - Background of a hovered row.
+ * @cssproperty --crm-color-selected - Background of the open email's row.
  * @cssproperty --crm-color-accent - Accent (unread marker, focus ring, buttons).
- * @cssproperty --crm-color-accent-text - Text on the accent colour.
+ * @cssproperty --crm-color-on-accent - Text on the accent colour.
  * @cssproperty --crm-color-border - Borders.
  * @cssproperty --crm-color-danger - Error text.
  * @cssproperty --crm-radius - Corner radius.
  * @cssproperty --crm-inbox-height - Height of the whole inbox (default 600px).
  * @cssproperty --crm-inbox-row-height - Height of one row (default 64px).
+ * @cssproperty --crm-inbox-frame-height - Height of the email frame (default 320px).
  */
-export class CrmInbox extends LitElement {
-	static override styles = styles;
+export class CrmInbox extends CrmWidgetElement {
+	static override styles = [themeStyles, controlStyles, styles];
 
-	@property({ attribute: 'api-base' }) apiBase = '';
-	@property({ attribute: 'workspace-id' }) workspaceId = '';
-	@property() token = '';
-	@property() provider: WidgetProvider = 'google';
 	@property({ attribute: 'person-id' }) personId = '';
 	@property({ attribute: 'company-id' }) companyId = '';
 	@property() label = '';
-	@property({ reflect: true }) theme: 'light' | 'dark' | '' = '';
-	/** Called before each request for a fresh token; wins over `token`. */
-	@property({ attribute: false }) tokenProvider?: TokenProvider;
 	/** Overrides of the English strings (see inbox.strings.ts for the keys). */
 	@property({ attribute: false }) strings: InboxStrings = {};
 
@@ -138,6 +135,10 @@ export class CrmInbox extends LitElement {
 	private pickerTimer?: ReturnType<typeof setTimeout>;
 	/** Bumped by every first-page load, so a late next page of an older search is dropped. */
 	private generation = 0;
+	/** Index of the last row the virtualizer rendered. */
+	private lastRendered = -1;
+	/** The cursor whose page failed: not fetched again until Retry. */
+	@state() private failedCursor: string | null = null;
 
 	private readonly listTask = new Task(this, {
 		task: async (
@@ -146,7 +147,7 @@ export class CrmInbox extends LitElement {
 		) => {
 			if (!apiBase || !workspaceId) return initialState;
 			const generation = ++this.generation;
-			const page = await this.client().call<EmailPage>('emails.list', {
+			const page = await this.client.call<EmailPage>('emails.list', {
 				provider,
 				signal,
 				query: {
@@ -159,6 +160,7 @@ export class CrmInbox extends LitElement {
 				},
 			});
 			if (generation === this.generation) {
+				this.lastRendered = -1;
 				this.items = page.items;
 				this.cursor = page.nextCursor;
 				this.active = Math.min(this.active, page.items.length - 1);
@@ -184,19 +186,24 @@ export class CrmInbox extends LitElement {
 		autoRun: false,
 		task: async ([cursor]: readonly [string], { signal }) => {
 			const generation = this.generation;
-			const page = await this.client().call<EmailPage>('emails.list', {
-				provider: this.provider,
-				signal,
-				query: {
-					q: this.q,
-					label: this.label,
-					direction: this.direction,
-					person_id: this.personId,
-					company_id: this.companyId,
-					limit: PAGE_SIZE,
-					cursor,
-				},
-			});
+			const page = await this.client
+				.call<EmailPage>('emails.list', {
+					provider: this.provider,
+					signal,
+					query: {
+						q: this.q,
+						label: this.label,
+						direction: this.direction,
+						person_id: this.personId,
+						company_id: this.companyId,
+						limit: PAGE_SIZE,
+						cursor,
+					},
+				})
+				.catch((error: unknown) => {
+					if (generation === this.generation) this.failedCursor = cursor;
+					throw error;
+				});
 			if (generation === this.generation) {
 				this.items = [...this.items, ...page.items];
 				this.cursor = page.nextCursor;
@@ -206,9 +213,9 @@ export class CrmInbox extends LitElement {
 	});
 
 	private readonly labelsTask = new Task(this, {
-		task: async ([apiBase, workspaceId, , provider]) => {
-			if (!apiBase || !workspaceId) return initialState;
-			const { labels } = await this.client().call<{ labels: Array<{ id: string; name: string }> }>(
+		task: async ([, , , provider]) => {
+			if (!this.configured) return initialState;
+			const { labels } = await this.client.call<{ labels: Array<{ id: string; name: string }> }>(
 				'mail.labels',
 				{ provider },
 			);
@@ -220,7 +227,7 @@ export class CrmInbox extends LitElement {
 	private readonly detailTask = new Task(this, {
 		task: async ([id], { signal }) => {
 			if (!id) return initialState;
-			const { email } = await this.client().call<{ email: EmailDetail }>('emails.get', {
+			const { email } = await this.client.call<{ email: EmailDetail }>('emails.get', {
 				provider: this.provider,
 				params: { id },
 				signal,
@@ -234,7 +241,7 @@ export class CrmInbox extends LitElement {
 	private readonly pickerTask = new Task(this, {
 		task: async ([q], { signal }) => {
 			if (!q.trim()) return initialState;
-			const { records } = await this.client().call<{ records: RecordMatch[] }>('records.search', {
+			const { records } = await this.client.call<{ records: RecordMatch[] }>('records.search', {
 				query: { q, limit: 8 },
 				signal,
 			});
@@ -245,21 +252,7 @@ export class CrmInbox extends LitElement {
 
 	/** One English string, or its override, with `{name}` filled. */
 	private t(key: InboxStringKey, values: Record<string, string> = {}): string {
-		const text = this.strings[key] ?? INBOX_STRINGS[key];
-		return text.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
-	}
-
-	private client(): CrmApiClient {
-		return new CrmApiClient({
-			apiBase: this.apiBase,
-			workspaceId: this.workspaceId,
-			token: this.token,
-			tokenProvider: this.tokenProvider,
-		});
-	}
-
-	private emit<T>(name: string, detail: T) {
-		this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+		return format(localize(INBOX_STRINGS, this.strings)[key], values);
 	}
 
 	/** The emails loaded so far (for the host page and tests). */
@@ -301,14 +294,27 @@ export class CrmInbox extends LitElement {
 	}
 
 	private onRange(event: RangeChangedEvent) {
+		this.lastRendered = event.last;
+		this.loadMoreIfNear();
+	}
+
+	/** Fetches the next page when the rendered rows come near the end of what is loaded. */
+	private loadMoreIfNear() {
 		if (
 			this.cursor &&
-			event.last >= this.items.length - PREFETCH_ROWS &&
+			this.lastRendered >= this.items.length - PREFETCH_ROWS &&
 			this.moreTask.status !== TaskStatus.PENDING &&
+			this.cursor !== this.failedCursor &&
 			this.listTask.status === TaskStatus.COMPLETE
 		) {
 			void this.moreTask.run([this.cursor]);
 		}
+	}
+
+	protected override updated() {
+		// A page that arrived while the user was already at the end (or that does not fill the
+		// list) is followed by the next one without waiting for another scroll.
+		this.loadMoreIfNear();
 	}
 
 	private scrollToRow(index: number) {
@@ -373,7 +379,7 @@ export class CrmInbox extends LitElement {
 		this.links = email.links;
 		this.actionError = '';
 		this.pickerQuery = '';
-		this.emit('crm-email-select', { emailId: email.id, email });
+		emit(this, 'crm-email-select', { emailId: email.id, email });
 		await this.updateComplete;
 		this.detailElement?.focus();
 	}
@@ -398,14 +404,14 @@ export class CrmInbox extends LitElement {
 		try {
 			return await work();
 		} catch (error) {
-			this.actionError = (error as Error).message;
+			this.actionError = errorMessage(error);
 			return undefined;
 		}
 	}
 
 	private async sync() {
 		this.status = '';
-		const done = await this.act(() => this.client().call('mail.sync', { provider: this.provider }));
+		const done = await this.act(() => this.client.call('mail.sync', { provider: this.provider }));
 		if (done) {
 			this.status = this.t('syncQueued');
 			this.reload++;
@@ -422,7 +428,7 @@ export class CrmInbox extends LitElement {
 		this.sending = true;
 		this.status = '';
 		const result = await this.act(() =>
-			this.client().call<{ email: EmailSummary }>('emails.reply', {
+			this.client.call<{ email: EmailSummary }>('emails.reply', {
 				provider: this.provider,
 				params: { id },
 				body: { text, replyAll: data.get('replyAll') === 'on' },
@@ -432,7 +438,7 @@ export class CrmInbox extends LitElement {
 		if (result) {
 			form.reset();
 			this.status = this.t('sent');
-			this.emit('crm-email-send', { inReplyTo: id, email: result.email });
+			emit(this, 'crm-email-send', { inReplyTo: id, email: result.email });
 			// The reply is stored: read the list again so it shows (newest first) with its thread.
 			this.reload++;
 		}
@@ -446,7 +452,7 @@ export class CrmInbox extends LitElement {
 		const emailId = this.selectedId;
 		if (!emailId) return;
 		const result = await this.act(() =>
-			this.client().call<{ links: LinkedRecord[] }>(
+			this.client.call<{ links: LinkedRecord[] }>(
 				action === 'link' ? 'emails.link' : 'emails.unlink',
 				{
 					provider: this.provider,
@@ -461,7 +467,7 @@ export class CrmInbox extends LitElement {
 			email.id === emailId ? { ...email, links: result.links } : email,
 		);
 		if (action === 'link') this.pickerQuery = '';
-		this.emit('crm-record-link', { emailId, action, recordType, recordId, links: result.links });
+		emit(this, 'crm-record-link', { emailId, action, recordType, recordId, links: result.links });
 	}
 
 	private onPickerInput(event: Event) {
@@ -503,8 +509,10 @@ export class CrmInbox extends LitElement {
 		if (status === TaskStatus.INITIAL) return nothing;
 		if (status === TaskStatus.ERROR) {
 			return html`<div part="error" role="alert">
-				<span>${(this.listTask.error as Error)?.message}</span>
-				<button part="button retry-button" @click=${() => this.reload++}>${this.t('retry')}</button>
+				<span>${errorMessage(this.listTask.error)}</span>
+				<button part="button retry-button" class="button" @click=${() => this.reload++}>
+					${this.t('retry')}
+				</button>
 			</div>`;
 		}
 		if (status === TaskStatus.PENDING && !this.items.length) {
@@ -536,10 +544,14 @@ export class CrmInbox extends LitElement {
 				? html`<div part="loading" class="more" role="status">${this.t('loadingMore')}</div>`
 				: this.moreTask.status === TaskStatus.ERROR
 					? html`<div part="error" role="alert">
-							<span>${(this.moreTask.error as Error)?.message}</span>
+							<span>${errorMessage(this.moreTask.error)}</span>
 							<button
 								part="button retry-button"
-								@click=${() => this.cursor && this.moreTask.run([this.cursor])}
+								class="button"
+								@click=${() => {
+									this.failedCursor = null;
+									this.loadMoreIfNear();
+								}}
 							>
 								${this.t('retry')}
 							</button>
@@ -558,7 +570,7 @@ export class CrmInbox extends LitElement {
 						<div part="loading" role="status">${this.t('loadingEmail')}</div>`,
 				error: (error) =>
 					html`<h2 id="detail-subject" class="visually-hidden">${this.t('bodyFrame')}</h2>
-						<div part="error" role="alert">${(error as Error)?.message}</div>`,
+						<div part="error" role="alert">${errorMessage(error)}</div>`,
 				complete: (email) => this.renderEmail(email),
 			})}
 			<button
@@ -631,7 +643,12 @@ export class CrmInbox extends LitElement {
 				<textarea id="reply-text" part="reply-text" name="text" rows="4" required></textarea>
 				<div class="row-actions">
 					<label><input type="checkbox" name="replyAll" /> ${this.t('replyAll')}</label>
-					<button part="button send-button" type="submit" ?disabled=${this.sending}>
+					<button
+						part="button send-button"
+						class="button primary"
+						type="submit"
+						?disabled=${this.sending}
+					>
 						${this.sending ? this.t('sending') : this.t('send')}
 					</button>
 				</div>
@@ -693,7 +710,7 @@ export class CrmInbox extends LitElement {
 					: html`<p class="muted" role="status">${this.t('noMatches')}</p>`
 				: nothing}
 			${this.pickerTask.status === TaskStatus.ERROR
-				? html`<div part="error" role="alert">${(this.pickerTask.error as Error)?.message}</div>`
+				? html`<div part="error" role="alert">${errorMessage(this.pickerTask.error)}</div>`
 				: nothing}
 		</section>`;
 	}
@@ -733,7 +750,9 @@ export class CrmInbox extends LitElement {
 					<option value="incoming">${this.t('incoming')}</option>
 					<option value="outgoing">${this.t('outgoing')}</option>
 				</select>
-				<button part="button sync-button" @click=${this.sync}>${this.t('sync')}</button>
+				<button part="button sync-button" class="button primary" @click=${this.sync}>
+					${this.t('sync')}
+				</button>
 				<span part="status" role="status">${this.status}</span>
 			</div>
 			<div class="panes ${this.selectedId ? 'open' : ''}" @keydown=${this.onKeydown}>

@@ -2,64 +2,13 @@ import { css } from 'lit';
 
 export const styles = css`
 	:host {
-		--_text: var(--crm-color-text, #1f2328);
-		--_muted: var(--crm-color-muted, #59636e);
-		--_bg: var(--crm-color-bg, #ffffff);
-		--_surface: var(--crm-color-surface, #f3f5f8);
-		--_accent: var(--crm-color-accent, #1f6feb);
-		--_accent-text: var(--crm-color-accent-text, #ffffff);
-		--_border: var(--crm-color-border, #d1d9e0);
-		--_danger: var(--crm-color-danger, #cf222e);
-		--_radius: var(--crm-radius, 6px);
 		--_row: var(--crm-inbox-row-height, 64px);
 		display: flex;
 		flex-direction: column;
 		height: var(--crm-inbox-height, 600px);
-		box-sizing: border-box;
-		font: 14px/1.4 var(--crm-font, system-ui, sans-serif);
-		color: var(--_text);
-		background: var(--_bg);
 		border: 1px solid var(--_border);
 		border-radius: var(--_radius);
 		overflow: hidden;
-		color-scheme: light;
-	}
-	:host([theme='dark']) {
-		--_text: var(--crm-color-text, #e6edf3);
-		--_muted: var(--crm-color-muted, #9198a1);
-		--_bg: var(--crm-color-bg, #0d1117);
-		--_surface: var(--crm-color-surface, #1c2330);
-		--_accent: var(--crm-color-accent, #4493f8);
-		--_accent-text: var(--crm-color-accent-text, #0d1117);
-		--_border: var(--crm-color-border, #3d444d);
-		--_danger: var(--crm-color-danger, #ff7b72);
-		color-scheme: dark;
-	}
-	@media (prefers-color-scheme: dark) {
-		:host(:not([theme='light'])) {
-			--_text: var(--crm-color-text, #e6edf3);
-			--_muted: var(--crm-color-muted, #9198a1);
-			--_bg: var(--crm-color-bg, #0d1117);
-			--_surface: var(--crm-color-surface, #1c2330);
-			--_accent: var(--crm-color-accent, #4493f8);
-			--_accent-text: var(--crm-color-accent-text, #0d1117);
-			--_border: var(--crm-color-border, #3d444d);
-			--_danger: var(--crm-color-danger, #ff7b72);
-			color-scheme: dark;
-		}
-	}
-	*,
-	*::before,
-	*::after {
-		box-sizing: border-box;
-	}
-	.visually-hidden {
-		position: absolute;
-		width: 1px;
-		height: 1px;
-		overflow: hidden;
-		clip: rect(0 0 0 0);
-		white-space: nowrap;
 	}
 	[part~='toolbar'] {
 		display: flex;
@@ -69,32 +18,13 @@ export const styles = css`
 		padding: 8px;
 		border-bottom: 1px solid var(--_border);
 	}
-	input,
-	select,
-	textarea,
-	button {
-		font: inherit;
-		color: inherit;
-		background: var(--_bg);
-		border: 1px solid var(--_border);
-		border-radius: var(--_radius);
-		padding: 4px 8px;
-	}
 	[part~='search'] {
 		flex: 1 1 12em;
 	}
 	button {
 		cursor: pointer;
-	}
-	[part~='sync-button'],
-	[part~='send-button'] {
-		background: var(--_accent);
-		color: var(--_accent-text);
-		border-color: var(--_accent);
-	}
-	:focus-visible {
-		outline: 2px solid var(--_accent);
-		outline-offset: 1px;
+		background: transparent;
+		border: none;
 	}
 	[part~='status'] {
 		color: var(--_muted);
@@ -141,9 +71,14 @@ export const styles = css`
 		overflow: hidden;
 		position: relative;
 	}
-	[part~='row']:hover,
+	[part~='row']:hover {
+		background: var(--_hover);
+	}
 	[part~='row-selected'] {
-		background: var(--_surface);
+		background: var(--_selected);
+	}
+	[part~='list']:focus-visible {
+		box-shadow: none;
 	}
 	[part~='list']:focus-visible [part~='row-active'] {
 		box-shadow: inset 0 0 0 2px var(--_accent);
@@ -209,13 +144,13 @@ export const styles = css`
 		position: absolute;
 		top: 8px;
 		right: 8px;
-		border: none;
 		font-size: 1.3em;
 		line-height: 1;
 	}
 	[part~='body'] {
+		display: block;
 		width: 100%;
-		height: 320px;
+		height: var(--crm-inbox-frame-height, 320px);
 		border: 1px solid var(--_border);
 		border-radius: var(--_radius);
 		background: var(--_bg);
@@ -233,7 +168,6 @@ export const styles = css`
 	[part~='link-option'] {
 		width: 100%;
 		text-align: left;
-		border: none;
 		padding: 4px 0;
 	}
 	.chips {
@@ -247,7 +181,6 @@ export const styles = css`
 		padding: 2px 4px 2px 10px;
 	}
 	[part~='unlink-button'] {
-		border: none;
 		padding: 0 6px;
 	}
 	label {

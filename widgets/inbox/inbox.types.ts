@@ -75,6 +75,14 @@ export interface CrmEmailSendDetail {
 	email: EmailSummary;
 }
 
+declare module '../shared/events' {
+	interface CrmEventDetailMap {
+		'crm-email-select': CrmEmailSelectDetail;
+		'crm-record-link': CrmRecordLinkDetail;
+		'crm-email-send': CrmEmailSendDetail;
+	}
+}
+
 declare global {
 	interface GlobalEventHandlersEventMap {
 		'crm-email-select': CustomEvent<CrmEmailSelectDetail>;
