@@ -12,6 +12,12 @@ import { chromium } from 'playwright-core';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const gulpfile = require('../gulpfile.js') as { widgetBuildOptions(): Record<string, unknown> };
 
+// Page-side functions run in Chromium; the scripts' tsconfig has no DOM types.
+interface PageElement {
+	shadowRoot: { querySelector(selector: string): unknown; textContent: string | null } | null;
+}
+declare const document: { querySelector(selector: string): PageElement | null };
+
 const root = path.join(__dirname, '..');
 const outDir = path.join(root, 'docs/screenshots');
 const WORKSPACE_A = '00000000-0000-4000-8000-000000000001';
@@ -118,7 +124,8 @@ async function main(): Promise<void> {
 		const url = request.url ?? '/';
 		if (url === '/bundle.js') {
 			response.writeHead(200, { 'content-type': 'text/javascript' });
-			return response.end(script);
+			response.end(script);
+			return;
 		}
 		if (url.startsWith('/crm-api/')) {
 			const upstream = http.request(
@@ -140,7 +147,8 @@ async function main(): Promise<void> {
 		const shot = SHOTS.find((candidate) => url === `/${candidate.name}`);
 		if (!shot) {
 			response.writeHead(404);
-			return response.end();
+			response.end();
+			return;
 		}
 		response.writeHead(200, { 'content-type': 'text/html' });
 		response.end(page(shot));
