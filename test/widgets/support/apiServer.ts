@@ -120,6 +120,7 @@ async function main(): Promise<void> {
 	const schema = `widgets_${randomBytes(5).toString('hex')}`;
 	const database: CrmDatabase = openDatabase({ url, schema, autoMigrate: true, poolMax: 6 });
 	await database.ready();
+	const migrated = Date.now();
 	const apps = appsFor(emu, origins, true);
 	const unconfiguredApps = appsFor(emu, origins, false);
 	const now = new Date();
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
 		throw error;
 	}
 	await database.knex.raw('analyze');
+	const seeded = Date.now();
 
 	const onUnexpectedError = (error: unknown) =>
 		process.stderr.write(`[apiServer] unexpected: ${(error as Error)?.stack ?? String(error)}\n`);
@@ -326,6 +328,7 @@ async function main(): Promise<void> {
 			emails: seed.emailCount,
 			handler: handler ? 'core/api/handleWidgetRequest' : 'missing (501)',
 			ms: Date.now() - started,
+			phases: { migrate: migrated - started, seed: seeded - migrated },
 		})}\n`,
 	);
 }
