@@ -242,6 +242,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	@query('dialog') private dialog?: HTMLDialogElement;
 
 	private pollTimer?: ReturnType<typeof setTimeout>;
+	/** Re-renders now and then so "Last sync 5 minutes ago" stays true. */
+	private clockTimer?: ReturnType<typeof setInterval>;
 	private searchTimer?: ReturnType<typeof setTimeout>;
 
 	/** The providers and the shown integration. */
@@ -291,12 +293,14 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	connectedCallback(): void {
 		super.connectedCallback();
 		this.readCallbackResult();
+		this.clockTimer = setInterval(() => this.requestUpdate(), 30_000);
 	}
 
 	disconnectedCallback(): void {
 		super.disconnectedCallback();
 		clearTimeout(this.pollTimer);
 		clearTimeout(this.searchTimer);
+		clearInterval(this.clockTimer);
 	}
 
 	protected updated(changed: PropertyValues<this>): void {

@@ -304,6 +304,28 @@ describe('<crm-connect-status>', () => {
 		await expect(el).to.be.accessible();
 	});
 
+	it('asks tokenProvider for a token before each request when there is no token attribute', async () => {
+		const setup = await fresh({ status: 'connected' });
+		let calls = 0;
+		const el = await fixture<CrmConnectStatus>(html`
+			<crm-connect-status
+				api-base=${API_BASE}
+				workspace-id=${setup.workspaceId}
+				.tokenProvider=${async () => {
+					calls++;
+					return testToken(setup.workspaceId);
+				}}
+			></crm-connect-status>
+		`);
+		await loaded(el);
+		expect(textOf(el, '[part=account]')).to.equal('Connected as sandbox@crm-connect.test');
+		const before = calls;
+		$(el, '[data-setting=autoEnrich]')!.click();
+		await oneEvent(el, 'crm-settings-change');
+		expect(calls).to.be.greaterThan(before);
+		expect((await statusFromApi(setup))!.settings.autoEnrich).to.equal(false);
+	});
+
 	it('takes every visible string from `strings` when given', async () => {
 		const setup = await fresh({ status: 'connected' });
 		const el = await fixture<CrmConnectStatus>(html`
