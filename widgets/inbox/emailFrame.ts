@@ -24,7 +24,10 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
-/** The srcdoc of one email: its sanitised HTML, else its text in a <pre>. */
+/**
+ * The srcdoc of one email: its sanitised HTML, else its text in a <pre>. `dark` (text only: HTML
+ * mail is designed for a light page) gives light text on a dark background.
+ */
 export function emailFrameDoc(
 	bodyHtml: string | null,
 	bodyText: string | null,
@@ -35,7 +38,7 @@ export function emailFrameDoc(
 		'<!doctype html><html><head><meta charset="utf-8">' +
 		`<meta http-equiv="Content-Security-Policy" content="${EMAIL_FRAME_CSP}">` +
 		'<meta name="referrer" content="no-referrer"><base target="_blank">' +
-		`<style>:root{color-scheme:${dark ? 'dark' : 'light'}}body{margin:8px;font:14px/1.5 system-ui,sans-serif;` +
+		`<style>:root{color-scheme:${dark ? 'dark' : 'light'}}body{background:${dark ? '#0d1117' : '#fff'};margin:8px;font:14px/1.5 system-ui,sans-serif;` +
 		'overflow-wrap:anywhere}pre{white-space:pre-wrap;font:inherit}img{max-width:100%;height:auto}</style>' +
 		`</head><body>${body}</body></html>`
 	);

@@ -103,7 +103,7 @@ function threadOf(email: EmailSummary): string | null {
  * @cssproperty --crm-color-danger - Error text.
  * @cssproperty --crm-radius - Corner radius.
  * @cssproperty --crm-inbox-height - Height of the whole inbox (default 600px).
- * @cssproperty --crm-inbox-row-height - Height of one row (default 64px).
+ * @cssproperty --crm-inbox-row-height - Height of one row (default 72px).
  * @cssproperty --crm-inbox-frame-height - Height of the email frame (default 320px).
  */
 export class CrmInbox extends CrmWidgetElement {
@@ -618,7 +618,7 @@ export class CrmInbox extends CrmWidgetElement {
 						title=${this.t('bodyFrame')}
 						sandbox=${EMAIL_FRAME_SANDBOX}
 						referrerpolicy="no-referrer"
-						srcdoc=${emailFrameDoc(email.bodyHtml, email.bodyText, dark)}
+						srcdoc=${emailFrameDoc(email.bodyHtml, email.bodyText, dark && email.bodyHtml === null)}
 					></iframe>`}
 			${others.length
 				? html`<section part="thread" aria-labelledby="thread-title">

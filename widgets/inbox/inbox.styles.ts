@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 export const styles = css`
 	:host {
-		--_row: var(--crm-inbox-row-height, 64px);
+		--_row: var(--crm-inbox-row-height, 72px);
 		display: flex;
 		flex-direction: column;
 		height: var(--crm-inbox-height, 600px);
@@ -61,11 +61,13 @@ export const styles = css`
 	[part~='row'] {
 		width: 100%;
 		height: var(--_row);
-		padding: 8px 12px 8px 24px;
+		padding: 6px 12px 6px 24px;
 		display: grid;
 		grid-template-columns: 1fr auto;
-		grid-template-rows: auto auto auto;
+		grid-auto-rows: 20px;
+		align-content: center;
 		column-gap: 8px;
+		line-height: 20px;
 		border-bottom: 1px solid var(--_border);
 		cursor: pointer;
 		overflow: hidden;
@@ -86,7 +88,7 @@ export const styles = css`
 	[part~='unread-marker'] {
 		position: absolute;
 		left: 9px;
-		top: 14px;
+		top: 12px;
 		width: 8px;
 		height: 8px;
 		border-radius: 50%;
