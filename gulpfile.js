@@ -4,7 +4,7 @@
 // which requires every node file, does not parse the engine), icons and codex files, the widget
 // bundle, the workflow templates, and THIRD_PARTY_NOTICES for the packages the bundles carry.
 'use strict';
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { dest, parallel, series, src } = require('gulp');
@@ -124,6 +124,8 @@ async function bundleWidgets() {
 	if (!fs.existsSync(entry)) return;
 	const esbuild = require('esbuild');
 	const outdir = path.join(dist, 'widgets');
+	// No chunk of an earlier build (hashed names) stays behind.
+	fs.rmSync(outdir, { recursive: true, force: true });
 	const [widgets] = await Promise.all([
 		esbuild.build({
 			...widgetBuildOptions(),
@@ -141,17 +143,30 @@ async function bundleWidgets() {
 		}),
 	]);
 	bundleMetafiles.set('dist/widgets/crm-connect.js', widgets.metafile);
-	widgetManifest(outdir);
-	widgetDeclarations(outdir);
+	// Both read the sources only: they run side by side (and beside the engine bundle).
+	await Promise.all([widgetManifest(outdir), widgetDeclarations(outdir)]);
+}
+
+/** Runs a command without blocking the other build tasks; rejects when it fails. */
+function run(command, args, options) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, options);
+		child.once('error', reject);
+		child.once('exit', (code, signal) =>
+			code === 0
+				? resolve()
+				: reject(new Error(`${path.basename(args[0])} failed (${signal ?? `exit ${code}`})`)),
+		);
+	});
 }
 
 /** custom-elements.json, by the Custom Elements Manifest analyzer, from the components' JSDoc. */
-function widgetManifest(outdir) {
+async function widgetManifest(outdir) {
 	// The analyzer also writes a "customElements" field into package.json; the build leaves it as is.
 	const manifest = path.join(root, 'package.json');
 	const before = fs.readFileSync(manifest, 'utf8');
 	try {
-		execFileSync(
+		await run(
 			process.execPath,
 			[
 				require.resolve('@custom-elements-manifest/analyzer/cem.js'),
@@ -174,8 +189,8 @@ function widgetManifest(outdir) {
 }
 
 /** .d.ts files of the widgets (and of the route table they import) under dist/widgets/types/. */
-function widgetDeclarations(outdir) {
-	execFileSync(
+async function widgetDeclarations(outdir) {
+	await run(
 		process.execPath,
 		[
 			require.resolve('typescript/bin/tsc'),
