@@ -9,6 +9,7 @@ import styles from './calendar.styles';
 import {
 	addDays,
 	browserTimeZone,
+	dateFormat,
 	eventSpan,
 	eventsByDay,
 	isPlainDate,
@@ -153,13 +154,12 @@ export default class CrmCalendar extends CrmWidgetElement {
 				this.provider,
 				this.range.start,
 				this.range.end,
-				this.resolvedTimeZone,
 				this.calendarId,
 				this.refreshes,
 			] as const,
-		task: async ([, , , provider, start, end, timeZone, calendarId], { signal }) => {
+		task: async ([, , , provider, start, end, calendarId], { signal }) => {
 			if (!this.configured) return initialState;
-			const { from, to } = queryRange(start, end, timeZone);
+			const { from, to } = queryRange(start, end);
 			const items: CalendarEvent[] = [];
 			let cursor: string | null = null;
 			for (let page = 0; page < MAX_PAGES; page++) {
@@ -465,7 +465,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 		const current = this.currentDate;
 		const zone = this.resolvedTimeZone;
 		const hours = Array.from({ length: 24 }, (_, hour) => hour);
-		const hourFormat = new Intl.DateTimeFormat(this.locale, { hour: 'numeric', timeZone: 'UTC' });
+		const hourFormat = dateFormat(this.locale, { hour: 'numeric', timeZone: 'UTC' });
 		return html`<div
 			part="grid week"
 			class="week"
@@ -560,7 +560,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			.join(' ');
 		const time =
 			!event.isAllDay && !continued && event.startsAt
-				? new Intl.DateTimeFormat(this.locale, {
+				? dateFormat(this.locale, {
 						hour: 'numeric',
 						minute: '2-digit',
 						timeZone: zone,
@@ -973,7 +973,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 	};
 
 	private formatDay(day: string, options: Intl.DateTimeFormatOptions): string {
-		return new Intl.DateTimeFormat(this.locale, { ...options, timeZone: 'UTC' }).format(
+		return dateFormat(this.locale, { ...options, timeZone: 'UTC' }).format(
 			Date.parse(`${day}T00:00:00Z`),
 		);
 	}
@@ -983,7 +983,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 		if (!span) return '';
 		if (event.isAllDay) {
 			const last = addDays(span.end, -1);
-			const format = new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeZone: 'UTC' });
+			const format = dateFormat(this.locale, { dateStyle: 'full', timeZone: 'UTC' });
 			const text =
 				last === span.start
 					? format.format(Date.parse(`${span.start}T00:00:00Z`))
@@ -993,7 +993,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 						);
 			return `${text} (${this.s.allDay})`;
 		}
-		const format = new Intl.DateTimeFormat(this.locale, {
+		const format = dateFormat(this.locale, {
 			dateStyle: 'full',
 			timeStyle: 'short',
 			timeZone: this.resolvedTimeZone,

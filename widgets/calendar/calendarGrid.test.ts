@@ -93,6 +93,23 @@ describe('calendarGrid', () => {
 		});
 		expect(zonedParts(instant, 'UTC')).to.deep.equal({ date: '2026-12-15', minutes: 630 });
 		expect(todayIn('Pacific/Kiritimati', instant)).to.equal('2026-12-16');
+		// Berlin springs forward at 01:00 UTC on 29 March 2026: 01:59 CET, then 03:00 CEST.
+		expect(zonedParts(Date.parse('2026-03-29T00:59:00Z'), 'Europe/Berlin')).to.deep.equal({
+			date: '2026-03-29',
+			minutes: 119,
+		});
+		expect(zonedParts(Date.parse('2026-03-29T01:00:00Z'), 'Europe/Berlin')).to.deep.equal({
+			date: '2026-03-29',
+			minutes: 180,
+		});
+		// India is 5:30 ahead, Nepal 5:45.
+		expect(zonedParts(Date.parse('2026-12-15T18:30:00Z'), 'Asia/Kolkata').date).to.equal(
+			'2026-12-16',
+		);
+		expect(zonedParts(Date.parse('2026-12-15T18:14:59Z'), 'Asia/Kathmandu')).to.deep.equal({
+			date: '2026-12-15',
+			minutes: 1439,
+		});
 		expect(isTimeZone('Europe/Berlin')).to.equal(true);
 		expect(isTimeZone('Mars/Olympus_Mons')).to.equal(false);
 	});
@@ -181,15 +198,22 @@ describe('calendarGrid', () => {
 		expect(boxes).to.have.length(3);
 	});
 
-	it('asks the API for the zone’s days and the UTC days all-day events are stored on', () => {
-		expect(queryRange('2026-12-01', '2026-12-02', 'Pacific/Kiritimati')).to.deep.equal({
-			from: '2026-11-30T10:00:00.000Z',
-			to: '2026-12-02T00:00:00.000Z',
+	it('asks the API for a range that holds the days in every zone', () => {
+		const range = queryRange('2026-12-01', '2026-12-02');
+		expect(range).to.deep.equal({
+			from: '2026-11-30T00:00:00.000Z',
+			to: '2026-12-03T00:00:00.000Z',
 		});
-		expect(queryRange('2026-12-01', '2026-12-02', 'America/Los_Angeles')).to.deep.equal({
-			from: '2026-12-01T00:00:00.000Z',
-			to: '2026-12-02T08:00:00.000Z',
-		});
+		// The first and last instants of the day in the zones furthest east and west.
+		const inRange = (iso: string) => iso >= range.from && iso < range.to;
+		const dayStart = (zone: string) =>
+			new Date(zonedToInstant('2026-12-01', 0, zone)).toISOString();
+		const dayEnd = (zone: string) =>
+			new Date(zonedToInstant('2026-12-02', 0, zone) - 1).toISOString();
+		for (const zone of ['Pacific/Kiritimati', 'Etc/GMT+12', 'America/Los_Angeles', 'UTC']) {
+			expect(inRange(dayStart(zone)), zone).to.equal(true);
+			expect(inRange(dayEnd(zone)), zone).to.equal(true);
+		}
 	});
 
 	it('titles the range in the locale', () => {

@@ -125,27 +125,73 @@ export function isTimeZone(timeZone: unknown): timeZone is string {
 	}
 }
 
+let browserZone: string | undefined;
+
 export function browserTimeZone(): string {
-	return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+	return (browserZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+const offsets = new Map<string, number>();
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The zone's offset from UTC at an instant, in ms (east positive). Intl's formatToParts is slow, so
+ * it is asked at UTC midnights only: when a day starts and ends with the same offset, that is the
+ * offset of the whole day; on a day with a change, at the instant's quarter hour (zones change
+ * offset on quarter hours). A month of events costs some thirty Intl calls.
+ */
+export function zoneOffset(instant: number, timeZone: string): number {
+	const day = Math.floor(instant / DAY_MS) * DAY_MS;
+	const offset = offsetAt(day, timeZone);
+	if (offset === offsetAt(day + DAY_MS, timeZone)) return offset;
+	return offsetAt(Math.floor(instant / QUARTER_HOUR) * QUARTER_HOUR, timeZone);
+}
+
+/** The offset at an instant of whole seconds, from Intl (cached). */
+function offsetAt(instant: number, timeZone: string): number {
+	const key = `${timeZone} ${instant}`;
+	let offset = offsets.get(key);
+	if (offset === undefined) {
+		const parts: Record<string, string> = {};
+		for (const part of partsFormat(timeZone).formatToParts(new Date(instant))) {
+			parts[part.type] = part.value;
+		}
+		const wall = Date.UTC(
+			Number(parts.year),
+			Number(parts.month) - 1,
+			Number(parts.day),
+			Number(parts.hour),
+			Number(parts.minute),
+			Number(parts.second),
+		);
+		offset = wall - instant;
+		if (offsets.size > 20_000) offsets.clear();
+		offsets.set(key, offset);
+	}
+	return offset;
 }
 
 /** The day and the minute of the day (0–1439) an instant falls on in a zone. */
 export function zonedParts(instant: number, timeZone: string): { date: string; minutes: number } {
-	const parts: Record<string, string> = {};
-	for (const part of partsFormat(timeZone).formatToParts(new Date(instant))) {
-		parts[part.type] = part.value;
-	}
-	return {
-		date: `${parts.year.padStart(4, '0')}-${parts.month}-${parts.day}`,
-		minutes: Number(parts.hour) * 60 + Number(parts.minute),
-	};
+	const minutes = Math.floor((instant + zoneOffset(instant, timeZone)) / 60_000);
+	const minuteOfDay = ((minutes % 1440) + 1440) % 1440;
+	return { date: toPlainDate((minutes - minuteOfDay) * 60_000), minutes: minuteOfDay };
 }
 
-/** The zone's offset from UTC at an instant, in ms (east positive). */
-export function zoneOffset(instant: number, timeZone: string): number {
-	const { date, minutes } = zonedParts(instant, timeZone);
-	const wall = dateToUtc(date) + minutes * 60_000;
-	return wall - Math.floor(instant / 60_000) * 60_000;
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An Intl.DateTimeFormat made once per locale and options (making one costs far more than using it). */
+export function dateFormat(
+	locale: string | undefined,
+	options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+	const key = `${locale ?? ''} ${JSON.stringify(options)}`;
+	let format = dateFormats.get(key);
+	if (!format) {
+		format = new Intl.DateTimeFormat(locale, options);
+		dateFormats.set(key, format);
+	}
+	return format;
 }
 
 /**
@@ -168,6 +214,59 @@ export function todayIn(timeZone: string, now = Date.now()): string {
 	return zonedParts(now, timeZone).date;
 }
 
+interface Placement {
+	/** First day and the day after the last, in the zone. */
+	start: string;
+	end: string;
+	/** All-day, or timed across more than one day. */
+	spanning: boolean;
+	/** Timed events: minutes from the first day's midnight to the start, and to the end (≤ 1440). */
+	top: number;
+	bottom: number;
+	/** Order within a day: spanning events first, then by start. */
+	order: number;
+}
+
+const placements = new WeakMap<PlaceableEvent, { zone: string; placed: Placement | null }>();
+
+/** Where an event goes in a zone, worked out once per event object and zone. */
+function place(event: PlaceableEvent, timeZone: string): Placement | null {
+	const cached = placements.get(event);
+	if (cached?.zone === timeZone) return cached.placed;
+	const placed = computePlacement(event, timeZone);
+	placements.set(event, { zone: timeZone, placed });
+	return placed;
+}
+
+function computePlacement(event: PlaceableEvent, timeZone: string): Placement | null {
+	if (event.isAllDay) {
+		if (!isPlainDate(event.startDate)) return null;
+		const end =
+			isPlainDate(event.endDate) && event.endDate > event.startDate
+				? event.endDate
+				: addDays(event.startDate, 1);
+		const order = dateToUtc(event.startDate) - 1e15;
+		return { start: event.startDate, end, spanning: true, top: 0, bottom: 1440, order };
+	}
+	const starts = Date.parse(event.startsAt ?? '');
+	if (Number.isNaN(starts)) return null;
+	const parsedEnd = Date.parse(event.endsAt ?? '');
+	const ends = Number.isNaN(parsedEnd) || parsedEnd < starts ? starts : parsedEnd;
+	const first = zonedParts(starts, timeZone);
+	// An event ending exactly at midnight does not reach into the next day.
+	const last = ends > starts ? zonedParts(ends - 1, timeZone) : first;
+	const end = addDays(last.date, 1);
+	const spanning = daysBetween(first.date, end) > 1;
+	return {
+		start: first.date,
+		end,
+		spanning,
+		top: first.minutes,
+		bottom: ends > starts ? last.minutes + 1 : first.minutes,
+		order: spanning ? dateToUtc(first.date) - 1e15 : starts,
+	};
+}
+
 /**
  * The first day and the day after the last that an event covers in a zone. All-day events keep
  * their own dates whatever the zone; a timed event ending exactly at midnight does not reach into
@@ -177,28 +276,13 @@ export function eventSpan(
 	event: PlaceableEvent,
 	timeZone: string,
 ): { start: string; end: string } | null {
-	if (event.isAllDay) {
-		if (!isPlainDate(event.startDate)) return null;
-		const end =
-			isPlainDate(event.endDate) && event.endDate > event.startDate
-				? event.endDate
-				: addDays(event.startDate, 1);
-		return { start: event.startDate, end };
-	}
-	const starts = Date.parse(event.startsAt ?? '');
-	if (Number.isNaN(starts)) return null;
-	const parsedEnd = Date.parse(event.endsAt ?? '');
-	const ends = Number.isNaN(parsedEnd) || parsedEnd < starts ? starts : parsedEnd;
-	const first = zonedParts(starts, timeZone).date;
-	const last = ends > starts ? zonedParts(ends - 1, timeZone).date : first;
-	return { start: first, end: addDays(last, 1) };
+	const placed = place(event, timeZone);
+	return placed && { start: placed.start, end: placed.end };
 }
 
 /** Whether an event shows in the all-day strip: all-day, or timed across more than one day. */
 export function isSpanning(event: PlaceableEvent, timeZone: string): boolean {
-	if (event.isAllDay) return true;
-	const span = eventSpan(event, timeZone);
-	return span !== null && daysBetween(span.start, span.end) > 1;
+	return place(event, timeZone)?.spanning ?? false;
 }
 
 /** Every day in [start, end) mapped to the events on it, all-day and spanning first, then by start. */
@@ -209,25 +293,18 @@ export function eventsByDay<T extends PlaceableEvent>(
 	timeZone: string,
 ): Map<string, T[]> {
 	const byDay = new Map<string, T[]>(daysOf(start, end).map((day) => [day, []]));
-	const sorted = [...events].sort((a, b) => sortKey(a, timeZone) - sortKey(b, timeZone));
-	for (const event of sorted) {
-		const span = eventSpan(event, timeZone);
-		if (!span) continue;
-		const from = span.start > start ? span.start : start;
-		for (let day = from; day < span.end && day < end; day = addDays(day, 1)) {
+	const placed = events
+		.map((event) => ({ event, at: place(event, timeZone) }))
+		.filter((item): item is { event: T; at: Placement } => item.at !== null)
+		.sort((a, b) => a.at.order - b.at.order);
+	for (const { event, at } of placed) {
+		if (at.end <= start || at.start >= end) continue;
+		const from = at.start > start ? at.start : start;
+		for (let day = from; day < at.end && day < end; day = addDays(day, 1)) {
 			byDay.get(day)?.push(event);
 		}
 	}
 	return byDay;
-}
-
-function sortKey(event: PlaceableEvent, timeZone: string): number {
-	// Spanning events first (they start at the top of a day), then timed by their instant.
-	if (isSpanning(event, timeZone)) {
-		const span = eventSpan(event, timeZone);
-		return span ? dateToUtc(span.start) - 1e15 : 0;
-	}
-	return Date.parse(event.startsAt ?? '') || 0;
 }
 
 export interface TimedBox<T> {
@@ -251,15 +328,15 @@ export function layoutDay<T extends PlaceableEvent>(
 ): TimedBox<T>[] {
 	const boxes: TimedBox<T>[] = [];
 	for (const event of events) {
-		if (isSpanning(event, timeZone)) continue;
-		const starts = Date.parse(event.startsAt ?? '');
-		const ends = Math.max(starts, Date.parse(event.endsAt ?? '') || starts);
-		const startParts = zonedParts(starts, timeZone);
-		if (startParts.date !== day) continue;
-		const endParts = zonedParts(ends, timeZone);
-		const endMinutes = endParts.date === day ? endParts.minutes : 1440;
-		const top = startParts.minutes;
-		boxes.push({ event, top, height: Math.max(15, endMinutes - top), lane: 0, lanes: 1 });
+		const at = place(event, timeZone);
+		if (!at || at.spanning || at.start !== day) continue;
+		boxes.push({
+			event,
+			top: at.top,
+			height: Math.max(15, at.bottom - at.top),
+			lane: 0,
+			lanes: 1,
+		});
 	}
 	boxes.sort((a, b) => a.top - b.top || b.height - a.height);
 	let cluster: TimedBox<T>[] = [];
@@ -289,21 +366,32 @@ export function layoutDay<T extends PlaceableEvent>(
 }
 
 /**
- * The API range [from, to) covering the days [start, end) in a zone. All-day events are stored
- * at UTC midnight, so the range also covers the UTC days; the widget filters by day afterwards.
+ * The API range [from, to) that holds every event of the days [start, end) in any zone: a day
+ * either side in UTC (zones are 12 hours behind to 14 ahead). The same range for every zone, so
+ * changing the zone places the events again without asking for them; all-day events (stored at
+ * UTC midnight) are covered too. The widget places each event on its days afterwards.
  */
-export function queryRange(
-	start: string,
-	end: string,
-	timeZone: string,
-): { from: string; to: string } {
-	const from = Math.min(zonedToInstant(start, 0, timeZone), dateToUtc(start));
-	const to = Math.max(zonedToInstant(end, 0, timeZone), dateToUtc(end));
-	return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+export function queryRange(start: string, end: string): { from: string; to: string } {
+	return {
+		from: new Date(dateToUtc(addDays(start, -1))).toISOString(),
+		to: new Date(dateToUtc(addDays(end, 1))).toISOString(),
+	};
 }
 
 /** The first day of the week for a locale (0 = Sunday), Monday when Intl does not say. */
+const weekStarts = new Map<string, number>();
+
 export function localeWeekStart(locale?: string): number {
+	const key = locale ?? '';
+	let start = weekStarts.get(key);
+	if (start === undefined) {
+		start = readWeekStart(locale);
+		weekStarts.set(key, start);
+	}
+	return start;
+}
+
+function readWeekStart(locale?: string): number {
 	try {
 		const info = new Intl.Locale(locale ?? navigator.language) as Intl.Locale & {
 			getWeekInfo?: () => { firstDay: number };
@@ -325,15 +413,13 @@ export function rangeTitle(
 ): string {
 	const utc = { timeZone: 'UTC' } as const;
 	if (view === 'month') {
-		return new Intl.DateTimeFormat(locale, { ...utc, month: 'long', year: 'numeric' }).format(
-			dateToUtc(date),
-		);
+		return dateFormat(locale, { ...utc, month: 'long', year: 'numeric' }).format(dateToUtc(date));
 	}
 	if (view === 'day') {
-		return new Intl.DateTimeFormat(locale, { ...utc, dateStyle: 'full' }).format(dateToUtc(date));
+		return dateFormat(locale, { ...utc, dateStyle: 'full' }).format(dateToUtc(date));
 	}
 	const { start, end } = visibleRange('week', date, weekStart);
-	return new Intl.DateTimeFormat(locale, {
+	return dateFormat(locale, {
 		...utc,
 		month: 'short',
 		day: 'numeric',
