@@ -1,6 +1,10 @@
 // The mocha globals @web/test-runner provides to the widget tests (no @types/mocha installed).
 type MochaDone = (error?: unknown) => void;
-type MochaBody = (this: { timeout(ms: number): void }, done: MochaDone) => void | Promise<unknown>;
+interface MochaContext {
+	timeout(ms: number): void;
+	skip(): never;
+}
+type MochaBody = (this: MochaContext, done: MochaDone) => void | Promise<unknown>;
 type MochaHook = (body: MochaBody) => void;
 
 interface MochaTest {
@@ -10,7 +14,7 @@ interface MochaTest {
 }
 
 interface MochaSuite {
-	(title: string, body: (this: { timeout(ms: number): void }) => void): void;
+	(title: string, body: (this: MochaContext) => void): void;
 	only(title: string, body: () => void): void;
 	skip(title: string, body: () => void): void;
 }
