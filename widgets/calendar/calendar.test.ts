@@ -372,6 +372,45 @@ describe('<crm-calendar>', function () {
 		detailDialog.close();
 	});
 
+	it('creates an all-day event over two days that stays on those dates in any zone', async () => {
+		const element = await mount({ zone: 'Pacific/Kiritimati', date: '2030-04-01' });
+		const title = `All-day in test ${Date.now()}`;
+		button(element, 'create-button').click();
+		const dialog = root(element).querySelector<HTMLDialogElement>('dialog.create')!;
+		await waitUntil(() => dialog.open, 'create dialog opens');
+		const allDay = dialog.querySelector<HTMLInputElement>('[name="allDay"]')!;
+		allDay.click();
+		await element.updateComplete;
+		await waitUntil(
+			() => dialog.querySelector<HTMLInputElement>('[name="start"]')!.type === 'date',
+		);
+		const field = (name: string) => dialog.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
+		field('title').value = title;
+		field('start').value = '2030-04-10';
+		// The form's end is the last day (inclusive); the API's is the day after.
+		field('end').value = '2030-04-11';
+		const got: { detail?: CrmEventCreateDetail } = {};
+		element.addEventListener('crm-event-create', (event) => (got.detail = event.detail), {
+			once: true,
+		});
+		dialog.querySelector<HTMLButtonElement>('[part~="submit-button"]')!.click();
+		const formError = () => dialog.querySelector('[part="form-error"]')?.textContent?.trim();
+		await waitUntil(() => got.detail || formError(), 'created or refused', { timeout: 10_000 });
+		expect(formError(), 'the API refused the event').to.equal(undefined);
+		expect(got.detail!.event).to.include({
+			isAllDay: true,
+			startDate: '2030-04-10',
+			endDate: '2030-04-12',
+		});
+		for (const zone of ['Pacific/Kiritimati', 'America/Los_Angeles']) {
+			const fresh = await mount({ zone, date: '2030-04-10' });
+			expect(titlesOn(fresh, '2030-04-09'), zone).not.to.include(title);
+			expect(titlesOn(fresh, '2030-04-10'), zone).to.include(title);
+			expect(titlesOn(fresh, '2030-04-11'), zone).to.include(title);
+			expect(titlesOn(fresh, '2030-04-12'), zone).not.to.include(title);
+		}
+	});
+
 	it('refuses an end before the start in the create form', async () => {
 		const element = await mount();
 		button(element, 'create-button').click();
