@@ -392,7 +392,11 @@ export class CrmInbox extends CrmWidgetElement {
 	}
 
 	private onKeydown(event: KeyboardEvent) {
-		if (event.key === 'Escape' && this.selectedId) {
+		// Escape in a field with text clears it (search) or keeps the draft (reply): not a close.
+		const origin = event.composedPath()[0];
+		const typing =
+			(origin instanceof HTMLInputElement || origin instanceof HTMLTextAreaElement) && origin.value;
+		if (event.key === 'Escape' && this.selectedId && !typing) {
 			event.preventDefault();
 			void this.closeDetail();
 		}
@@ -468,6 +472,9 @@ export class CrmInbox extends CrmWidgetElement {
 		);
 		if (action === 'link') this.pickerQuery = '';
 		emit(this, 'crm-record-link', { emailId, action, recordType, recordId, links: result.links });
+		// The button that was clicked is gone (chip removed, matches closed): keep focus in the panel.
+		await this.updateComplete;
+		this.renderRoot.querySelector<HTMLInputElement>('#link-search')?.focus();
 	}
 
 	private onPickerInput(event: Event) {

@@ -9,6 +9,7 @@ export const styles = css`
 		border: 1px solid var(--_border);
 		border-radius: var(--_radius);
 		overflow: hidden;
+		container-type: inline-size;
 	}
 	[part~='toolbar'] {
 		display: flex;
@@ -46,7 +47,7 @@ export const styles = css`
 		border-left: 1px solid var(--_border);
 		overflow: auto;
 	}
-	@media (max-width: 640px) {
+	@container (max-width: 640px) {
 		.panes.open .list-pane,
 		.panes:not(.open) .detail-pane {
 			display: none;

@@ -342,6 +342,9 @@ describe('<crm-inbox>', function () {
 					!parts(el, 'link-chip').some((candidate) => candidate.textContent!.includes('Tyrell')),
 				'the chip to go',
 			);
+			expect(el.shadowRoot!.activeElement, 'focus stays in the panel').to.equal(
+				part(el, 'link-search'),
+			);
 			const after = await json<{ email: { links: LinkedRecord[] } }>(
 				`workspaces/${WORKSPACE_A}/integrations/google/gmail/emails/${emailId}`,
 				{ headers: { authorization: `Bearer ${tokenA}` } },
@@ -441,6 +444,13 @@ describe('<crm-inbox>', function () {
 				.shadowRoot!.getElementById(`email-${el.loadedEmails[1]!.id}`)!
 				.getAttribute('aria-selected'),
 		).to.equal('true');
+		// Escape in the reply box with a draft keeps the panel (and the draft).
+		part(el, 'reply-text')!.focus();
+		await sendKeys({ type: 'draft' });
+		await sendKeys({ press: 'Escape' });
+		await el.updateComplete;
+		expect(part<HTMLTextAreaElement>(el, 'reply-text')!.value).to.equal('draft');
+		part(el, 'detail')!.focus();
 		await sendKeys({ press: 'Escape' });
 		await el.updateComplete;
 		expect(part(el, 'detail')).to.equal(null);
