@@ -25,7 +25,26 @@ export async function seedEmails(client: Client, seed: EmailSeed): Promise<numbe
 	const schema = identifier(seed.schema);
 	const batch = seed.batch ?? 100_000;
 	const prefix = seed.prefix ?? 'seed';
-	if (seed.fast) await client.query('set session_replication_role = replica');
+	// Fast: the GIN indexes (word search, labels) are dropped for the load and built again after,
+	// from their own definitions, which is several times quicker than maintaining them row by row.
+	let ginIndexes: string[] = [];
+	if (seed.fast) {
+		await client.query('set session_replication_role = replica');
+		ginIndexes = (
+			await client.query<{ name: string; definition: string }>(
+				`select indexname as name, indexdef as definition from pg_indexes
+				 where schemaname = $1 and tablename in ('emails', 'mailbox_messages')
+				 and indexdef ilike '%using gin%'`,
+				[seed.schema],
+			)
+		).rows.map((row) => {
+			return row.definition;
+		});
+		for (const definition of ginIndexes) {
+			const name = /index\s+(\S+)\s+on/i.exec(definition)?.[1];
+			if (name) await client.query(`drop index ${schema}.${name}`);
+		}
+	}
 	try {
 		for (let from = 1; from <= seed.count; from += batch) {
 			const to = Math.min(seed.count, from + batch - 1);
@@ -54,7 +73,10 @@ export async function seedEmails(client: Client, seed: EmailSeed): Promise<numbe
 			);
 		}
 	} finally {
-		if (seed.fast) await client.query('set session_replication_role = origin');
+		if (seed.fast) {
+			await client.query('set session_replication_role = origin');
+			for (const definition of ginIndexes) await client.query(definition);
+		}
 	}
 	await client.query(`analyze ${schema}.emails`);
 	await client.query(`analyze ${schema}.mailbox_messages`);
