@@ -56,16 +56,24 @@ const parts = <T extends Element = HTMLElement>(el: CrmInbox, name: string) => [
 const rows = (el: CrmInbox) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="option"]')];
 
 async function mount(
-	attributes: { workspace?: string; token?: string; personId?: string; label?: string } = {},
+	attributes: {
+		workspace?: string;
+		token?: string;
+		personId?: string;
+		companyId?: string;
+		label?: string;
+		width?: number;
+	} = {},
 	strings: Record<string, string> = {},
 ): Promise<CrmInbox> {
 	const el = await fixture<CrmInbox>(
 		html`<crm-inbox
-			style="--crm-inbox-height: 640px; width: 960px"
+			style="--crm-inbox-height: 640px; width: ${attributes.width ?? 960}px"
 			api-base=${API}
 			workspace-id=${attributes.workspace ?? WORKSPACE_A}
 			token=${attributes.token ?? tokenA}
 			person-id=${attributes.personId ?? ''}
+			company-id=${attributes.companyId ?? ''}
 			label=${attributes.label ?? ''}
 			.strings=${strings}
 		></crm-inbox>`,
@@ -400,6 +408,30 @@ describe('<crm-inbox>', function () {
 					email.from?.email === person.email || email.to.some((to) => to.email === person.email),
 			),
 		).to.equal(true);
+	});
+
+	it('filters by company (company-id)', async () => {
+		const company = seed.companies[2]!;
+		const el = await mount({ companyId: company.id });
+		await loaded(el);
+		expect(
+			el.loadedEmails.every(
+				(email) =>
+					email.links.some((link) => link.recordId === company.id) ||
+					[email.from, ...email.to].some((address) =>
+						address?.email.endsWith(`@${company.domain}`),
+					),
+			),
+		).to.equal(true);
+	});
+
+	it('shows one pane at a time when it is narrow', async () => {
+		const el = await mount({ width: 480 });
+		await openEmail(el, (await loaded(el))[1]!);
+		const listPane = el.shadowRoot!.querySelector('.list-pane')!;
+		expect(getComputedStyle(listPane).display).to.equal('none');
+		part(el, 'close-button')!.click();
+		await until(() => getComputedStyle(listPane).display !== 'none', 'the list again');
 	});
 
 	it('moves through the list with the keyboard, opens with Enter and closes with Escape', async () => {
