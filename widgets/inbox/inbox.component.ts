@@ -141,11 +141,8 @@ export class CrmInbox extends CrmWidgetElement {
 	@state() private failedCursor: string | null = null;
 
 	private readonly listTask = new Task(this, {
-		task: async (
-			[apiBase, workspaceId, , provider, q, label, direction, personId, companyId],
-			{ signal },
-		) => {
-			if (!apiBase || !workspaceId) return initialState;
+		task: async ([, , , provider, q, label, direction, personId, companyId], { signal }) => {
+			if (!this.configured) return initialState;
 			const generation = ++this.generation;
 			const page = await this.client.call<EmailPage>('emails.list', {
 				provider,
@@ -250,9 +247,12 @@ export class CrmInbox extends CrmWidgetElement {
 		args: () => [this.pickerQuery] as const,
 	});
 
-	/** One English string, or its override, with `{name}` filled. */
-	private t(key: InboxStringKey, values: Record<string, string> = {}): string {
-		return format(localize(INBOX_STRINGS, this.strings)[key], values);
+	/** The English strings merged with `strings` (again when `strings` changes). */
+	private text: Record<InboxStringKey, string> = INBOX_STRINGS;
+
+	/** One string, with `{name}` filled. */
+	private t(key: InboxStringKey, values?: Record<string, string>): string {
+		return values ? format(this.text[key], values) : this.text[key];
 	}
 
 	/** The emails loaded so far (for the host page and tests). */
@@ -272,6 +272,7 @@ export class CrmInbox extends CrmWidgetElement {
 	}
 
 	protected override willUpdate(changed: PropertyValues<this>) {
+		if (changed.has('strings')) this.text = localize(INBOX_STRINGS, this.strings);
 		// A new filter or mailbox: the open email may not be in it any more.
 		if (
 			changed.has('workspaceId') ||
