@@ -590,6 +590,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			class="detail"
 			aria-labelledby="detail-title"
 			@close=${this.onDetailClose}
+			@keydown=${this.trapFocus}
 		>
 			${event
 				? html`<h3 id="detail-title" part="dialog-title" class="dialog-title">
@@ -717,6 +718,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			class="create"
 			aria-labelledby="create-title"
 			@close=${this.onCreateClose}
+			@keydown=${this.trapFocus}
 		>
 			<h3 id="create-title" part="dialog-title" class="dialog-title">${s.newEvent}</h3>
 			<form part="form" class="form" @submit=${this.submitCreate}>
@@ -805,6 +807,22 @@ export default class CrmCalendar extends CrmWidgetElement {
 		this.actionError = '';
 		this.updateComplete.then(() => this.detailDialog?.showModal());
 	}
+
+	/** Tab and Shift+Tab go round inside an open dialog (not out to the browser's own UI). */
+	private trapFocus = (key: KeyboardEvent) => {
+		if (key.key !== 'Tab') return;
+		const dialog = key.currentTarget as HTMLDialogElement;
+		const focusable = [
+			...dialog.querySelectorAll<HTMLElement>('a[href], button:not(:disabled), input, select'),
+		];
+		const first = focusable[0];
+		const last = focusable[focusable.length - 1];
+		const active = this.shadowRoot?.activeElement;
+		if (key.shiftKey ? active === first : active === last) {
+			key.preventDefault();
+			(key.shiftKey ? last : first)?.focus();
+		}
+	};
 
 	private onDetailClose = () => {
 		this.selected = null;

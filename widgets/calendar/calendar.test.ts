@@ -436,6 +436,35 @@ describe('<crm-calendar>', function () {
 		}
 	});
 
+	it('keeps Tab inside the open create dialog and returns focus to its button', async () => {
+		const element = await mount();
+		const opener = button(element, 'create-button');
+		opener.focus();
+		opener.click();
+		const dialog = root(element).querySelector<HTMLDialogElement>('dialog.create')!;
+		await waitUntil(() => dialog.open);
+		const title = dialog.querySelector<HTMLInputElement>('[name="title"]')!;
+		const create = dialog.querySelector<HTMLButtonElement>('[part~="submit-button"]')!;
+		expect(root(element).activeElement).to.equal(title);
+		// Shift+Tab on the first field goes round to the last button, Tab there back to the first.
+		await sendKeys({ down: 'Shift' });
+		await sendKeys({ press: 'Tab' });
+		await sendKeys({ up: 'Shift' });
+		expect(root(element).activeElement).to.equal(create);
+		await sendKeys({ press: 'Tab' });
+		expect(root(element).activeElement).to.equal(title);
+		for (let press = 0; press < 12; press++) {
+			await sendKeys({ press: 'Tab' });
+			const active = root(element).activeElement;
+			expect(active && dialog.contains(active), `Tab ${press + 1} stays in the dialog`).to.equal(
+				true,
+			);
+		}
+		await sendKeys({ press: 'Escape' });
+		await waitUntil(() => !dialog.open, 'Escape closes');
+		expect(root(element).activeElement).to.equal(opener);
+	});
+
 	it('refuses an end before the start in the create form', async () => {
 		const element = await mount();
 		button(element, 'create-button').click();
