@@ -54,7 +54,8 @@ export class CrmApiClient {
 		});
 		const url = new URL(`${this.options.apiBase.replace(/\/+$/, '')}/${path}`);
 		for (const [key, value] of Object.entries(call.query ?? {})) {
-			if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+			if (value !== undefined && value !== null && value !== '')
+				url.searchParams.set(key, String(value));
 		}
 		return url.toString();
 	}

@@ -474,5 +474,17 @@ async function seedEvents(
 		},
 	);
 	await knex('calendar_events').insert(rows);
+	// The attendees as the calendar sync stores them: one row each (what the API reads), matched to
+	// people by address.
+	await knex.raw(
+		`insert into calendar_event_attendees (workspace_id, event_id, address, display_name,
+			response_status, is_organizer, is_optional, person_id)
+		select e.workspace_id, e.id, a->>'email', a->>'name', a->>'responseStatus',
+			coalesce((a->>'organizer')::boolean, false), coalesce((a->>'optional')::boolean, false), p.id
+		from calendar_events as e cross join lateral jsonb_array_elements(e.attendees) as a
+			left join people as p on p.workspace_id = e.workspace_id and p.email = a->>'email'
+		where e.workspace_id = :ws`,
+		{ ws: WORKSPACE_A },
+	);
 	return rows.length;
 }
