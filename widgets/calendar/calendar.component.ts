@@ -57,29 +57,80 @@ const MAX_PAGES = 10;
  *
  * @csspart base - The wrapper.
  * @csspart toolbar - Navigation, title, view switch and actions.
- * @csspart button - Every button (also `today-button`, `prev-button`, `next-button`, `view-button`, `sync-button`, `create-button`).
+ * @csspart nav - Today, previous, next and the title.
+ * @csspart actions - View switch, calendar filter, sync and new event.
+ * @csspart button - Every button.
+ * @csspart today-button - Today.
+ * @csspart prev-button - Previous month, week or day.
+ * @csspart next-button - Next month, week or day.
  * @csspart title - The range shown.
- * @csspart calendar-select - The calendar filter.
+ * @csspart view-switch - The month / week / day group.
+ * @csspart view-button - One view button (aria-pressed when current).
+ * @csspart calendar-select - The calendar filter (when there are several calendars).
+ * @csspart sync-button - Sync now.
+ * @csspart create-button - New event.
  * @csspart status - Loading, empty and sync notices.
  * @csspart error - The API's error message.
- * @csspart grid - The month or week/day grid (also `month`, `week`).
- * @csspart column-header - A weekday heading.
- * @csspart day - A day cell (also `today`, `outside` for days of another month, `day-column` in week/day).
+ * @csspart grid - The month or week/day grid.
+ * @csspart month - The month grid.
+ * @csspart week - The week or day grid.
+ * @csspart weekdays - The month's row of weekday headings.
+ * @csspart week-row - A week of the month grid.
+ * @csspart column-header - A weekday or day heading.
+ * @csspart day - A day cell.
+ * @csspart today - Today's cell and heading.
+ * @csspart outside - A day of another month in the month grid.
  * @csspart day-number - The day's number.
- * @csspart event - An event button (also `all-day`, `timed`, `continued`).
- * @csspart more - "+n more" in a month cell.
- * @csspart hours - The hour labels of the week and day views.
- * @csspart dialog - Both dialogs (also `detail-dialog`, `create-dialog`).
- * @csspart attendee - An attendee (response in `response`).
+ * @csspart day-events - The list of events in a cell.
+ * @csspart event - An event button.
+ * @csspart all-day - An all-day event.
+ * @csspart timed - A timed event.
+ * @csspart continued - An event that began on an earlier day.
+ * @csspart event-time - The start time in an event.
+ * @csspart event-title - The title in an event.
+ * @csspart more - "+n more" in a month cell (opens the day).
+ * @csspart week-head - The sticky headings and all-day row of the week/day grid.
+ * @csspart week-header - The row of day headings.
+ * @csspart corner - The empty heading above the hours.
+ * @csspart all-day-row - The all-day row.
+ * @csspart row-label - The "All day" label.
+ * @csspart time-row - The hours and the day columns.
+ * @csspart hours - The hour labels.
+ * @csspart hour - One hour label.
+ * @csspart day-column - A day's time column.
+ * @csspart event-box - The positioned box of a timed event.
+ * @csspart dialog - Both dialogs.
+ * @csspart detail-dialog - The event dialog.
+ * @csspart create-dialog - The new-event dialog.
+ * @csspart dialog-title - A dialog's heading.
+ * @csspart dialog-actions - A dialog's buttons.
+ * @csspart close-button - Close (event dialog).
+ * @csspart detail-time - When the event is.
+ * @csspart location - Where.
  * @csspart meeting-link - The meeting link.
- * @csspart linked-record - A linked person or company.
- * @csspart search - The record search field; results in `search-result`.
- * @csspart form - The create form; `input`, `label`, `form-error`.
+ * @csspart description - The event's description.
+ * @csspart section-title - "Attendees", "Linked records".
+ * @csspart attendees - The attendee list.
+ * @csspart attendee - An attendee.
+ * @csspart response - An attendee's response.
+ * @csspart linked-records - The linked people and companies.
+ * @csspart linked-record - One linked person or company.
+ * @csspart unlink-button - Unlink.
+ * @csspart empty-note - "No attendees", "No linked records", "No matches".
+ * @csspart search - The record search field.
+ * @csspart search-results - The matches.
+ * @csspart search-result - One match (a Link button).
+ * @csspart form - The new-event form.
+ * @csspart label - A form label.
+ * @csspart input - A form field.
+ * @csspart form-error - The form's error.
+ * @csspart submit-button - Create.
  *
  * @cssproperty --crm-calendar-hour-height - Height of an hour in week/day views (default 3rem).
  * @cssproperty --crm-calendar-body-height - Height of the scrolling week/day body (default 36rem).
  * @cssproperty --crm-calendar-event-bg - Event background.
  * @cssproperty --crm-calendar-event-color - Event text.
+ * @cssproperty --crm-calendar-span-bg - Background of all-day and multi-day events.
  * @cssproperty --crm-calendar-today-bg - Background of today.
  * @cssproperty --crm-calendar-outside-color - Text of days outside the month.
  */
@@ -309,7 +360,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 					: [s.previousDay, s.nextDay];
 		const calendars = this.calendarsTask.value ?? [];
 		return html`<div part="toolbar" class="toolbar">
-			<div class="nav">
+			<div part="nav" class="nav">
 				<button class="button" part="button today-button" type="button" @click=${this.goToday}>
 					${s.today}
 				</button>
@@ -337,8 +388,8 @@ export default class CrmCalendar extends CrmWidgetElement {
 					${rangeTitle(view, this.currentDate, this.firstDay, this.locale)}
 				</h2>
 			</div>
-			<div class="actions">
-				<div role="group" aria-label=${s.view} class="views">
+			<div part="actions" class="actions">
+				<div role="group" aria-label=${s.view} part="view-switch" class="views">
 					${VIEWS.map(
 						(name) =>
 							html`<button
@@ -400,7 +451,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			aria-busy=${this.eventsTask.status === 1 ? 'true' : 'false'}
 			@keydown=${this.onGridKey}
 		>
-			<div role="row" class="weekdays">
+			<div role="row" part="weekdays" class="weekdays">
 				${weeks[0].map(
 					(day) =>
 						html`<div role="columnheader" part="column-header" class="column-header">
@@ -412,7 +463,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			</div>
 			${weeks.map(
 				(week) =>
-					html`<div role="row" class="week-row">
+					html`<div role="row" part="week-row" class="week-row">
 						${week.map((day) => {
 							const events = byDay.get(day) ?? [];
 							const shown = events.length > MONTH_CHIPS + 1 ? events.slice(0, MONTH_CHIPS) : events;
@@ -437,7 +488,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 									><span aria-hidden="true">${Number(day.slice(8))}</span></span
 								>
 								${shown.length
-									? html`<ul class="chips">
+									? html`<ul part="day-events" class="chips">
 											${shown.map((event) => html`<li>${this.renderChip(event, day)}</li>`)}
 										</ul>`
 									: nothing}
@@ -475,9 +526,9 @@ export default class CrmCalendar extends CrmWidgetElement {
 			style="--crm-calendar-days: ${days.length}"
 			@keydown=${this.onGridKey}
 		>
-			<div role="rowgroup" class="week-head">
-				<div role="row" class="week-header">
-					<div role="columnheader" class="corner">
+			<div role="rowgroup" part="week-head" class="week-head">
+				<div role="row" part="week-header" class="week-header">
+					<div role="columnheader" part="corner" class="corner">
 						<span class="visually-hidden">${s.time}</span>
 					</div>
 					${days.map(
@@ -493,8 +544,8 @@ export default class CrmCalendar extends CrmWidgetElement {
 							</div>`,
 					)}
 				</div>
-				<div role="row" class="all-day-row">
-					<div role="rowheader" class="row-label">${s.allDay}</div>
+				<div role="row" part="all-day-row" class="all-day-row">
+					<div role="rowheader" part="row-label" class="row-label">${s.allDay}</div>
 					${days.map((day) => {
 						const spanning = (byDay.get(day) ?? []).filter((event) => isSpanning(event, zone));
 						return html`<div
@@ -504,7 +555,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 							data-date=${day}
 						>
 							${spanning.length
-								? html`<ul class="chips">
+								? html`<ul part="day-events" class="chips">
 										${spanning.map((event) => html`<li>${this.renderChip(event, day)}</li>`)}
 									</ul>`
 								: nothing}
@@ -512,12 +563,12 @@ export default class CrmCalendar extends CrmWidgetElement {
 					})}
 				</div>
 			</div>
-			<div role="row" class="time-row">
+			<div role="row" part="time-row" class="time-row">
 				<div role="rowheader" part="hours" class="hours">
 					<span class="visually-hidden">${s.time}</span>
 					${hours.map(
 						(hour) =>
-							html`<span class="hour" aria-hidden="true"
+							html`<span part="hour" class="hour" aria-hidden="true"
 								>${hour === 0 ? '' : hourFormat.format(Date.UTC(2000, 0, 1, hour))}</span
 							>`,
 					)}
@@ -536,6 +587,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 							${layoutDay(byDay.get(day) ?? [], day, zone).map(
 								(box) =>
 									html`<div
+										part="event-box"
 										class=${box.height < 45 ? 'box short' : 'box'}
 										style="top: calc(var(--crm-calendar-hour-height, 3rem) * ${box.top /
 										60}); height: calc(var(--crm-calendar-hour-height, 3rem) * ${box.height /
@@ -574,7 +626,9 @@ export default class CrmCalendar extends CrmWidgetElement {
 			aria-haspopup="dialog"
 			@click=${(click: Event) => this.openEvent(event, click.currentTarget as HTMLElement)}
 		>
-			${time ? html`<span class="event-time">${time}</span> ` : nothing}<span class="event-title"
+			${time ? html`<span part="event-time" class="event-time">${time}</span> ` : nothing}<span
+				part="event-title"
+				class="event-title"
 				>${event.title || this.s.noTitle}</span
 			>
 		</button>`;
@@ -638,7 +692,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 											</li>`,
 									)}
 								</ul>`
-							: html`<p>${s.noAttendees}</p>`}
+							: html`<p part="empty-note">${s.noAttendees}</p>`}
 						<h4 part="section-title">${s.linkedRecords}</h4>
 						${event.links.length
 							? html`<ul part="linked-records" class="links">
@@ -658,7 +712,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 											</li>`,
 									)}
 								</ul>`
-							: html`<p>${s.noLinks}</p>`}
+							: html`<p part="empty-note">${s.noLinks}</p>`}
 						<label part="label" class="field">
 							${s.linkSearch}
 							<input
@@ -671,7 +725,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 						</label>
 						${this.searchText.trim() && this.searchTask.status === 2
 							? results.length
-								? html`<ul class="results">
+								? html`<ul part="search-results" class="results">
 										${results.map(
 											(record) =>
 												html`<li>
@@ -689,7 +743,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 												</li>`,
 										)}
 									</ul>`
-								: html`<p>${s.noMatches}</p>`
+								: html`<p part="empty-note">${s.noMatches}</p>`
 							: nothing}`
 				: nothing}
 			${this.detailTask.error || (this.selected && this.actionError)
@@ -697,7 +751,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 						${this.actionError || errorMessage(this.detailTask.error)}
 					</p>`
 				: nothing}
-			<div class="dialog-actions">
+			<div part="dialog-actions" class="dialog-actions">
 				<button
 					class="button"
 					part="button close-button"
@@ -746,7 +800,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 				${this.createError
 					? html`<p part="form-error" class="error" role="alert">${this.createError}</p>`
 					: nothing}
-				<div class="dialog-actions">
+				<div part="dialog-actions" class="dialog-actions">
 					<button
 						class="button"
 						part="button"

@@ -627,6 +627,24 @@ describe('<crm-calendar>', function () {
 		expect(button(element, 'prev-button').getAttribute('aria-label')).to.equal('Previous month');
 	});
 
+	it('exposes every control, cell and dialog as a part', async () => {
+		for (const view of ['month', 'week']) {
+			const element = await mount({ view, date: day(15) });
+			const { dialog } = view === 'month' ? await openCall(element) : { dialog: null };
+			if (dialog) await waitUntil(() => dialog.open);
+			const pieces = root(element).querySelectorAll(
+				'button, input, select, a, dialog, form, label, ul, [role], h2, h3, h4',
+			);
+			expect(pieces.length).to.be.greaterThan(20);
+			const bare = [...pieces].filter((piece) => !piece.getAttribute('part'));
+			expect(
+				bare.map((piece) => piece.outerHTML.slice(0, 80)),
+				`${view}: pieces without a part`,
+			).to.deep.equal([]);
+			dialog?.close();
+		}
+	});
+
 	it('passes axe in every view, light and dark', async () => {
 		for (const theme of ['light', 'dark']) {
 			for (const view of ['month', 'week', 'day']) {
