@@ -3,9 +3,20 @@
 // emulator in this process as the sandbox, an owner signed in and every sandbox credential
 // connected through n8n's OAuth flow. Optionally in queue mode with `n8n worker` processes and
 // Redis. Driven only through n8n's REST API and CLI; `stop()` leaves nothing running.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	readSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -33,6 +44,7 @@ import {
 	type SandboxCredentialKey,
 } from '../../../scripts/n8n/sandbox';
 import { startEmulator, type Emulator } from '../../emulator';
+import { PACKED_PACKAGE_VARIABLE } from '../../setup/packedPackage';
 import { RESOLVED_URL_VARIABLE } from '../../setup/testDatabaseServer';
 
 export const E2E_OWNER = {
@@ -106,6 +118,153 @@ function databaseUrl(serverUrl: string, database: string): string {
 	return url.toString();
 }
 
+/**
+ * This package installed into the user folder's nodes/ as n8n installs a community package: the
+ * run's tarball unpacked exactly as scripts/n8n/packageInstall.ts unpacks the one it packs, or,
+ * without one (a run outside jest's global setup), packed and unpacked by that script itself.
+ */
+function installPackage(userFolder: string): void {
+	const tarball = process.env[PACKED_PACKAGE_VARIABLE];
+	if (!tarball || !existsSync(tarball)) {
+		installPackageInto(userFolder);
+		return;
+	}
+	const { name, version } = JSON.parse(
+		readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
+	) as { name: string; version: string };
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', name);
+	mkdirSync(target, { recursive: true });
+	execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: version } }, null, 2)}\n`,
+	);
+}
+
+/**
+ * n8n answers its readiness check before it has written the node and credential types the editor
+ * loads (/types/nodes.json and the others: rewritten in the background at every start, 18 MB), and
+ * one fetched meanwhile is cut short ("other side closed"). Waits until the files of the start at
+ * `since` are complete: each ends with the "]" n8n writes last, the credentials (written last) too.
+ */
+async function typeFilesWritten(userFolder: string, since: number): Promise<void> {
+	const folder = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
+	const complete = (name: string) => {
+		const file = path.join(folder, `${name}.json`);
+		try {
+			const { mtimeMs, size } = statSync(file);
+			if (mtimeMs < since || size < 3) return false;
+			const tail = Buffer.alloc(2);
+			const descriptor = openSync(file, 'r');
+			try {
+				readSync(descriptor, tail, 0, 2, size - 2);
+			} finally {
+				closeSync(descriptor);
+			}
+			return tail.toString() === ']\n';
+		} catch {
+			return false;
+		}
+	};
+	const deadline = Date.now() + 180_000;
+	while (!['nodes', 'node-versions', 'credentials'].every(complete)) {
+		if (Date.now() > deadline) {
+			throw new Error(`n8n did not finish writing ${folder}/*.json within 180 s of its start`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** Held while the template below is looked for, built or copied: one test file at a time. */
+const TEMPLATE_LOCK = 7_285_011_301;
+
+/**
+ * n8n's database of one instance, empty but for n8n's tables: a copy of a template database that
+ * n8n migrated once (per n8n release, on the test server), instead of n8n running its 275
+ * migrations at every boot (10 s alone, half a minute on a busy machine). The template is made by
+ * `n8n list:workflow`, a command that migrates the database and seeds nothing (no instance
+ * identity, no encryption keys: each instance's first `n8n start` does that with its own key, as on
+ * a new database), and renamed into place only once complete.
+ */
+async function createN8nDatabase(
+	serverUrl: string,
+	database: string,
+	runtime: Awaited<ReturnType<typeof ensureN8n>>,
+): Promise<void> {
+	const template = `crm_e2e_n8n_template_${runtime.version.replace(/[^a-z0-9]+/gi, '_')}`;
+	await withClient(serverUrl, async (client) => {
+		await client.query('select pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+		try {
+			const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [
+				template,
+			]);
+			if (!rowCount) await buildTemplate(client, serverUrl, template, runtime);
+			await client.query(`drop database if exists "${database}" with (force)`);
+			await client.query(`create database "${database}" template "${template}"`);
+		} finally {
+			await client.query('select pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
+		}
+	});
+}
+
+async function buildTemplate(
+	client: Client,
+	serverUrl: string,
+	template: string,
+	runtime: Awaited<ReturnType<typeof ensureN8n>>,
+): Promise<void> {
+	const building = `${template}_building`;
+	// Templates of other n8n releases are of no more use.
+	const { rows } = await client.query<{ datname: string }>(
+		"select datname from pg_database where datname like 'crm\\_e2e\\_n8n\\_template\\_%'",
+	);
+	for (const { datname } of rows) await client.query(`drop database "${datname}" with (force)`);
+	await client.query(`create database "${building}"`);
+	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-n8n-template-'));
+	try {
+		const env = n8nEnvironment({
+			runtime,
+			userFolder,
+			database: n8nDatabaseFromUrl(serverUrl, building),
+			encryptionKey: 'e2e-n8n-template',
+			port: await findFreePort(),
+			brokerPort: await findFreePort(),
+			logFile: path.join(userFolder, 'migrate.log'),
+			role: 'main',
+		});
+		const result = await new Promise<CliResult>((resolve) => {
+			const child = spawn(runtime.bin, ['list:workflow'], {
+				env,
+				cwd: userFolder,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let output = '';
+			child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+			child.on('close', (code, signal) => {
+				clearTimeout(timer);
+				resolve({ code, signal, output });
+			});
+		});
+		const migrations = await withClient(databaseUrl(serverUrl, building), async (migrated) =>
+			Number((await migrated.query('select count(*) as n from migrations')).rows[0].n),
+		).catch(() => 0);
+		if (result.code !== 0 || migrations === 0) {
+			throw new Error(
+				`n8n could not migrate its template database (exit ${result.code}, ${result.signal}, ${migrations} migrations):\n${result.output.slice(-3000)}`,
+			);
+		}
+		await client.query(`alter database "${building}" rename to "${template}"`);
+	} catch (error) {
+		await client.query(`drop database if exists "${building}" with (force)`);
+		throw error;
+	} finally {
+		rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
 export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 	const serverUrl = process.env[RESOLVED_URL_VARIABLE];
 	if (!serverUrl) throw new Error('the jest global setup has not resolved a PostgreSQL server');
@@ -117,10 +276,7 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 	try {
 		const slug = options.name.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
 		const database = `crm_e2e_${slug}_${process.pid}`;
-		await withClient(serverUrl, async (client) => {
-			await client.query(`drop database if exists "${database}" with (force)`);
-			await client.query(`create database "${database}"`);
-		});
+		await createN8nDatabase(serverUrl, database, runtime);
 		stoppers.push(() =>
 			withClient(serverUrl, async (client) => {
 				await client.query(`drop database if exists "${database}" with (force)`);
@@ -128,7 +284,7 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 		);
 		const userFolder = mkdtempSync(path.join(os.tmpdir(), `crm-e2e-${slug}-`));
 		stoppers.push(async () => rmSync(userFolder, { recursive: true, force: true }));
-		installPackageInto(userFolder);
+		installPackage(userFolder);
 
 		const emulator = await startEmulator({ seed: `e2e-${slug}`, messages: options.messages ?? 40 });
 		stoppers.push(() => emulator.stop());
@@ -149,21 +305,32 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 			},
 			logFile: path.join(userFolder, 'main.log'),
 		};
+		const mainStarted = Date.now();
 		let main = await startN8nProcess(processOptions);
 		stoppers.push(() => main.stop());
+		await typeFilesWritten(userFolder, mainStarted);
 
-		const workers: N8nProcess[] = [];
+		// The workers boot side by side (main has migrated the database by now); each one that
+		// started is stopped again, even when another did not start.
+		const workerOptions: N8nProcessOptions[] = [];
 		for (let index = 0; index < (options.workers ?? 0); index++) {
-			const worker = await startN8nProcess({
+			workerOptions.push({
 				...processOptions,
 				role: 'worker',
 				port: await findFreePort(),
 				brokerPort: await findFreePort(),
 				logFile: path.join(userFolder, `worker-${index + 1}.log`),
 			});
-			workers.push(worker);
-			stoppers.push(() => worker.stop());
 		}
+		const started = await Promise.allSettled(workerOptions.map((one) => startN8nProcess(one)));
+		const workers: N8nProcess[] = [];
+		for (const outcome of started) {
+			if (outcome.status !== 'fulfilled') continue;
+			workers.push(outcome.value);
+			stoppers.push(() => outcome.value.stop());
+		}
+		const failed = started.find((outcome) => outcome.status === 'rejected');
+		if (failed) throw failed.reason;
 
 		const rest = new N8nRest(main.url);
 		await rest.signIn(E2E_OWNER);
@@ -210,7 +377,9 @@ export async function startCrmN8n(options: CrmN8nOptions): Promise<CrmN8n> {
 			async restartMain(whileStopped) {
 				await main.stop();
 				await whileStopped?.();
+				const restarted = Date.now();
 				main = await startN8nProcess(processOptions);
+				await typeFilesWritten(userFolder, restarted);
 				await rest.signIn(E2E_OWNER);
 			},
 			cli: async (args, timeoutMs = 120_000) => {
