@@ -110,7 +110,8 @@ const MEASURE = `async ({ workspace, view, zoneChange }) => {
 	}
 	await frame();
 	const painted = performance.now();
-	return { ms: painted - started, chips: el.shadowRoot.querySelectorAll('[part~=event]').length };
+	const status = el.shadowRoot.querySelector('[part=status]').textContent.trim();
+	return { ms: painted - started, chips: el.shadowRoot.querySelectorAll('[part~=event]').length, status };
 }`;
 
 const median = (values: number[]) => {
@@ -160,7 +161,7 @@ const bench: Bench = {
 				{ label: 'month view, time-zone change to painted', view: 'month', zoneChange: true },
 			];
 			for (const { label, view, zoneChange } of cases) {
-				const figures: Array<{ ms: number; chips: number }> = [];
+				const figures: Array<{ ms: number; chips: number; status: string }> = [];
 				for (let run = 0; run < RUNS; run++) {
 					figures.push(
 						await page.evaluate(
@@ -172,7 +173,7 @@ const bench: Bench = {
 					`${label}, median`,
 					median(figures.slice(1).map((figure) => figure.ms)),
 					'ms',
-					`first run ${figures[0]!.ms.toFixed(1)} ms; ${figures[0]!.chips} event chips in the DOM; over HTTP from a local stub`,
+					`first run ${figures[0]!.ms.toFixed(1)} ms; ${figures[0]!.chips} event chips in the DOM; over HTTP from a local stub${figures[0]!.status ? `; "${figures[0]!.status}"` : ''}`,
 				);
 			}
 			await page.close();

@@ -155,6 +155,8 @@ export default class CrmCalendar extends CrmWidgetElement {
 	@state() private createError = '';
 	@state() private searchText = '';
 	@state() private busy = false;
+	/** How many events were read when the range held more than MAX_PAGES pages (else 0). */
+	@state() private truncated = 0;
 
 	@query('dialog.detail') private detailDialog?: HTMLDialogElement;
 	@query('dialog.create') private createDialog?: HTMLDialogElement;
@@ -224,6 +226,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 				cursor = answer.nextCursor;
 				if (!cursor) break;
 			}
+			this.truncated = cursor ? items.length : 0;
 			return items;
 		},
 	});
@@ -337,7 +340,13 @@ export default class CrmCalendar extends CrmWidgetElement {
 		return html`<div part="base" class="base" lang=${this.locale ?? nothing}>
 			${this.renderToolbar()}
 			<div part="status" class="status" role="status">
-				${pending ? s.loading : this.eventsTask.status === 2 && empty ? s.empty : this.notice}
+				${pending
+					? s.loading
+					: this.eventsTask.status === 2 && empty
+						? s.empty
+						: this.truncated
+							? format(s.truncated, { count: this.truncated })
+							: this.notice}
 			</div>
 			${error || (this.actionError && !this.selected)
 				? html`<div part="error" class="error" role="alert">

@@ -23,6 +23,7 @@ export const CALENDAR_STRINGS = {
 	newEvent: 'New event',
 	loading: 'Loading events…',
 	empty: 'No events in this period',
+	truncated: 'Showing the first {count} events of this period',
 	allDay: 'All day',
 	time: 'Time',
 	more: '+{count} more',
