@@ -3,6 +3,7 @@
 // views navigate, the dialogs work, and a token of workspace B is refused on A.
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { CrmApiClient } from '../shared/apiClient';
 import './calendar';
 import type CrmCalendar from './calendar.component';
 import type {
@@ -463,6 +464,31 @@ describe('<crm-calendar>', function () {
 		await sendKeys({ press: 'Escape' });
 		await waitUntil(() => !dialog.open, 'Escape closes');
 		expect(root(element).activeElement).to.equal(opener);
+	});
+
+	it('folds a busy day into "+n more", which opens the day', async () => {
+		const client = new CrmApiClient({ apiBase: API_BASE, workspaceId: WORKSPACE_A, token: tokenA });
+		const titles = ['Busy 1', 'Busy 2', 'Busy 3', 'Busy 4', 'Busy 5', 'Busy 6'];
+		for (const [index, title] of titles.entries()) {
+			await client.call('events.create', {
+				body: {
+					title,
+					start: `2030-05-20T${String(8 + index).padStart(2, '0')}:00:00Z`,
+					end: `2030-05-20T${String(8 + index).padStart(2, '0')}:30:00Z`,
+				},
+			});
+		}
+		const element = await mount({ date: '2030-05-20' });
+		expect(titlesOn(element, '2030-05-20')).to.deep.equal(titles.slice(0, 3));
+		const more = root(element).querySelector<HTMLButtonElement>(
+			'[data-date="2030-05-20"] [part~="more"]',
+		)!;
+		expect(more.textContent!.trim()).to.equal('+3 more');
+		more.click();
+		await settle(element);
+		expect(element.view).to.equal('day');
+		expect(element.date).to.equal('2030-05-20');
+		expect(titlesOn(element, '2030-05-20')).to.deep.equal(titles);
 	});
 
 	it('refuses an end before the start in the create form', async () => {
