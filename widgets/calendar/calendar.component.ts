@@ -204,13 +204,14 @@ export default class CrmCalendar extends CrmWidgetElement {
 				this.apiBase,
 				this.workspaceId,
 				this.token,
+				this.configured,
 				this.provider,
 				this.range.start,
 				this.range.end,
 				this.calendarId,
 				this.refreshes,
 			] as const,
-		task: async ([, , , provider, start, end, calendarId], { signal }) => {
+		task: async ([, , , , provider, start, end, calendarId], { signal }) => {
 			if (!this.configured) return initialState;
 			const { from, to } = queryRange(start, end);
 			const items: CalendarEvent[] = [];
@@ -232,8 +233,9 @@ export default class CrmCalendar extends CrmWidgetElement {
 	});
 
 	private calendarsTask = new Task(this, {
-		args: () => [this.apiBase, this.workspaceId, this.token, this.provider] as const,
-		task: async ([, , , provider], { signal }) => {
+		args: () =>
+			[this.apiBase, this.workspaceId, this.token, this.configured, this.provider] as const,
+		task: async ([, , , , provider], { signal }) => {
 			if (!this.configured) return initialState;
 			const answer = await this.client.call<{ calendars: CalendarInfo[] }>('calendar.calendars', {
 				provider,
@@ -252,7 +254,8 @@ export default class CrmCalendar extends CrmWidgetElement {
 				params: { id },
 				signal,
 			});
-			this.selected = answer.event;
+			// Still the open event (not closed or another opened meanwhile): show the fresh copy.
+			if (this.selected?.id === id) this.selected = answer.event;
 			return answer.event;
 		},
 	});

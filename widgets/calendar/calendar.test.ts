@@ -627,6 +627,22 @@ describe('<crm-calendar>', function () {
 		await element.loadComplete;
 		expect(calls).to.be.greaterThan(0);
 		expect(titlesOn(element, day(10))).to.include('Company holiday');
+
+		// Given after the element is on the page (no token attribute): it loads then.
+		const late = await fixture<CrmCalendar>(
+			html`<crm-calendar
+				api-base=${API_BASE}
+				workspace-id=${WORKSPACE_A}
+				date=${day(1)}
+				time-zone="UTC"
+			></crm-calendar>`,
+		);
+		await late.loadComplete;
+		expect(titlesOn(late, day(10))).to.deep.equal([]);
+		late.tokenProvider = () => tokenA;
+		await late.updateComplete;
+		await late.loadComplete;
+		expect(titlesOn(late, day(10))).to.include('Company holiday');
 	});
 
 	it('starts a manual sync and says so', async () => {
