@@ -144,9 +144,10 @@ function installPackage(userFolder: string): void {
 
 /**
  * n8n answers its readiness check before it has written the node and credential types the editor
- * loads (/types/nodes.json and the others: rewritten in the background at every start, 18 MB), and
- * one fetched meanwhile is cut short ("other side closed"). Waits until the files of the start at
- * `since` are complete: each ends with the "]" n8n writes last, the credentials (written last) too.
+ * loads (/types/nodes.json and the others, 18 MB: n8n's FrontendService writes them at every start
+ * without waiting for them), and one requested meanwhile is cut short (seen as the editor's
+ * /types/nodes.json request aborted, once n8n no longer spends its boot migrating). Waits until the
+ * files of the start at `since` are complete: each ends with the "]" n8n writes last.
  */
 async function typeFilesWritten(userFolder: string, since: number): Promise<void> {
 	const folder = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
