@@ -107,6 +107,7 @@ const MAX_PAGES = 10;
  * @csspart close-button - Close (event dialog).
  * @csspart detail-time - When the event is.
  * @csspart location - Where.
+ * @csspart organizer - Who organises it.
  * @csspart meeting-link - The meeting link.
  * @csspart description - The event's description.
  * @csspart section-title - "Attendees", "Linked records".
@@ -666,6 +667,12 @@ export default class CrmCalendar extends CrmWidgetElement {
 						${event.location
 							? html`<p part="location">
 									<span class="label">${s.location}:</span> ${event.location}
+								</p>`
+							: nothing}
+						${event.organizer
+							? html`<p part="organizer">
+									<span class="label">${s.organizer}:</span>
+									${event.organizer.name ?? event.organizer.email}
 								</p>`
 							: nothing}
 						${safeUrl(event.meetingLink)

@@ -305,6 +305,7 @@ describe('<crm-calendar>', function () {
 		);
 		expect(link.rel).to.include('noopener');
 		expect(dialog.querySelector('[part="location"]')!.textContent).to.include('Video call');
+		expect(dialog.querySelector('[part="organizer"]')!.textContent).to.include('Sandbox User');
 		const when = dialog.querySelector('[part="detail-time"]')!.textContent!;
 		expect(when).to.include('UTC');
 		expect(when).to.include('2:00');
