@@ -151,6 +151,23 @@ const bench: Bench = {
 			}
 			const deep = await measure(`${url}&cursor=${encodeURIComponent(cursor)}`, auth);
 			const browser = await measure(url, { ...auth, origin: ORIGIN });
+			// n8n's own share by path kind: a request the node refuses before any query (no token),
+			// on this dynamic path (n8n looks the webhook up in its database) and on a static one
+			// (n8n's webhook cache).
+			const refusedStatus = async (target: string) => {
+				for (let warm = 0; warm < 30; warm++) await (await fetch(target)).text();
+				const times: number[] = [];
+				for (let index = 0; index < REQUESTS; index++) {
+					const started = performance.now();
+					const response = await fetch(target);
+					await response.text();
+					times.push(performance.now() - started);
+					if (response.status !== 401) throw new Error(`${target} answered ${response.status}`);
+				}
+				return percentiles(times);
+			};
+			const dynamic401 = await refusedStatus(url);
+			const static401 = await refusedStatus(`${crm.main.url}/webhook/crm-api/status`);
 			const executions = await crm.rest.executions(workflow.id);
 
 			// The same first page through the engine's handler in this process: the query's share.
@@ -196,6 +213,10 @@ const bench: Bench = {
 			report('emails page with a browser Origin header through n8n, p95', browser.p95, 'ms');
 			report('emails page in the engine handler alone (no n8n), p50', handler.p50, 'ms');
 			report('emails page in the engine handler alone (no n8n), p95', handler.p95, 'ms');
+			report('401 (no token) on the emails path (dynamic) through n8n, p50', dynamic401.p50, 'ms');
+			report('401 (no token) on the emails path (dynamic) through n8n, p95', dynamic401.p95, 'ms');
+			report('401 (no token) on the static status path through n8n, p50', static401.p50, 'ms');
+			report('401 (no token) on the static status path through n8n, p95', static401.p95, 'ms');
 			report('executions created by these requests', executions.length, 'executions');
 		} finally {
 			await crm.stop();
