@@ -103,6 +103,24 @@ export default {
 	concurrentBrowsers: 1,
 	testsFinishTimeout: 300_000,
 	testFramework: { config: { timeout: 20_000 } },
+	// Chromium reports "ResizeObserver loop completed with undelivered notifications" as a window
+	// error when observed layouts settle over more than one frame (the virtual list, container
+	// queries); it is benign and not an error of the code under test, so mocha does not see it.
+	testRunnerHtml: (testFramework) => `<!doctype html>
+		<html>
+			<body>
+				<script>
+					window.addEventListener(
+						'error',
+						(event) => {
+							if (/^ResizeObserver loop/.test(event.message)) event.stopImmediatePropagation();
+						},
+						true,
+					);
+				</script>
+				<script type="module" src="${testFramework}"></script>
+			</body>
+		</html>`,
 	browsers: [
 		chromeLauncher({
 			launchOptions: {
