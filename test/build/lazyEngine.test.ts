@@ -104,11 +104,9 @@ describe('the engine bundle loads on first use, not when n8n loads the package',
 				entry.coreBytes > STUB_BYTES ||
 				entry.loadedFromCore.some(
 					(file) =>
-						![
-							'core/index.js',
-							'core/providers/endpoints.js',
-							'core/api/routeTable.js',
-						].includes(file),
+						!['core/index.js', 'core/providers/endpoints.js', 'core/api/routeTable.js'].includes(
+							file,
+						),
 				),
 		);
 		expect(
