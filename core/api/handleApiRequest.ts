@@ -16,6 +16,13 @@ import {
 	patchSettingsRoute,
 	resyncRoute,
 } from './integrationRoutes';
+import {
+	corsHeadersFor,
+	rawHeader,
+	reportUnexpected,
+	singleValues,
+	withHeaders,
+} from './httpHelpers';
 import { statusRoute } from './statusRoute';
 import { ApiError, type ApiContext, type ApiRequest, type ApiResponse } from './types';
 
@@ -96,27 +103,14 @@ export async function handleApiRequest(
 		return withHeaders(response, cors);
 	} catch (error) {
 		const response = errorResponse(error);
-		if (response.status === 500) {
-			try {
-				context?.onUnexpectedError?.(error);
-			} catch {
-				// A failing logger must not turn an answer into a throw.
-			}
-		}
+		reportUnexpected(context, response, error);
 		return withHeaders(response, cors);
 	}
 }
 
 /** Query values as single strings (a repeated parameter keeps its first value). */
 function normalizeRequest(request: ApiRequest): ApiRequest {
-	const query: Record<string, string | undefined> = {};
-	if (request.query && typeof request.query === 'object') {
-		for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
-			const first: unknown = Array.isArray(value) ? value[0] : value;
-			if (typeof first === 'string') query[name] = first;
-		}
-	}
-	return { ...request, query };
+	return { ...request, query: singleValues(request.query) };
 }
 
 function normalizeRoute(route: string | undefined): string {
@@ -125,35 +119,17 @@ function normalizeRoute(route: string | undefined): string {
 		.toLowerCase();
 }
 
+/** A header's value; a list value counts as none. */
 function header(request: ApiRequest, name: string): string | undefined {
-	const headers = request.headers && typeof request.headers === 'object' ? request.headers : {};
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() === name) return typeof value === 'string' ? value : undefined;
-	}
-	return undefined;
+	const value = rawHeader(request.headers, name);
+	return typeof value === 'string' ? value : undefined;
 }
 
 function corsHeaders(context: ApiContext, request: ApiRequest): Record<string, string> {
 	if (!request || typeof request !== 'object') return {};
 	const origin = header(request, 'origin');
-	if (!origin || !context.apps?.allowedReturnOrigins?.includes(origin)) return {};
-	return {
-		'access-control-allow-origin': origin,
-		'access-control-allow-methods': 'GET, POST, PATCH, OPTIONS',
-		'access-control-allow-headers': 'authorization, content-type',
-		'access-control-max-age': '600',
-		vary: 'Origin',
-	};
-}
-
-function withHeaders(response: ApiResponse, extra: Record<string, string>): ApiResponse {
-	const headers: Record<string, string> = {
-		'cache-control': 'no-store',
-		...extra,
-		...(response.headers ?? {}),
-	};
-	if (response.body !== undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
-	return { ...response, headers };
+	if (!origin) return {};
+	return corsHeadersFor(origin, context.apps?.allowedReturnOrigins);
 }
 
 /** Known errors keep their message; anything else is a generic 500 (its text may hold anything). */

@@ -12,6 +12,14 @@ import {
 import { QueryInputError } from '../store/emailQueries';
 import { CrmArgumentError, CrmRecordNotFoundError } from '../store/recordLinks';
 import { errorResponse } from './handleApiRequest';
+import {
+	corsHeadersFor,
+	firstValue,
+	rawHeader,
+	reportUnexpected,
+	singleValues,
+	withHeaders,
+} from './httpHelpers';
 import { matchWidgetRoute, type WidgetProvider, type WidgetRouteName } from './routeTable';
 import { ApiError, type ApiContext, type ApiResponse } from './types';
 import { WIDGET_HANDLERS } from './widgetHandlers';
@@ -42,8 +50,6 @@ export interface WidgetCall<Query = unknown, Body = unknown> {
 
 /** A route's function; its query and body types are the route's schemas' outputs. */
 export type WidgetHandler = (call: WidgetCall<never, never>) => Promise<ApiResponse>;
-
-const CORS_METHODS = 'GET, POST, PATCH, OPTIONS';
 
 export async function handleWidgetRequest(
 	context: ApiContext,
@@ -100,17 +106,11 @@ export async function handleWidgetRequest(
 			query,
 			body,
 		} as WidgetCall<never, never>);
-		return withHeaders(response, cors);
+		return withNoSniff(response, cors);
 	} catch (error) {
 		const response = widgetErrorResponse(error);
-		if (response.status === 500) {
-			try {
-				context?.onUnexpectedError?.(error);
-			} catch {
-				// A failing logger must not turn an answer into a throw.
-			}
-		}
-		return withHeaders(response, cors);
+		reportUnexpected(context, response, error);
+		return withNoSniff(response, cors);
 	}
 }
 
@@ -126,17 +126,6 @@ export function widgetErrorResponse(error: unknown): ApiResponse {
 	return errorResponse(error);
 }
 
-/** Query values as single strings (a repeated parameter keeps its first value). */
-function singleValues(query: unknown): Record<string, string> {
-	const result: Record<string, string> = {};
-	if (!query || typeof query !== 'object') return result;
-	for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
-		const first: unknown = Array.isArray(value) ? value[0] : value;
-		if (typeof first === 'string') result[name] = first;
-	}
-	return result;
-}
-
 function jsonBody(body: unknown): unknown {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body !== 'string') return body;
@@ -148,37 +137,19 @@ function jsonBody(body: unknown): unknown {
 	}
 }
 
+/** A header's value; a list value gives its first item. */
 function header(request: WidgetRequest, name: string): string | undefined {
-	const headers = request.headers && typeof request.headers === 'object' ? request.headers : {};
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== name) continue;
-		const first: unknown = Array.isArray(value) ? value[0] : value;
-		return typeof first === 'string' ? first : undefined;
-	}
-	return undefined;
+	const first = firstValue(rawHeader(request.headers, name));
+	return typeof first === 'string' ? first : undefined;
 }
 
 /** CORS headers for an allowed origin (exact match of scheme, host and port); none otherwise. */
 export function corsHeaders(context: ApiContext, request: WidgetRequest): Record<string, string> {
 	if (!request || typeof request !== 'object') return {};
-	const origin = header(request, 'origin');
-	if (!origin || !context?.apps?.allowedReturnOrigins?.includes(origin)) return {};
-	return {
-		'access-control-allow-origin': origin,
-		'access-control-allow-methods': CORS_METHODS,
-		'access-control-allow-headers': 'authorization, content-type',
-		'access-control-max-age': '600',
-		vary: 'Origin',
-	};
+	return corsHeadersFor(header(request, 'origin'), context?.apps?.allowedReturnOrigins);
 }
 
-function withHeaders(response: ApiResponse, extra: Record<string, string>): ApiResponse {
-	const headers: Record<string, string> = {
-		'cache-control': 'no-store',
-		'x-content-type-options': 'nosniff',
-		...extra,
-		...(response.headers ?? {}),
-	};
-	if (response.body !== undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
-	return { ...response, headers };
+/** The shared response headers, with `nosniff` before the CORS headers. */
+function withNoSniff(response: ApiResponse, cors: Record<string, string>): ApiResponse {
+	return withHeaders(response, { 'x-content-type-options': 'nosniff', ...cors });
 }
