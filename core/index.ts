@@ -87,6 +87,13 @@ export {
 } from './mail/composeMime';
 export { AddressListError } from './mail/addressList';
 export { replyRecipients, type RepliedMessage } from './mail/replyRecipients';
+export {
+	GMAIL_REPLY_HEADERS,
+	gmailReplyFields,
+	type GmailRepliedMessage,
+	type GmailReplyFields,
+	type GmailReplyOptions,
+} from './mail/gmailReply';
 export type { MailItem } from './providers/changeSources';
 export { fetchGmailMessages, listGmailMessageIds } from './providers/google/gmailMessages';
 export { gmailAccount, type GmailAccount, type GmailOwner } from './providers/google/gmailAccount';

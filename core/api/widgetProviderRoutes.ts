@@ -6,9 +6,9 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { gmail_v1 } from '@googleapis/gmail';
 
-import { composeMime, replyReferences, replySubject } from '../mail/composeMime';
+import { composeMime } from '../mail/composeMime';
 import { AddressListError, parseAddressList } from '../mail/addressList';
-import { replyRecipients } from '../mail/replyRecipients';
+import { GMAIL_REPLY_HEADERS, gmailReplyFields } from '../mail/gmailReply';
 import {
 	describeCalendar,
 	listCalendars,
@@ -301,17 +301,6 @@ export async function emailsSendRoute(
 	return { status: 201, body: { email } };
 }
 
-const REPLY_HEADERS = [
-	'Subject',
-	'From',
-	'To',
-	'Cc',
-	'Reply-To',
-	'Message-ID',
-	'References',
-	'In-Reply-To',
-];
-
 export async function emailsReplyRoute(
 	call: WidgetCall<unknown, EmailReplyBody>,
 ): Promise<ApiResponse> {
@@ -332,30 +321,15 @@ export async function emailsReplyRoute(
 				userId: 'me',
 				id: copy.providerMessageId,
 				format: 'metadata',
-				metadataHeaders: REPLY_HEADERS,
+				metadataHeaders: [...GMAIL_REPLY_HEADERS],
 			});
-			const header = (name: string) =>
-				message.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())
-					?.value ?? null;
-			const { to, cc } = replyRecipients(
-				{
-					from: parseAddressList(header('From')),
-					to: parseAddressList(header('To')),
-					cc: parseAddressList(header('Cc')),
-					replyTo: parseAddressList(header('Reply-To')),
-					sentByAccount: (message.labelIds ?? []).includes('SENT'),
-				},
-				{ ownAddresses: [integration.accountEmail], replyToAll: body.replyAll === true },
-			);
-			const messageId = header('Message-ID');
 			const { raw } = composeMime({
-				to,
-				cc,
-				subject: replySubject(header('Subject')),
+				...gmailReplyFields(message, {
+					ownAddresses: [integration.accountEmail],
+					replyToAll: body.replyAll === true,
+				}),
 				text: body.text,
 				html: body.html,
-				inReplyTo: messageId ?? undefined,
-				references: replyReferences(header('References'), header('In-Reply-To'), messageId),
 			});
 			const { data } = await gmail.users.messages.send({
 				userId: 'me',

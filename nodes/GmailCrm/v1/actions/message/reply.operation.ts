@@ -2,10 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import {
 	composeMime,
+	GMAIL_REPLY_HEADERS,
+	gmailReplyFields,
 	parseAddressList,
-	replyRecipients,
-	replyReferences,
-	replySubject,
 } from '../../../../../core';
 import { attachmentsFromBinary } from '../../../../shared/binaryAttachments';
 import { forEachItem } from '../../../../shared/forEachItem';
@@ -66,17 +65,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const REPLY_HEADERS = [
-	'Subject',
-	'From',
-	'To',
-	'Cc',
-	'Reply-To',
-	'Message-ID',
-	'References',
-	'In-Reply-To',
-];
-
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const connection = await gmailConnection(this);
 	return await forEachItem(
@@ -93,7 +81,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					userId: 'me',
 					id: messageId,
 					format: 'metadata',
-					metadataHeaders: REPLY_HEADERS,
+					metadataHeaders: [...GMAIL_REPLY_HEADERS],
 				}));
 			} catch (error) {
 				throw toNodeError(this.getNode(), error, {
@@ -103,36 +91,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					itemIndex,
 				});
 			}
-			const header = (name: string) =>
-				original.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())
-					?.value ?? null;
 			const { email: owner, senderNames } = await connection.account.owner();
-			const { to, cc } = replyRecipients(
-				{
-					from: parseAddressList(header('From')),
-					to: parseAddressList(header('To')),
-					cc: parseAddressList(header('Cc')),
-					replyTo: parseAddressList(header('Reply-To')),
-					sentByAccount: (original.labelIds ?? []).includes('SENT'),
-				},
-				{
+			const { raw } = composeMime({
+				from: options.senderName ? { name: options.senderName, email: owner } : undefined,
+				...gmailReplyFields(original, {
 					// The addresses the account sends as are its own too.
 					ownAddresses: [owner, ...Object.keys(senderNames ?? {})],
 					replyToAll: options.replyToAll,
-					cc: parseAddressList(options.cc),
-				},
-			);
-			const originalMessageId = header('Message-ID');
-			const { raw } = composeMime({
-				from: options.senderName ? { name: options.senderName, email: owner } : undefined,
-				to,
-				cc,
+					cc: options.cc,
+				}),
 				bcc: parseAddressList(options.bcc),
-				subject: replySubject(header('Subject')),
 				...messageBodies(this, itemIndex),
 				attachments: await attachmentsFromBinary(this, itemIndex, options.attachments),
-				inReplyTo: originalMessageId ?? undefined,
-				references: replyReferences(header('References'), header('In-Reply-To'), originalMessageId),
 			});
 			const { data } = await connection.gmail.users.messages.send({
 				userId: 'me',
