@@ -33,18 +33,17 @@ export function normalizeSearchQuery(query: string | undefined | null): string {
 }
 
 /**
- * Emails of the workspace whose words match `query`, with the filters of listEmails, newest first.
- * A query with no searchable word (only punctuation, or stop words in every config) matches nothing.
+ * The condition on `e` for the words of `query`: undefined when there is no query, `null` when
+ * the query has no searchable word (it matches nothing). searchEmails uses it, and so can a caller
+ * that combines it with its own conditions for selectEmailPage (see emailWordSearch.ts).
  */
-export async function searchEmails(
+export async function emailWordCondition(
 	database: ReadDatabase,
 	workspaceId: string,
-	options: SearchEmailsOptions = {},
-): Promise<Page<EmailSummary>> {
-	requireUuid(workspaceId, 'workspaceId');
-	const query = normalizeSearchQuery(options.query);
-	if (query === '') return selectEmailPage(database, workspaceId, options);
-
+	query: string | undefined,
+): Promise<Condition | null | undefined> {
+	const text = normalizeSearchQuery(query);
+	if (text === '') return undefined;
 	// The workspace's language, and whether each config leaves any word of the query (an empty
 	// tsquery would match nothing and make PostgreSQL print a notice).
 	const probe = await database.knex.raw<{
@@ -55,29 +54,44 @@ export async function searchEmails(
 		        numnode(websearch_to_tsquery(s.language::regconfig, ?::text)) as language_nodes
 		 from (select coalesce(
 		         (select search_language from workspace_settings where workspace_id = ?), ?) as language) as s`,
-		[query, query, workspaceId, DEFAULT_LANGUAGE],
+		[text, text, workspaceId, DEFAULT_LANGUAGE],
 	);
-	const { language, simple_nodes: simpleNodes, language_nodes: languageNodes } = probe.rows[0];
+	const { language, simple_nodes: simpleNodes, language_nodes: languageNodes } = probe.rows[0]!;
 	const branches: Condition[] = [];
 	// The tsquery is a constant of the statement, so the planner estimates from the index
 	// statistics how common the words are and picks the index to read.
 	if (simpleNodes > 0) {
 		branches.push({
 			sql: `e.search_vector @@ websearch_to_tsquery('simple', ?::text)`,
-			bindings: [query],
+			bindings: [text],
 		});
 	}
 	if (languageNodes > 0 && language !== 'simple') {
 		branches.push({
 			sql: 'e.search_vector_language @@ websearch_to_tsquery(?::regconfig, ?::text)',
-			bindings: [language, query],
+			bindings: [language, text],
 		});
 	}
-	if (branches.length === 0) return { items: [], nextCursor: null };
-	const words: Condition = {
+	if (branches.length === 0) return null;
+	return {
 		sql: branches.map((branch) => branch.sql).join(' or '),
 		bindings: branches.flatMap((branch) => branch.bindings),
 	};
+}
+
+/**
+ * Emails of the workspace whose words match `query`, with the filters of listEmails, newest first.
+ * A query with no searchable word (only punctuation, or stop words in every config) matches nothing.
+ */
+export async function searchEmails(
+	database: ReadDatabase,
+	workspaceId: string,
+	options: SearchEmailsOptions = {},
+): Promise<Page<EmailSummary>> {
+	requireUuid(workspaceId, 'workspaceId');
+	const words = await emailWordCondition(database, workspaceId, options.query);
+	if (words === undefined) return selectEmailPage(database, workspaceId, options);
+	if (words === null) return { items: [], nextCursor: null };
 	return selectEmailPage(database, workspaceId, options, [words]);
 }
 
