@@ -28,6 +28,7 @@ import {
 import { signApiToken, verifyApiToken } from '../../core/security/apiToken';
 import { startEmulator, type Emulator } from '../emulator';
 import { signingKey, signJwt } from '../emulator/core/oauth';
+import { googleEmulatorApp } from '../support/providerCredentials';
 
 const CRM_ORIGIN = 'https://crm.example';
 const RETURN_URL = `${CRM_ORIGIN}/login/google/done?next=%2Finbox`;
@@ -39,22 +40,12 @@ let config: SignInConfig;
 
 beforeAll(async () => {
 	emu = await startEmulator({ seed: 'sign-in', messages: 0 });
-	config = signInConfigOf(
-		{
-			clientId: emu.sandbox.clientId,
-			clientSecret: emu.sandbox.clientSecret,
-			customEndpoints: true,
-			authBaseUrl: emu.baseUrl,
-			tokenBaseUrl: emu.baseUrl,
-			apiBaseUrl: emu.baseUrl,
-		},
-		{
-			publicBaseUrl: 'http://127.0.0.1:5678/webhook/crm-api/',
-			allowedReturnOrigins: [CRM_ORIGIN, 'http://localhost:3000'],
-			apiSigningSecret: API_SECRET,
-			stateSecret: new Uint8Array(randomBytes(32)),
-		},
-	);
+	config = signInConfigOf(googleEmulatorApp(emu), {
+		publicBaseUrl: 'http://127.0.0.1:5678/webhook/crm-api/',
+		allowedReturnOrigins: [CRM_ORIGIN, 'http://localhost:3000'],
+		apiSigningSecret: API_SECRET,
+		stateSecret: new Uint8Array(randomBytes(32)),
+	});
 });
 afterAll(async () => {
 	await emu.stop();

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
+import { ExecutionLifecycleHooks } from 'n8n-core';
 import { Client } from 'pg';
 import {
 	Workflow,
@@ -42,7 +42,9 @@ import { widgetBaseUrl } from '../../nodes/CrmApi/serve';
 import { startEmulator, type Emulator } from '../emulator';
 import { TestCredentialsHelper } from '../harness/credentialsHelper';
 import { createAdditionalData, nodeTypes } from '../harness/runWorkflow';
+import { googleEmulatorApp } from '../support/providerCredentials';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { runNodeWebhook, withStatus } from '../support/webhookRun';
 
 const WORKSPACE_A = '11111111-1111-4111-8111-111111111111';
 const WORKSPACE_B = '22222222-2222-4222-8222-222222222222';
@@ -118,12 +120,7 @@ async function route(request: http.IncomingMessage, response: http.ServerRespons
 		body,
 		rawBody: raw,
 	});
-	const res = Object.assign(response, {
-		status(code: number) {
-			response.statusCode = code;
-			return res;
-		},
-	});
+	const res = withStatus(response);
 	const additionalData = {
 		...baseData,
 		httpRequest: req,
@@ -148,28 +145,16 @@ async function route(request: http.IncomingMessage, response: http.ServerRespons
 		workflowExecuteAdditionalData: additionalData,
 		webhookId: WEBHOOK_ID,
 	};
-	const context = new WebhookContext(
+	await runNodeWebhook({
+		nodeType,
 		workflow,
-		current,
+		node: current,
 		additionalData,
-		'webhook',
 		webhookData,
-		[],
-		null,
-	);
-	const record = (level: string) => (message: string) => logged.push(`${level}: ${message}`);
-	Object.defineProperty(context, 'logger', {
-		value: {
-			info: record('info'),
-			warn: record('warn'),
-			error: record('error'),
-			debug: record('debug'),
-		},
+		response,
+		logged,
+		started,
 	});
-	const result = await nodeType.webhook!.call(context);
-	expect(result.noWebhookResponse).toBe(true);
-	for (const item of result.workflowData?.[0] ?? []) started.push(item.json);
-	if (!response.writableEnded) response.end();
 }
 
 beforeAll(async () => {
@@ -220,14 +205,7 @@ beforeAll(async () => {
 		id: 'signin-1',
 		name: 'Google Sign-In app',
 		type: 'googleSignInCrmOAuth2Api',
-		data: {
-			clientId: emu.sandbox.clientId,
-			clientSecret: emu.sandbox.clientSecret,
-			customEndpoints: true,
-			authBaseUrl: emu.baseUrl,
-			tokenBaseUrl: emu.baseUrl,
-			apiBaseUrl: emu.baseUrl,
-		},
+		data: googleEmulatorApp(emu),
 	});
 	node = {
 		id: randomUUID(),

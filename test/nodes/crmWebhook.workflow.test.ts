@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ExecutionLifecycleHooks, HookContext, WebhookContext } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext } from 'n8n-core';
 import {
 	Workflow,
 	type IDataObject,
@@ -32,6 +32,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { TestCredentialsHelper } from '../harness/credentialsHelper';
 import { createAdditionalData, nodeTypes } from '../harness/runWorkflow';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { runNodeWebhook, withStatus } from '../support/webhookRun';
 
 const WORKSPACE = randomUUID();
 const SECRET = randomBytes(32).toString('base64url');
@@ -87,40 +88,22 @@ async function route(request: http.IncomingMessage, response: http.ServerRespons
 		rawBody: Buffer.concat(chunks),
 		readRawBody: async () => undefined,
 	});
-	const res = Object.assign(response, {
-		status(code: number) {
-			response.statusCode = code;
-			return res;
-		},
-	});
+	const res = withStatus(response);
 	const additionalData = {
 		...baseData,
 		httpRequest: req,
 		httpResponse: res,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const context = new WebhookContext(
+	await runNodeWebhook({
+		nodeType,
 		workflow,
 		node,
 		additionalData,
-		'webhook',
-		webhookDataFor(description, additionalData),
-		[],
-		null,
-	);
-	// What the node logs goes to this list (n8n's log), not to the test output.
-	const record = (level: string) => (message: string) => logged.push(`${level}: ${message}`);
-	Object.defineProperty(context, 'logger', {
-		value: {
-			info: record('info'),
-			warn: record('warn'),
-			error: record('error'),
-			debug: record('debug'),
-		},
+		webhookData: webhookDataFor(description, additionalData),
+		response,
+		logged,
+		started,
 	});
-	const result = await nodeType.webhook!.call(context);
-	expect(result.noWebhookResponse).toBe(true);
-	for (const item of result.workflowData?.[0] ?? []) started.push(item.json);
-	if (!response.writableEnded) response.end();
 }
 
 function hookContext() {

@@ -47,6 +47,18 @@ async function exchangeCode(
 	return body;
 }
 
+/** A Google OAuth2 credential's app fields (no tokens), pointed at the emulator's Google. */
+export function googleEmulatorApp(emu: Emulator) {
+	return {
+		clientId: emu.sandbox.clientId,
+		clientSecret: emu.sandbox.clientSecret,
+		customEndpoints: true,
+		authBaseUrl: emu.baseUrl,
+		tokenBaseUrl: emu.baseUrl,
+		apiBaseUrl: emu.baseUrl,
+	};
+}
+
 /** A Google OAuth2 credential of `type`, connected for `email` with `scopes`. */
 export async function connectGoogleCredential(
 	emu: Emulator,
@@ -80,12 +92,7 @@ export async function connectGoogleCredential(
 		name: options.name ?? 'Sandbox Google account',
 		type,
 		data: {
-			clientId: emu.sandbox.clientId,
-			clientSecret: emu.sandbox.clientSecret,
-			customEndpoints: true,
-			authBaseUrl: emu.baseUrl,
-			tokenBaseUrl: emu.baseUrl,
-			apiBaseUrl: emu.baseUrl,
+			...googleEmulatorApp(emu),
 			oauthTokenData: { ...tokens },
 		},
 	};
