@@ -8,16 +8,12 @@
 //   - changing time-zone on the month view (a new range asked, every event placed again).
 // Medians of CALENDAR_BENCH_RUNS runs in one page (the first run is noted).
 import http from 'node:http';
-import path from 'node:path';
-
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 
 import type { Bench, BenchContext } from './run';
+import { bundleWidget, launchChromium, median } from './support/widgetRender';
 
 const EVENTS = Number(process.env.CALENDAR_BENCH_EVENTS ?? 1_500);
 const RUNS = Number(process.env.CALENDAR_BENCH_RUNS ?? 7);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WORKSPACE = '00000000-0000-4000-8000-000000000001';
 
 function events(count: number): object[] {
@@ -69,20 +65,6 @@ function events(count: number): object[] {
 	return items;
 }
 
-async function bundleCalendar(): Promise<string> {
-	const result = await build({
-		entryPoints: [path.join(__dirname, '../widgets/calendar/calendar.ts')],
-		bundle: true,
-		minify: true,
-		format: 'esm',
-		target: 'es2022',
-		write: false,
-		tsconfig: path.join(__dirname, '../widgets/tsconfig.json'),
-		logLevel: 'silent',
-	});
-	return result.outputFiles[0]!.text;
-}
-
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>calendar bench</title></head>
 <body style="margin:0"><script type="module" src="/calendar.js"></script></body></html>`;
 
@@ -114,15 +96,10 @@ const MEASURE = `async ({ workspace, view, zoneChange }) => {
 	return { ms: painted - started, chips: el.shadowRoot.querySelectorAll('[part~=event]').length, status };
 }`;
 
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)]!;
-};
-
 const bench: Bench = {
 	name: `<crm-calendar> render of a month of ${EVENTS.toLocaleString('en')} events (headless Chromium)`,
 	async run(context: BenchContext) {
-		const script = await bundleCalendar();
+		const script = await bundleWidget('calendar/calendar.ts');
 		const items = events(EVENTS);
 		const server = http.createServer((request, response) => {
 			const url = new URL(request.url ?? '/', 'http://bench.invalid');
@@ -147,11 +124,7 @@ const bench: Bench = {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as { port: number };
-		const browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-		});
+		const browser = await launchChromium();
 		try {
 			const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 			await page.goto(`http://127.0.0.1:${port}/`);

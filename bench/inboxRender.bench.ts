@@ -10,16 +10,12 @@
 //     the inbox shows its first page of 200 and fetches the rest as the user scrolls.
 // Medians of INBOX_BENCH_RUNS runs in one page (the first run, in a fresh page, is noted).
 import http from 'node:http';
-import path from 'node:path';
-
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 
 import type { Bench, BenchContext } from './run';
+import { bundleWidget, launchChromium, median } from './support/widgetRender';
 
 const EMAILS = Number(process.env.INBOX_BENCH_EMAILS ?? 10_000);
 const RUNS = Number(process.env.INBOX_BENCH_RUNS ?? 7);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WORKSPACE = '00000000-0000-4000-8000-000000000001';
 
 function emails(count: number): unknown[] {
@@ -48,20 +44,6 @@ function emails(count: number): unknown[] {
 		});
 	}
 	return items;
-}
-
-async function bundleInbox(): Promise<string> {
-	const result = await build({
-		entryPoints: [path.join(__dirname, '../widgets/inbox/inbox.ts')],
-		bundle: true,
-		minify: true,
-		format: 'esm',
-		target: 'es2022',
-		write: false,
-		tsconfig: path.join(__dirname, '../widgets/tsconfig.json'),
-		logLevel: 'silent',
-	});
-	return result.outputFiles[0]!.text;
 }
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>inbox bench</title></head>
@@ -130,15 +112,10 @@ const SCROLL = `async () => {
 	return { intervals, maxRows, scrolled: list.scrollTop };
 }`;
 
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)]!;
-};
-
 const bench: Bench = {
 	name: `<crm-inbox> first render of ${EMAILS.toLocaleString('en')} emails (headless Chromium)`,
 	async run(context: BenchContext) {
-		const script = await bundleInbox();
+		const script = await bundleWidget('inbox/inbox.ts');
 		const items = emails(EMAILS);
 		const body = JSON.stringify({ items, nextCursor: null });
 		const server = http.createServer((request, response) => {
@@ -166,11 +143,7 @@ const bench: Bench = {
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as { port: number };
-		const browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-		});
+		const browser = await launchChromium();
 		try {
 			for (const mode of ['memory', 'http', 'paged'] as const) {
 				const inMemory = mode === 'memory';
