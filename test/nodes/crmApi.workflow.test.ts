@@ -157,6 +157,22 @@ async function route(request: http.IncomingMessage, response: http.ServerRespons
 	});
 }
 
+/** The CRM Database credential of the test database. */
+function databaseCredential() {
+	return {
+		id: 'db-1',
+		name: 'CRM Database',
+		type: 'crmDatabase',
+		data: {
+			connectionType: 'url',
+			url: db.url,
+			schema: db.schema,
+			autoMigrate: true,
+			ssl: 'disable',
+		},
+	};
+}
+
 beforeAll(async () => {
 	[db, emu] = await Promise.all([
 		createTestDatabase(),
@@ -172,18 +188,7 @@ beforeAll(async () => {
 	serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 	credentials = new TestCredentialsHelper();
-	credentials.add({
-		id: 'db-1',
-		name: 'CRM Database',
-		type: 'crmDatabase',
-		data: {
-			connectionType: 'url',
-			url: db.url,
-			schema: db.schema,
-			autoMigrate: true,
-			ssl: 'disable',
-		},
-	});
+	credentials.add(databaseCredential());
 	credentials.add({
 		id: 'apps-1',
 		name: 'CRM Connect Apps',
@@ -442,18 +447,7 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 				true,
 			);
 		} finally {
-			credentials.add({
-				id: 'db-1',
-				name: 'CRM Database',
-				type: 'crmDatabase',
-				data: {
-					connectionType: 'url',
-					url: db.url,
-					schema: db.schema,
-					autoMigrate: true,
-					ssl: 'disable',
-				},
-			});
+			credentials.add(databaseCredential());
 			await new Promise((resolve) => setTimeout(resolve, CREDENTIALS_TTL_MS + 50));
 		}
 		expect(
