@@ -63,22 +63,11 @@ async function call(
 	if (options.token) headers.authorization = `Bearer ${options.token}`;
 	if (options.origin) headers.origin = options.origin;
 	if (options.body !== undefined) headers['content-type'] = 'application/json';
-	const started = performance.now();
-	const response = await fetch(url, {
+	return await fetchTimed(url, {
 		method,
 		headers,
 		body: options.body === undefined ? undefined : JSON.stringify(options.body),
-		redirect: 'manual',
 	});
-	const text = await response.text();
-	const ms = performance.now() - started;
-	let body: unknown = text;
-	try {
-		body = text ? JSON.parse(text) : undefined;
-	} catch {
-		// not JSON
-	}
-	return { status: response.status, headers: response.headers, body, ms };
 }
 
 /**
