@@ -1,4 +1,5 @@
 import CrmCalendar from './calendar.component';
+import type {} from '../shared/recordLinkEvent';
 import type { CrmEventCreateDetail, CrmEventSelectDetail } from './calendarTypes';
 
 export default CrmCalendar;
@@ -16,8 +17,7 @@ declare global {
 	interface HTMLElementTagNameMap {
 		'crm-calendar': CrmCalendar;
 	}
-	// `crm-record-link` is typed once for every widget (its detail differs per subject), by
-	// <crm-inbox> today: the calendar's is CrmCalendarRecordLinkDetail.
+	// `crm-record-link` is typed for both widgets in ../shared/recordLinkEvent.
 	interface GlobalEventHandlersEventMap {
 		'crm-event-select': CustomEvent<CrmEventSelectDetail>;
 		'crm-event-create': CustomEvent<CrmEventCreateDetail>;

@@ -1,5 +1,7 @@
 // The JSON the inbox reads from the widget API (core/store/emailQueries' EmailSummary and
 // EmailDetail), declared here so the browser bundle does not type-check server modules.
+// `crm-record-link` is typed for both widgets in ../shared/recordLinkEvent.
+import type {} from '../shared/recordLinkEvent';
 
 export interface EmailAddress {
 	name: string | null;
@@ -78,7 +80,6 @@ export interface CrmEmailSendDetail {
 declare module '../shared/events' {
 	interface CrmEventDetailMap {
 		'crm-email-select': CrmEmailSelectDetail;
-		'crm-record-link': CrmRecordLinkDetail;
 		'crm-email-send': CrmEmailSendDetail;
 	}
 }
@@ -86,7 +87,6 @@ declare module '../shared/events' {
 declare global {
 	interface GlobalEventHandlersEventMap {
 		'crm-email-select': CustomEvent<CrmEmailSelectDetail>;
-		'crm-record-link': CustomEvent<CrmRecordLinkDetail>;
 		'crm-email-send': CustomEvent<CrmEmailSendDetail>;
 	}
 }
