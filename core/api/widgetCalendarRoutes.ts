@@ -3,10 +3,9 @@
 // applied by the store's queries.
 import { getEvent, listEvents, type EventRecordJson } from '../store/eventQueries';
 import type { IntegrationView } from '../store/integrations';
-import { linkManually, unlinkManually } from '../store/recordLinks';
 import type { WidgetCall } from './handleWidgetRequest';
 import { callerIntegration, requireCallerIntegration } from './widgetIntegrationRoutes';
-import { linksOf } from './widgetMailRoutes';
+import { changeLink } from './widgetMailRoutes';
 import { ApiError, type ApiResponse } from './types';
 import type { EventsListQuery, LinkBody } from './widgetSchemas';
 
@@ -44,17 +43,5 @@ export async function eventsGetRoute(call: WidgetCall): Promise<ApiResponse> {
 export async function eventsLinkRoute(call: WidgetCall<unknown, LinkBody>): Promise<ApiResponse> {
 	const integration = await requireCallerIntegration(call);
 	const event = await visibleEvent(call, integration);
-	const target = {
-		subjectType: 'calendar_event' as const,
-		subjectId: event.id,
-		recordType: call.body.recordType,
-		recordId: call.body.recordId,
-		userId: call.principal.userId,
-	};
-	if (call.route === 'events.link') {
-		await linkManually(call.context.database, call.principal.workspaceId, target);
-	} else {
-		await unlinkManually(call.context.database, call.principal.workspaceId, target);
-	}
-	return { status: 200, body: { links: await linksOf(call, 'calendar_event', event.id) } };
+	return await changeLink(call, 'calendar_event', event.id, call.route === 'events.link');
 }

@@ -79,22 +79,30 @@ async function linksOf(call: WidgetCall, subjectType: 'email' | 'calendar_event'
 	return rows.map(linkOf);
 }
 
-export async function emailsLinkRoute(call: WidgetCall<unknown, LinkBody>): Promise<ApiResponse> {
-	const integration = await requireCallerIntegration(call);
-	const email = await visibleEmail(call, integration);
+/**
+ * Links (`link`) or unlinks one email or event the caller may see to the body's record, and answers
+ * the subject's links afterwards.
+ */
+export async function changeLink(
+	call: WidgetCall<unknown, LinkBody>,
+	subjectType: 'email' | 'calendar_event',
+	subjectId: string,
+	link: boolean,
+): Promise<ApiResponse> {
 	const target = {
-		subjectType: 'email' as const,
-		subjectId: email.id,
+		subjectType,
+		subjectId,
 		recordType: call.body.recordType,
 		recordId: call.body.recordId,
 		userId: call.principal.userId,
 	};
-	if (call.route === 'emails.link') {
-		await linkManually(call.context.database, call.principal.workspaceId, target);
-	} else {
-		await unlinkManually(call.context.database, call.principal.workspaceId, target);
-	}
-	return { status: 200, body: { links: await linksOf(call, 'email', email.id) } };
+	if (link) await linkManually(call.context.database, call.principal.workspaceId, target);
+	else await unlinkManually(call.context.database, call.principal.workspaceId, target);
+	return { status: 200, body: { links: await linksOf(call, subjectType, subjectId) } };
 }
 
-export { linksOf };
+export async function emailsLinkRoute(call: WidgetCall<unknown, LinkBody>): Promise<ApiResponse> {
+	const integration = await requireCallerIntegration(call);
+	const email = await visibleEmail(call, integration);
+	return await changeLink(call, 'email', email.id, call.route === 'emails.link');
+}
