@@ -1,14 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
-import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
-import type { RangeChangedEvent } from '@lit-labs/virtualizer/events.js';
 
 import { CrmWidgetElement, errorMessage } from '../shared/base';
 import { emit } from '../shared/events';
 import { format, localize } from '../shared/strings';
 import { controlStyles, themeStyles } from '../shared/theme.styles';
+import { VirtualListController } from '../shared/virtualList';
 import { emailFrameDoc, EMAIL_FRAME_SANDBOX } from './emailFrame';
 import { styles } from './inbox.styles';
 import { INBOX_STRINGS, type InboxStringKey, type InboxStrings } from './inbox.strings';
@@ -135,8 +133,8 @@ export class CrmInbox extends CrmWidgetElement {
 	private pickerTimer?: ReturnType<typeof setTimeout>;
 	/** Bumped by every first-page load, so a late next page of an older search is dropped. */
 	private generation = 0;
-	/** Index of the last row the virtualizer rendered. */
-	private lastRendered = -1;
+	/** Renders only the rows in and near the list's viewport. */
+	private readonly virtualList = new VirtualListController(this, () => this.listElement);
 	/** The cursor whose page failed: not fetched again until Retry. */
 	@state() private failedCursor: string | null = null;
 
@@ -157,7 +155,6 @@ export class CrmInbox extends CrmWidgetElement {
 				},
 			});
 			if (generation === this.generation) {
-				this.lastRendered = -1;
 				this.items = page.items;
 				this.cursor = page.nextCursor;
 				this.active = Math.min(this.active, page.items.length - 1);
@@ -294,16 +291,11 @@ export class CrmInbox extends CrmWidgetElement {
 		}, 250);
 	}
 
-	private onRange(event: RangeChangedEvent) {
-		this.lastRendered = event.last;
-		this.loadMoreIfNear();
-	}
-
 	/** Fetches the next page when the rendered rows come near the end of what is loaded. */
 	private loadMoreIfNear() {
 		if (
 			this.cursor &&
-			this.lastRendered >= this.items.length - PREFETCH_ROWS &&
+			this.virtualList.end > this.items.length - PREFETCH_ROWS &&
 			this.moreTask.status !== TaskStatus.PENDING &&
 			this.cursor !== this.failedCursor &&
 			this.listTask.status === TaskStatus.COMPLETE
@@ -313,22 +305,10 @@ export class CrmInbox extends CrmWidgetElement {
 	}
 
 	protected override updated() {
-		// A page that arrived while the user was already at the end (or that does not fill the
-		// list) is followed by the next one without waiting for another scroll.
+		// Every scroll that changes the rendered rows updates the element, so this is where the
+		// next page is fetched as the end comes near; also a page that arrived while the user was
+		// already at the end (or that does not fill the list) is followed by the next one.
 		this.loadMoreIfNear();
-	}
-
-	private scrollToRow(index: number) {
-		const virtualizer = (this.listElement as unknown as Record<symbol, unknown> | undefined)?.[
-			virtualizerRef
-		] as
-			| {
-					element(
-						index: number,
-					): { scrollIntoView(options?: ScrollIntoViewOptions): void } | undefined;
-			  }
-			| undefined;
-		virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
 	}
 
 	private onListKey(event: KeyboardEvent) {
@@ -364,7 +344,7 @@ export class CrmInbox extends CrmWidgetElement {
 		}
 		event.preventDefault();
 		this.active = next;
-		this.scrollToRow(next);
+		this.virtualList.scrollToRow(next);
 	}
 
 	private onListFocus() {
@@ -537,16 +517,8 @@ export class CrmInbox extends CrmWidgetElement {
 				aria-activedescendant=${active ? `email-${active.id}` : nothing}
 				@keydown=${this.onListKey}
 				@focus=${this.onListFocus}
-				@rangeChanged=${this.onRange}
 			>
-				<div virtualizer-sizer aria-hidden="true"></div>
-				${virtualize({
-					items: this.items,
-					renderItem: this.renderRow,
-					keyFunction: (email: EmailSummary) => email.id,
-					layout: flow(),
-					scroller: true,
-				})}
+				${this.virtualList.rows(this.items, this.renderRow)}
 			</div>
 			${this.moreTask.status === TaskStatus.PENDING
 				? html`<div part="loading" class="more" role="status">${this.t('loadingMore')}</div>`

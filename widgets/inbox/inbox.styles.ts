@@ -58,6 +58,9 @@ export const styles = css`
 		min-height: 0;
 		height: 100%;
 		outline-offset: -2px;
+		overflow: auto;
+		/* The virtual list swaps rows as it scrolls: the browser must not shift the scroll for it. */
+		overflow-anchor: none;
 	}
 	[part~='row'] {
 		width: 100%;

@@ -393,7 +393,7 @@ describe('<crm-inbox>', function () {
 		);
 		expect(all).to.be.greaterThan(0);
 
-		// One inbox at a time: the virtualizer renders only rows inside the viewport.
+		// One inbox at a time: the virtual list renders only the rows in and near the viewport.
 		fixtureCleanup();
 		const labelled = await mount({ label: 'IMPORTANT' });
 		await loaded(labelled);
