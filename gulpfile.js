@@ -98,7 +98,240 @@ function widgetModules() {
 	);
 }
 
-/** esbuild options shared by the widget outputs: browser ESM, minified, Lit's decorators. */
+/**
+ * The static text of one css`` template, compacted: comments dropped, whitespace runs made one
+ * space, and none around `{`, `}`, `;` and `,` or at either end of the template. Quoted strings
+ * and escapes are copied as they are. `first`/`last`: whether the chunk starts/ends the template
+ * (a chunk's other end touches a `${…}`, where one space is kept).
+ */
+function compactCssChunk(text, first, last) {
+	const TIGHT = '{};,';
+	let out = '';
+	let space = false;
+	const emit = (piece) => {
+		if (space && out !== '' && !TIGHT.includes(out.at(-1)) && !TIGHT.includes(piece[0])) {
+			out += ' ';
+		}
+		space = false;
+		// The last declaration of a block needs no semicolon.
+		if (piece === '}' && out.at(-1) === ';') out = out.slice(0, -1);
+		out += piece;
+	};
+	for (let index = 0; index < text.length; ) {
+		const char = text[index];
+		if (/\s/.test(char)) {
+			space = true;
+			index++;
+		} else if (text.startsWith('/*', index)) {
+			const close = text.indexOf('*/', index + 2);
+			if (close < 0) {
+				emit(text.slice(index));
+				break;
+			}
+			space = true;
+			index = close + 2;
+		} else if (char === '"' || char === "'") {
+			let end = index + 1;
+			while (end < text.length && text[end] !== char) end += text[end] === '\\' ? 2 : 1;
+			emit(text.slice(index, end + 1));
+			index = end + 1;
+		} else if (char === '\\') {
+			emit(text.slice(index, index + 2));
+			index += 2;
+		} else {
+			emit(char);
+			index++;
+		}
+	}
+	// Whitespace alone between two `${…}` stays one space (it may separate two values).
+	if (out === '') return !first && !last && space ? ' ' : '';
+	// Leading whitespace becomes one space, unless the chunk starts the template.
+	const lead = !first && /^\s/.test(text) && out !== '' && !TIGHT.includes(out[0]) ? ' ' : '';
+	const trail = !last && space && out !== '' && !TIGHT.includes(out.at(-1)) ? ' ' : '';
+	return lead + out + trail;
+}
+
+/** Elements whose content is text as written: copied as is. */
+const RAW_TEXT_ELEMENTS = new Set(['pre', 'textarea', 'style', 'script', 'title', 'listing']);
+
+/**
+ * The static text of an html`` template's chunks, compacted: a whitespace run that holds a line
+ * break (the source's indentation) becomes one space. That renders the same (no widget styles
+ * white-space as pre), while runs on one line, quoted attribute values, comments and the content of
+ * <pre>, <textarea>, <style> and <script> are copied as they are. `state` carries the position in
+ * the markup (inside a tag, a quote, a comment, raw text) from one chunk to the next.
+ */
+function compactHtmlChunk(text, state) {
+	let out = '';
+	for (let index = 0; index < text.length; ) {
+		const char = text[index];
+		if (state.until) {
+			const close = text.toLowerCase().indexOf(state.until, index);
+			const end = close < 0 ? text.length : close + state.until.length;
+			out += text.slice(index, end);
+			if (close >= 0) state.until = null;
+			index = end;
+		} else if (state.quote) {
+			const close = text.indexOf(state.quote, index);
+			const end = close < 0 ? text.length : close + 1;
+			out += text.slice(index, end);
+			if (close >= 0) state.quote = null;
+			index = end;
+		} else if (/\s/.test(char)) {
+			let end = index;
+			while (end < text.length && /\s/.test(text[end])) end++;
+			const run = text.slice(index, end);
+			out += /[\n\r]/.test(run) ? ' ' : run;
+			index = end;
+		} else if (text.startsWith('<!--', index)) {
+			state.until = '-->';
+		} else if (char === '<' && /[a-z]/i.test(text[index + 1] ?? '')) {
+			const name = /^[a-z][a-z0-9-]*/i.exec(text.slice(index + 1))[0];
+			state.inTag = true;
+			state.tagName = name.toLowerCase();
+			out += char + name;
+			index += 1 + name.length;
+		} else if (state.inTag && (char === '"' || char === "'")) {
+			state.quote = char;
+			out += char;
+			index++;
+		} else if (state.inTag && char === '>') {
+			state.inTag = false;
+			if (RAW_TEXT_ELEMENTS.has(state.tagName)) state.until = `</${state.tagName}`;
+			out += char;
+			index++;
+		} else {
+			out += char;
+			index++;
+		}
+	}
+	return out;
+}
+
+/**
+ * The widgets' sources with their css`` and html`` templates compacted (compactCssChunk,
+ * compactHtmlChunk): the templates' indentation is most of what minifying leaves in them. Only
+ * the static text between `${…}` changes; TypeScript's parser finds the templates.
+ */
+function compactWidgetTemplates(source, fileName) {
+	const ts = require('typescript');
+	const file = ts.createSourceFile(
+		fileName,
+		source,
+		ts.ScriptTarget.Latest,
+		true,
+		ts.ScriptKind.TS,
+	);
+	const edits = [];
+	const visit = (node) => {
+		if (
+			ts.isTaggedTemplateExpression(node) &&
+			ts.isIdentifier(node.tag) &&
+			(node.tag.text === 'css' || node.tag.text === 'html')
+		) {
+			const template = node.template;
+			const chunks = ts.isNoSubstitutionTemplateLiteral(template)
+				? [template]
+				: [template.head, ...template.templateSpans.map((span) => span.literal)];
+			const state = { inTag: false, tagName: null, quote: null, until: null };
+			chunks.forEach((chunk, index) => {
+				// The chunk's text between its delimiters: ` or } before, ` or ${ after.
+				const start = chunk.getStart(file) + 1;
+				const end =
+					chunk.end -
+					(chunk.kind === ts.SyntaxKind.TemplateHead || chunk.kind === ts.SyntaxKind.TemplateMiddle
+						? 2
+						: 1);
+				const text = source.slice(start, end);
+				const compact =
+					node.tag.text === 'css'
+						? compactCssChunk(text, index === 0, index === chunks.length - 1)
+						: compactHtmlChunk(text, state);
+				if (compact !== text) edits.push({ start, end, text: compact });
+			});
+		}
+		ts.forEachChild(node, visit);
+	};
+	visit(file);
+	let result = source;
+	for (const edit of edits.sort((a, b) => b.start - a.start)) {
+		result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+	}
+	return result;
+}
+
+/** Route fields only the server reads (the OpenAPI document's summaries, the write scope check). */
+const SERVER_ONLY_ROUTE_FIELDS = new Set(['summary', 'writes']);
+
+/**
+ * core/api/routeTable.ts as the browser needs it: WIDGET_ROUTES' entries without their
+ * SERVER_ONLY_ROUTE_FIELDS (the widgets' client reads name, method, path and perProvider).
+ */
+function browserRouteTable(source, fileName) {
+	const ts = require('typescript');
+	const file = ts.createSourceFile(
+		fileName,
+		source,
+		ts.ScriptTarget.Latest,
+		true,
+		ts.ScriptKind.TS,
+	);
+	const cuts = [];
+	const visit = (node) => {
+		if (
+			ts.isPropertyAssignment(node) &&
+			ts.isIdentifier(node.name) &&
+			SERVER_ONLY_ROUTE_FIELDS.has(node.name.text) &&
+			ts.isObjectLiteralExpression(node.parent)
+		) {
+			// The property and the comma after it.
+			const next = source.indexOf(',', node.end);
+			const end = next >= 0 && source.slice(node.end, next).trim() === '' ? next + 1 : node.end;
+			cuts.push({ start: node.getFullStart(), end });
+		}
+		ts.forEachChild(node, visit);
+	};
+	const routes = file.statements.find(
+		(statement) =>
+			ts.isVariableStatement(statement) &&
+			statement.declarationList.declarations.some(
+				(declaration) =>
+					ts.isIdentifier(declaration.name) && declaration.name.text === 'WIDGET_ROUTES',
+			),
+	);
+	if (!routes) throw new Error(`${fileName}: WIDGET_ROUTES not found`);
+	visit(routes);
+	let result = source;
+	for (const cut of cuts.sort((a, b) => b.start - a.start)) {
+		result = result.slice(0, cut.start) + result.slice(cut.end);
+	}
+	return result;
+}
+
+/**
+ * esbuild plugin for the browser bundles: the widget sources (not their tests) through
+ * compactWidgetTemplates, and the route table through browserRouteTable.
+ */
+function widgetSourcesPlugin() {
+	const widgetsDir = path.join(root, 'widgets') + path.sep;
+	const routeTable = path.join(root, 'core/api/routeTable.ts');
+	return {
+		name: 'widget-sources',
+		setup(build) {
+			build.onLoad({ filter: /\.ts$/ }, async (args) => {
+				if (args.path === routeTable) {
+					const source = await fs.promises.readFile(args.path, 'utf8');
+					return { contents: browserRouteTable(source, args.path), loader: 'ts' };
+				}
+				if (!args.path.startsWith(widgetsDir) || args.path.endsWith('.test.ts')) return undefined;
+				const source = await fs.promises.readFile(args.path, 'utf8');
+				return { contents: compactWidgetTemplates(source, args.path), loader: 'ts' };
+			});
+		},
+	};
+}
+
+/** esbuild options shared by the widget outputs: browser ESM, minified, compacted templates. */
 function widgetBuildOptions() {
 	return {
 		bundle: true,
@@ -107,7 +340,10 @@ function widgetBuildOptions() {
 		platform: 'browser',
 		target: 'es2022',
 		tsconfig: path.join(root, 'widgets/tsconfig.json'),
-		legalComments: 'eof',
+		// Lit's licence comments are left out of the served file to keep it small; the bundled
+		// packages' licences and notices are in dist/THIRD_PARTY_NOTICES (from the metafile).
+		legalComments: 'none',
+		plugins: [widgetSourcesPlugin()],
 		metafile: true,
 		logLevel: 'warning',
 	};

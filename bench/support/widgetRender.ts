@@ -7,16 +7,17 @@ import { chromium, type Browser } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** A widget entry (relative to widgets/, e.g. `inbox/inbox.ts`) bundled and minified as ESM. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const gulpfile = require('../../gulpfile.js') as {
+	widgetBuildOptions(): Parameters<typeof build>[0];
+};
+
+/** A widget entry (relative to widgets/, e.g. `inbox/inbox.ts`) bundled as the build ships it. */
 export async function bundleWidget(entry: string): Promise<string> {
 	const result = await build({
+		...gulpfile.widgetBuildOptions(),
 		entryPoints: [path.join(__dirname, '../../widgets', entry)],
-		bundle: true,
-		minify: true,
-		format: 'esm',
-		target: 'es2022',
 		write: false,
-		tsconfig: path.join(__dirname, '../../widgets/tsconfig.json'),
 		logLevel: 'silent',
 	});
 	return result.outputFiles[0]!.text;
