@@ -1,5 +1,10 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import {
+	html,
+	nothing,
+	type PropertyValues,
+	type TemplateResult,
+	type PropertyDeclarations,
+} from 'lit';
 import { Task, initialState } from '@lit/task';
 import { CrmWidgetElement, errorMessage } from '../shared/base';
 import { emit } from '../shared/events';
@@ -30,7 +35,6 @@ import type {
 	CalendarEvent,
 	CalendarInfo,
 	CalendarLinkedRecord,
-	CrmCalendarRecordLinkDetail,
 	RecordMatch,
 } from './calendarTypes';
 
@@ -138,40 +142,66 @@ const MAX_PAGES = 10;
 export default class CrmCalendar extends CrmWidgetElement {
 	static override styles = [themeStyles, controlStyles, styles];
 
-	@property({ reflect: true }) view: CalendarView = 'month';
-	@property({ reflect: true }) date = '';
-	@property({ attribute: 'time-zone' }) timeZone = '';
-	@property({ attribute: 'week-start', type: Number }) weekStart?: number;
+	// Lit's reactive properties, declared here rather than with decorators, whose generated calls
+	// weighed about 0.4 KB min+gzip in the widget bundle. Internal state also says attribute: false
+	// (implied by state: true) so custom-elements.json lists no attribute for it.
+	static override properties: PropertyDeclarations = {
+		view: { reflect: true },
+		date: { reflect: true },
+		timeZone: { attribute: 'time-zone' },
+		weekStart: { attribute: 'week-start', type: Number },
+		strings: { attribute: false },
+		calendarId: { state: true, attribute: false },
+		refreshes: { state: true, attribute: false },
+		created: { state: true, attribute: false },
+		selected: { state: true, attribute: false },
+		notice: { state: true, attribute: false },
+		actionError: { state: true, attribute: false },
+		createAllDay: { state: true, attribute: false },
+		createError: { state: true, attribute: false },
+		searchText: { state: true, attribute: false },
+		busy: { state: true, attribute: false },
+		truncated: { state: true, attribute: false },
+	};
+
+	view: CalendarView = 'month';
+	date = '';
+	timeZone = '';
+	weekStart?: number;
 	/** Overrides of the visible text (and `locale`). */
-	@property({ attribute: false }) strings: Partial<CalendarStrings> = {};
+	strings: Partial<CalendarStrings> = {};
 
-	@state() private calendarId = '';
-	@state() private refreshes = 0;
+	private calendarId = '';
+	private refreshes = 0;
 	/** Events created here, shown at once (until the next list holds them). */
-	@state() private created: CalendarEvent[] = [];
-	@state() private selected: CalendarEvent | null = null;
-	@state() private notice = '';
-	@state() private actionError = '';
-	@state() private createAllDay = false;
-	@state() private createError = '';
-	@state() private searchText = '';
-	@state() private busy = false;
+	private created: CalendarEvent[] = [];
+	private selected: CalendarEvent | null = null;
+	private notice = '';
+	private actionError = '';
+	private createAllDay = false;
+	private createError = '';
+	private searchText = '';
+	private busy = false;
 	/** How many events were read when the range held more than MAX_PAGES pages (else 0). */
-	@state() private truncated = 0;
+	private truncated = 0;
 
-	@query('dialog.detail') private detailDialog?: HTMLDialogElement;
-	@query('dialog.create') private createDialog?: HTMLDialogElement;
+	get #detailDialog() {
+		return this.renderRoot.querySelector<HTMLDialogElement>('dialog.detail');
+	}
+	get #createDialog() {
+		return this.renderRoot.querySelector<HTMLDialogElement>('dialog.create');
+	}
 
-	private opener: HTMLElement | null = null;
-	private focusAfterRender: string | null = null;
-	private searchTimer?: ReturnType<typeof setTimeout>;
+	#opener: HTMLElement | null = null;
+	#focusAfterRender: string | null = null;
+	#searchTimer?: ReturnType<typeof setTimeout>;
 
-	private get s(): CalendarStrings {
+	get #s(): CalendarStrings {
 		return localize(CALENDAR_STRINGS, this.strings);
 	}
 
-	private get locale(): string | undefined {
-		return this.s.locale || undefined;
+	get #locale(): string | undefined {
+		return this.#s.locale || undefined;
 	}
 
 	/** The zone in use: the attribute when Intl knows it, else the browser's. */
@@ -184,22 +214,22 @@ export default class CrmCalendar extends CrmWidgetElement {
 		return isPlainDate(this.date) ? this.date : todayIn(this.resolvedTimeZone);
 	}
 
-	private get resolvedView(): CalendarView {
+	get #resolvedView(): CalendarView {
 		return VIEWS.includes(this.view) ? this.view : 'month';
 	}
 
-	private get firstDay(): number {
+	get #firstDay(): number {
 		const start = Number(this.weekStart);
 		return Number.isInteger(start) && start >= 0 && start <= 6
 			? start
-			: localeWeekStart(this.locale);
+			: localeWeekStart(this.#locale);
 	}
 
-	private get range() {
-		return visibleRange(this.resolvedView, this.currentDate, this.firstDay);
+	get #range() {
+		return visibleRange(this.#resolvedView, this.currentDate, this.#firstDay);
 	}
 
-	private eventsTask = new Task(this, {
+	#eventsTask = new Task(this, {
 		args: () =>
 			[
 				this.apiBase,
@@ -207,8 +237,8 @@ export default class CrmCalendar extends CrmWidgetElement {
 				this.token,
 				this.configured,
 				this.provider,
-				this.range.start,
-				this.range.end,
+				this.#range.start,
+				this.#range.end,
 				this.calendarId,
 				this.refreshes,
 			] as const,
@@ -233,7 +263,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 		},
 	});
 
-	private calendarsTask = new Task(this, {
+	#calendarsTask = new Task(this, {
 		args: () =>
 			[this.apiBase, this.workspaceId, this.token, this.configured, this.provider] as const,
 		task: async ([, , , , provider], { signal }) => {
@@ -246,7 +276,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 		},
 	});
 
-	private detailTask = new Task(this, {
+	#detailTask = new Task(this, {
 		args: () => [this.selected?.id ?? ''] as const,
 		task: async ([id], { signal }) => {
 			if (!id) return initialState;
@@ -261,7 +291,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 		},
 	});
 
-	private searchTask = new Task(this, {
+	#searchTask = new Task(this, {
 		args: () => [this.searchText.trim()] as const,
 		task: async ([text], { signal }) => {
 			if (!text) return initialState;
@@ -276,7 +306,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 	/** Settles once the events in view are loaded (or failed) and rendered. */
 	get loadComplete(): Promise<void> {
 		return this.updateComplete
-			.then(() => this.eventsTask.taskComplete)
+			.then(() => this.#eventsTask.taskComplete)
 			.catch(() => undefined)
 			.then(() => this.updateComplete)
 			.then(() => undefined);
@@ -289,7 +319,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 
 	/** Shows another range: -1 previous, +1 next. */
 	step(direction: number): void {
-		this.date = shiftDate(this.resolvedView, this.currentDate, direction);
+		this.date = shiftDate(this.#resolvedView, this.currentDate, direction);
 	}
 
 	goToday(): void {
@@ -298,18 +328,18 @@ export default class CrmCalendar extends CrmWidgetElement {
 
 	protected override updated(changed: PropertyValues): void {
 		super.updated(changed);
-		if (this.focusAfterRender) {
+		if (this.#focusAfterRender) {
 			const cell = this.renderRoot.querySelector<HTMLElement>(
-				`[data-focus-date="${this.focusAfterRender}"]`,
+				`[data-focus-date="${this.#focusAfterRender}"]`,
 			);
-			this.focusAfterRender = null;
+			this.#focusAfterRender = null;
 			cell?.focus({ preventScroll: true });
 		}
-		if (changed.has('view')) this.scrollToMorning();
+		if (changed.has('view')) this.#scrollToMorning();
 	}
 
 	/** Week and day views open on the working day (08:00), not on midnight. */
-	private scrollToMorning() {
+	#scrollToMorning() {
 		const grid = this.renderRoot.querySelector<HTMLElement>('.week');
 		const column = grid?.querySelector<HTMLElement>('.day-column');
 		const header = grid?.querySelector<HTMLElement>('.week-head');
@@ -319,11 +349,11 @@ export default class CrmCalendar extends CrmWidgetElement {
 
 	override disconnectedCallback(): void {
 		super.disconnectedCallback();
-		clearTimeout(this.searchTimer);
+		clearTimeout(this.#searchTimer);
 	}
 
-	private events(): CalendarEvent[] {
-		const listed = this.eventsTask.value ?? [];
+	#events(): CalendarEvent[] {
+		const listed = this.#eventsTask.value ?? [];
 		const ids = new Set(listed.map((event) => event.id));
 		const extra = this.created.filter(
 			(event) => !ids.has(event.id) && (!this.calendarId || event.calendarId === this.calendarId),
@@ -334,19 +364,19 @@ export default class CrmCalendar extends CrmWidgetElement {
 	// ---------- rendering ----------
 
 	override render(): TemplateResult {
-		const s = this.s;
-		const view = this.resolvedView;
-		const { start, end } = this.range;
-		const byDay = eventsByDay(this.events(), start, end, this.resolvedTimeZone);
+		const s = this.#s;
+		const view = this.#resolvedView;
+		const { start, end } = this.#range;
+		const byDay = eventsByDay(this.#events(), start, end, this.resolvedTimeZone);
 		const empty = [...byDay.values()].every((list) => list.length === 0);
-		const pending = this.eventsTask.status === 1;
-		const error = this.eventsTask.error;
-		return html`<div part="base" class="base" lang=${this.locale ?? nothing}>
-			${this.renderToolbar()}
+		const pending = this.#eventsTask.status === 1;
+		const error = this.#eventsTask.error;
+		return html`<div part="base" class="base" lang=${this.#locale ?? nothing}>
+			${this.#renderToolbar()}
 			<div part="status" class="status" role="status">
 				${pending
 					? s.loading
-					: this.eventsTask.status === 2 && empty
+					: this.#eventsTask.status === 2 && empty
 						? s.empty
 						: this.truncated
 							? format(s.truncated, { count: this.truncated })
@@ -357,21 +387,21 @@ export default class CrmCalendar extends CrmWidgetElement {
 						${this.actionError || errorMessage(error)}
 					</div>`
 				: nothing}
-			${view === 'month' ? this.renderMonth(byDay) : this.renderWeek(byDay)} ${this.renderDetail()}
-			${this.renderCreate()}
+			${view === 'month' ? this.#renderMonth(byDay) : this.#renderWeek(byDay)}
+			${this.#renderDetail()} ${this.#renderCreate()}
 		</div>`;
 	}
 
-	private renderToolbar(): TemplateResult {
-		const s = this.s;
-		const view = this.resolvedView;
+	#renderToolbar(): TemplateResult {
+		const s = this.#s;
+		const view = this.#resolvedView;
 		const [prev, next] =
 			view === 'month'
 				? [s.previousMonth, s.nextMonth]
 				: view === 'week'
 					? [s.previousWeek, s.nextWeek]
 					: [s.previousDay, s.nextDay];
-		const calendars = this.calendarsTask.value ?? [];
+		const calendars = this.#calendarsTask.value ?? [];
 		return html`<div part="toolbar" class="toolbar">
 			<div part="nav" class="nav">
 				<button class="button" part="button today-button" type="button" @click=${this.goToday}>
@@ -398,7 +428,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 					<span aria-hidden="true">›</span>
 				</button>
 				<h2 part="title" class="title" id="title" aria-live="polite">
-					${rangeTitle(view, this.currentDate, this.firstDay, this.locale)}
+					${rangeTitle(view, this.currentDate, this.#firstDay, this.#locale)}
 				</h2>
 			</div>
 			<div part="actions" class="actions">
@@ -438,18 +468,18 @@ export default class CrmCalendar extends CrmWidgetElement {
 					part="button sync-button"
 					type="button"
 					?disabled=${this.busy}
-					@click=${this.sync}
+					@click=${this.#sync}
 				>
 					${s.sync}
 				</button>
-				<button class="button" part="button create-button" type="button" @click=${this.openCreate}>
+				<button class="button" part="button create-button" type="button" @click=${this.#openCreate}>
 					${s.newEvent}
 				</button>
 			</div>
 		</div>`;
 	}
 
-	private renderMonth(byDay: Map<string, CalendarEvent[]>): TemplateResult {
+	#renderMonth(byDay: Map<string, CalendarEvent[]>): TemplateResult {
 		const days = [...byDay.keys()];
 		const weeks: string[][] = [];
 		for (let index = 0; index < days.length; index += 7) weeks.push(days.slice(index, index + 7));
@@ -461,15 +491,15 @@ export default class CrmCalendar extends CrmWidgetElement {
 			class="month"
 			role="grid"
 			aria-labelledby="title"
-			aria-busy=${this.eventsTask.status === 1 ? 'true' : 'false'}
-			@keydown=${this.onGridKey}
+			aria-busy=${this.#eventsTask.status === 1 ? 'true' : 'false'}
+			@keydown=${this.#onGridKey}
 		>
 			<div role="row" part="weekdays" class="weekdays">
 				${weeks[0].map(
 					(day) =>
 						html`<div role="columnheader" part="column-header" class="column-header">
-							<abbr title=${this.formatDay(day, { weekday: 'long' })}
-								>${this.formatDay(day, { weekday: 'short' })}</abbr
+							<abbr title=${this.#formatDay(day, { weekday: 'long' })}
+								>${this.#formatDay(day, { weekday: 'short' })}</abbr
 							>
 						</div>`,
 				)}
@@ -497,12 +527,13 @@ export default class CrmCalendar extends CrmWidgetElement {
 								aria-current=${day === today ? 'date' : nothing}
 							>
 								<span part="day-number" class="day-number"
-									><span class="visually-hidden">${this.formatDay(day, { dateStyle: 'full' })}</span
+									><span class="visually-hidden"
+										>${this.#formatDay(day, { dateStyle: 'full' })}</span
 									><span aria-hidden="true">${Number(day.slice(8))}</span></span
 								>
 								${shown.length
 									? html`<ul part="day-events" class="chips">
-											${shown.map((event) => html`<li>${this.renderChip(event, day)}</li>`)}
+											${shown.map((event) => html`<li>${this.#renderChip(event, day)}</li>`)}
 										</ul>`
 									: nothing}
 								${shown.length < events.length
@@ -510,9 +541,9 @@ export default class CrmCalendar extends CrmWidgetElement {
 											part="button more"
 											type="button"
 											class="more"
-											@click=${() => this.openDay(day)}
+											@click=${() => this.#openDay(day)}
 										>
-											${format(this.s.more, { count: events.length - shown.length })}
+											${format(this.#s.more, { count: events.length - shown.length })}
 										</button>`
 									: nothing}
 							</div>`;
@@ -522,22 +553,22 @@ export default class CrmCalendar extends CrmWidgetElement {
 		</div>`;
 	}
 
-	private renderWeek(byDay: Map<string, CalendarEvent[]>): TemplateResult {
-		const s = this.s;
+	#renderWeek(byDay: Map<string, CalendarEvent[]>): TemplateResult {
+		const s = this.#s;
 		const days = [...byDay.keys()];
 		const today = todayIn(this.resolvedTimeZone);
 		const current = this.currentDate;
 		const zone = this.resolvedTimeZone;
 		const hours = Array.from({ length: 24 }, (_, hour) => hour);
-		const hourFormat = dateFormat(this.locale, { hour: 'numeric', timeZone: 'UTC' });
+		const hourFormat = dateFormat(this.#locale, { hour: 'numeric', timeZone: 'UTC' });
 		return html`<div
 			part="grid week"
 			class="week"
 			role="grid"
 			aria-labelledby="title"
-			aria-busy=${this.eventsTask.status === 1 ? 'true' : 'false'}
+			aria-busy=${this.#eventsTask.status === 1 ? 'true' : 'false'}
 			style="--crm-calendar-days: ${days.length}"
-			@keydown=${this.onGridKey}
+			@keydown=${this.#onGridKey}
 		>
 			<div role="rowgroup" part="week-head" class="week-head">
 				<div role="row" part="week-header" class="week-header">
@@ -552,7 +583,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 								class="column-header"
 								aria-current=${day === today ? 'date' : nothing}
 							>
-								${this.formatDay(day, { weekday: 'short' })}
+								${this.#formatDay(day, { weekday: 'short' })}
 								<span class="day-number">${Number(day.slice(8))}</span>
 							</div>`,
 					)}
@@ -569,7 +600,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 						>
 							${spanning.length
 								? html`<ul part="day-events" class="chips">
-										${spanning.map((event) => html`<li>${this.renderChip(event, day)}</li>`)}
+										${spanning.map((event) => html`<li>${this.#renderChip(event, day)}</li>`)}
 									</ul>`
 								: nothing}
 						</div>`;
@@ -596,7 +627,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 							data-focus-date=${day}
 							tabindex=${day === current ? '0' : '-1'}
 						>
-							<span class="visually-hidden">${this.formatDay(day, { dateStyle: 'full' })}</span>
+							<span class="visually-hidden">${this.#formatDay(day, { dateStyle: 'full' })}</span>
 							${layoutDay(byDay.get(day) ?? [], day, zone).map(
 								(box) =>
 									html`<div
@@ -606,7 +637,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 										60}); height: calc(var(--crm-calendar-hour-height, 3rem) * ${box.height /
 										60}); left: ${(box.lane / box.lanes) * 100}%; width: ${100 / box.lanes}%"
 									>
-										${this.renderChip(box.event, day)}
+										${this.#renderChip(box.event, day)}
 									</div>`,
 							)}
 						</div>`,
@@ -615,7 +646,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 		</div>`;
 	}
 
-	private renderChip(event: CalendarEvent, day: string): TemplateResult {
+	#renderChip(event: CalendarEvent, day: string): TemplateResult {
 		const zone = this.resolvedTimeZone;
 		const spanning = isSpanning(event, zone);
 		const span = eventSpan(event, zone);
@@ -625,7 +656,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			.join(' ');
 		const time =
 			!event.isAllDay && !continued && event.startsAt
-				? dateFormat(this.locale, {
+				? dateFormat(this.#locale, {
 						hour: 'numeric',
 						minute: '2-digit',
 						timeZone: zone,
@@ -637,33 +668,33 @@ export default class CrmCalendar extends CrmWidgetElement {
 			class=${spanning ? 'event spanning' : 'event'}
 			data-event-id=${event.id}
 			aria-haspopup="dialog"
-			@click=${(click: Event) => this.openEvent(event, click.currentTarget as HTMLElement)}
+			@click=${(click: Event) => this.#openEvent(event, click.currentTarget as HTMLElement)}
 		>
 			${time ? html`<span part="event-time" class="event-time">${time}</span> ` : nothing}<span
 				part="event-title"
 				class="event-title"
-				>${event.title || this.s.noTitle}</span
+				>${event.title || this.#s.noTitle}</span
 			>
 		</button>`;
 	}
 
-	private renderDetail(): TemplateResult {
-		const s = this.s;
+	#renderDetail(): TemplateResult {
+		const s = this.#s;
 		const event = this.selected;
-		const results = this.searchTask.value ?? [];
+		const results = this.#searchTask.value ?? [];
 		const linked = new Set(event?.links.map((link) => `${link.recordType}:${link.recordId}`));
 		return html`<dialog
 			part="dialog detail-dialog"
 			class="detail"
 			aria-labelledby="detail-title"
-			@close=${this.onDetailClose}
-			@keydown=${this.trapFocus}
+			@close=${this.#onDetailClose}
+			@keydown=${this.#trapFocus}
 		>
 			${event
 				? html`<h3 id="detail-title" part="dialog-title" class="dialog-title">
 							${event.title || s.noTitle}
 						</h3>
-						<p part="detail-time" class="detail-time">${this.formatWhen(event)}</p>
+						<p part="detail-time" class="detail-time">${this.#formatWhen(event)}</p>
 						${event.location
 							? html`<p part="location">
 									<span class="label">${s.location}:</span> ${event.location}
@@ -724,7 +755,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 													part="button unlink-button"
 													type="button"
 													?disabled=${this.busy}
-													@click=${() => this.setLink(link.recordType, link.recordId, false)}
+													@click=${() => this.#setLink(link.recordType, link.recordId, false)}
 												>
 													${format(s.unlink, { name: link.name ?? link.recordId })}
 												</button>
@@ -739,10 +770,10 @@ export default class CrmCalendar extends CrmWidgetElement {
 								type="search"
 								autocomplete="off"
 								.value=${this.searchText}
-								@input=${this.onSearchInput}
+								@input=${this.#onSearchInput}
 							/>
 						</label>
-						${this.searchText.trim() && this.searchTask.status === 2
+						${this.searchText.trim() && this.#searchTask.status === 2
 							? results.length
 								? html`<ul part="search-results" class="results">
 										${results.map(
@@ -755,7 +786,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 														data-record-id=${record.id}
 														?disabled=${this.busy ||
 														linked.has(`${record.recordType}:${record.id}`)}
-														@click=${() => this.setLink(record.recordType, record.id, true)}
+														@click=${() => this.#setLink(record.recordType, record.id, true)}
 													>
 														${format(s.link, { name: recordLabel(record, s) })}
 													</button>
@@ -765,9 +796,9 @@ export default class CrmCalendar extends CrmWidgetElement {
 								: html`<p part="empty-note">${s.noMatches}</p>`
 							: nothing}`
 				: nothing}
-			${this.detailTask.error || (this.selected && this.actionError)
+			${this.#detailTask.error || (this.selected && this.actionError)
 				? html`<p part="error" class="error" role="alert">
-						${this.actionError || errorMessage(this.detailTask.error)}
+						${this.actionError || errorMessage(this.#detailTask.error)}
 					</p>`
 				: nothing}
 			<div part="dialog-actions" class="dialog-actions">
@@ -775,7 +806,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 					class="button"
 					part="button close-button"
 					type="button"
-					@click=${() => this.detailDialog?.close()}
+					@click=${() => this.#detailDialog?.close()}
 				>
 					${s.close}
 				</button>
@@ -783,18 +814,18 @@ export default class CrmCalendar extends CrmWidgetElement {
 		</dialog>`;
 	}
 
-	private renderCreate(): TemplateResult {
-		const s = this.s;
+	#renderCreate(): TemplateResult {
+		const s = this.#s;
 		const type = this.createAllDay ? 'date' : 'datetime-local';
 		return html`<dialog
 			part="dialog create-dialog"
 			class="create"
 			aria-labelledby="create-title"
-			@close=${this.onCreateClose}
-			@keydown=${this.trapFocus}
+			@close=${this.#onCreateClose}
+			@keydown=${this.#trapFocus}
 		>
 			<h3 id="create-title" part="dialog-title" class="dialog-title">${s.newEvent}</h3>
-			<form part="form" class="form" @submit=${this.submitCreate}>
+			<form part="form" class="form" @submit=${this.#submitCreate}>
 				<label part="label" class="field"
 					>${s.title}<input part="input" type="text" name="title" required autocomplete="off"
 				/></label>
@@ -804,7 +835,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 						type="checkbox"
 						name="allDay"
 						.checked=${this.createAllDay}
-						@change=${(change: Event) => this.toggleAllDay(change)}
+						@change=${(change: Event) => this.#toggleAllDay(change)}
 					/>${s.allDay}</label
 				>
 				<label part="label" class="field"
@@ -824,7 +855,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 						class="button"
 						part="button"
 						type="button"
-						@click=${() => this.createDialog?.close()}
+						@click=${() => this.#createDialog?.close()}
 					>
 						${s.cancel}
 					</button>
@@ -838,12 +869,12 @@ export default class CrmCalendar extends CrmWidgetElement {
 
 	// ---------- behaviour ----------
 
-	private onGridKey = (key: KeyboardEvent) => {
+	#onGridKey = (key: KeyboardEvent) => {
 		const cell = (key.target as HTMLElement).closest<HTMLElement>('[data-focus-date]');
 		if (!cell || key.target !== cell) return;
 		const day = cell.dataset.focusDate!;
-		const view = this.resolvedView;
-		const { start } = visibleRange('week', day, this.firstDay);
+		const view = this.#resolvedView;
+		const { start } = visibleRange('week', day, this.#firstDay);
 		const moves: Record<string, () => string> = {
 			ArrowLeft: () => addDays(day, -1),
 			ArrowRight: () => addDays(day, 1),
@@ -856,33 +887,33 @@ export default class CrmCalendar extends CrmWidgetElement {
 		};
 		if (key.key === 'Enter' && view !== 'day') {
 			key.preventDefault();
-			this.openDay(day);
+			this.#openDay(day);
 			return;
 		}
 		const move = moves[key.key];
 		if (!move) return;
 		key.preventDefault();
 		this.date = move();
-		this.focusAfterRender = this.date;
+		this.#focusAfterRender = this.date;
 	};
 
-	private openDay(day: string) {
+	#openDay(day: string) {
 		this.view = 'day';
 		this.date = day;
-		this.focusAfterRender = day;
+		this.#focusAfterRender = day;
 	}
 
-	private openEvent(event: CalendarEvent, opener: HTMLElement) {
+	#openEvent(event: CalendarEvent, opener: HTMLElement) {
 		if (!emit(this, 'crm-event-select', { event }, { cancelable: true })) return;
-		this.opener = opener;
+		this.#opener = opener;
 		this.selected = event;
 		this.searchText = '';
 		this.actionError = '';
-		this.updateComplete.then(() => this.detailDialog?.showModal());
+		this.updateComplete.then(() => this.#detailDialog?.showModal());
 	}
 
 	/** Tab and Shift+Tab go round inside an open dialog (not out to the browser's own UI). */
-	private trapFocus = (key: KeyboardEvent) => {
+	#trapFocus = (key: KeyboardEvent) => {
 		if (key.key !== 'Tab') return;
 		const dialog = key.currentTarget as HTMLDialogElement;
 		const focusable = [
@@ -897,15 +928,15 @@ export default class CrmCalendar extends CrmWidgetElement {
 		}
 	};
 
-	private onDetailClose = () => {
+	#onDetailClose = () => {
 		this.selected = null;
 		this.searchText = '';
-		this.returnFocus();
+		this.#returnFocus();
 	};
 
-	private returnFocus() {
-		const opener = this.opener;
-		this.opener = null;
+	#returnFocus() {
+		const opener = this.#opener;
+		this.#opener = null;
 		if (opener?.isConnected) {
 			opener.focus();
 			return;
@@ -914,13 +945,13 @@ export default class CrmCalendar extends CrmWidgetElement {
 		this.renderRoot.querySelector<HTMLElement>('[data-focus-date][tabindex="0"]')?.focus();
 	}
 
-	private onSearchInput = (input: Event) => {
+	#onSearchInput = (input: Event) => {
 		const value = (input.target as HTMLInputElement).value;
-		clearTimeout(this.searchTimer);
-		this.searchTimer = setTimeout(() => (this.searchText = value), 200);
+		clearTimeout(this.#searchTimer);
+		this.#searchTimer = setTimeout(() => (this.searchText = value), 200);
 	};
 
-	private async setLink(recordType: 'person' | 'company', recordId: string, link: boolean) {
+	async #setLink(recordType: 'person' | 'company', recordId: string, link: boolean) {
 		const event = this.selected;
 		if (!event) return;
 		this.busy = true;
@@ -931,19 +962,13 @@ export default class CrmCalendar extends CrmWidgetElement {
 				{ provider: this.provider, params: { id: event.id }, body: { recordType, recordId } },
 			);
 			if (this.selected?.id === event.id) this.selected = { ...this.selected, links: answer.links };
-			this.dispatchEvent(
-				new CustomEvent<CrmCalendarRecordLinkDetail>('crm-record-link', {
-					detail: {
-						eventId: event.id,
-						action: link ? 'link' : 'unlink',
-						recordType,
-						recordId,
-						links: answer.links,
-					},
-					bubbles: true,
-					composed: true,
-				}),
-			);
+			emit(this, 'crm-record-link', {
+				eventId: event.id,
+				action: link ? 'link' : 'unlink',
+				recordType,
+				recordId,
+				links: answer.links,
+			});
 			this.refresh();
 		} catch (error) {
 			this.actionError = errorMessage(error);
@@ -952,13 +977,13 @@ export default class CrmCalendar extends CrmWidgetElement {
 		}
 	}
 
-	private sync = async () => {
+	#sync = async () => {
 		this.busy = true;
 		this.actionError = '';
 		this.notice = '';
 		try {
 			await this.client.call('calendar.sync', { provider: this.provider });
-			this.notice = this.s.syncQueued;
+			this.notice = this.#s.syncQueued;
 			this.refresh();
 		} catch (error) {
 			this.actionError = errorMessage(error);
@@ -967,20 +992,20 @@ export default class CrmCalendar extends CrmWidgetElement {
 		}
 	};
 
-	private openCreate = (click: Event) => {
-		this.opener = click.currentTarget as HTMLElement;
+	#openCreate = (click: Event) => {
+		this.#opener = click.currentTarget as HTMLElement;
 		this.createError = '';
 		this.createAllDay = false;
 		const form = this.renderRoot.querySelector<HTMLFormElement>('form.form');
 		form?.reset();
 		this.updateComplete.then(() => {
 			const day = this.currentDate;
-			this.setFormDates(day, '09:00', '10:00');
-			this.createDialog?.showModal();
+			this.#setFormDates(day, '09:00', '10:00');
+			this.#createDialog?.showModal();
 		});
 	};
 
-	private setFormDates(startDay: string, startTime: string, endTime: string) {
+	#setFormDates(startDay: string, startTime: string, endTime: string) {
 		const form = this.renderRoot.querySelector<HTMLFormElement>('form.form');
 		if (!form) return;
 		const start = form.elements.namedItem('start') as HTMLInputElement;
@@ -989,23 +1014,23 @@ export default class CrmCalendar extends CrmWidgetElement {
 		end.value = this.createAllDay ? startDay : `${startDay}T${endTime}`;
 	}
 
-	private toggleAllDay(change: Event) {
+	#toggleAllDay(change: Event) {
 		const start = (
 			this.renderRoot.querySelector<HTMLInputElement>('input[name=start]')?.value ?? ''
 		).slice(0, 10);
 		this.createAllDay = (change.target as HTMLInputElement).checked;
 		this.updateComplete.then(() => {
 			const day = isPlainDate(start) ? start : this.currentDate;
-			this.setFormDates(day, '09:00', '10:00');
+			this.#setFormDates(day, '09:00', '10:00');
 		});
 	}
 
-	private onCreateClose = () => {
+	#onCreateClose = () => {
 		this.createError = '';
-		this.returnFocus();
+		this.#returnFocus();
 	};
 
-	private submitCreate = async (submit: SubmitEvent) => {
+	#submitCreate = async (submit: SubmitEvent) => {
 		submit.preventDefault();
 		const form = submit.target as HTMLFormElement;
 		const data = new FormData(form);
@@ -1025,11 +1050,11 @@ export default class CrmCalendar extends CrmWidgetElement {
 		}
 		if (!title || !start || !end) return;
 		if (end <= start && this.createAllDay) {
-			this.createError = this.s.endBeforeStart;
+			this.createError = this.#s.endBeforeStart;
 			return;
 		}
 		if (!this.createAllDay && Date.parse(end) <= Date.parse(start)) {
-			this.createError = this.s.endBeforeStart;
+			this.createError = this.#s.endBeforeStart;
 			return;
 		}
 		const attendees = String(data.get('attendees') ?? '')
@@ -1054,7 +1079,7 @@ export default class CrmCalendar extends CrmWidgetElement {
 			const span = eventSpan(answer.event, zone);
 			if (span) this.date = span.start;
 			emit(this, 'crm-event-create', { event: answer.event });
-			this.createDialog?.close();
+			this.#createDialog?.close();
 			this.refresh();
 		} catch (error) {
 			this.createError = errorMessage(error);
@@ -1063,18 +1088,18 @@ export default class CrmCalendar extends CrmWidgetElement {
 		}
 	};
 
-	private formatDay(day: string, options: Intl.DateTimeFormatOptions): string {
-		return dateFormat(this.locale, { ...options, timeZone: 'UTC' }).format(
+	#formatDay(day: string, options: Intl.DateTimeFormatOptions): string {
+		return dateFormat(this.#locale, { ...options, timeZone: 'UTC' }).format(
 			Date.parse(`${day}T00:00:00Z`),
 		);
 	}
 
-	private formatWhen(event: CalendarEvent): string {
+	#formatWhen(event: CalendarEvent): string {
 		const span = eventSpan(event, this.resolvedTimeZone);
 		if (!span) return '';
 		if (event.isAllDay) {
 			const last = addDays(span.end, -1);
-			const format = dateFormat(this.locale, { dateStyle: 'full', timeZone: 'UTC' });
+			const format = dateFormat(this.#locale, { dateStyle: 'full', timeZone: 'UTC' });
 			const text =
 				last === span.start
 					? format.format(Date.parse(`${span.start}T00:00:00Z`))
@@ -1082,9 +1107,9 @@ export default class CrmCalendar extends CrmWidgetElement {
 							Date.parse(`${span.start}T00:00:00Z`),
 							Date.parse(`${last}T00:00:00Z`),
 						);
-			return `${text} (${this.s.allDay})`;
+			return `${text} (${this.#s.allDay})`;
 		}
-		const format = dateFormat(this.locale, {
+		const format = dateFormat(this.#locale, {
 			dateStyle: 'full',
 			timeStyle: 'short',
 			timeZone: this.resolvedTimeZone,

@@ -1,6 +1,11 @@
 import { Task } from '@lit/task';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import {
+	html,
+	nothing,
+	type PropertyValues,
+	type TemplateResult,
+	type PropertyDeclarations,
+} from 'lit';
 
 import type { WidgetProvider } from '../../core/api/routeTable';
 import type {
@@ -209,45 +214,68 @@ const LIVE = new Set(['connected', 'syncing', 'throttled', 'failed']);
 export default class CrmConnectStatus extends CrmWidgetElement {
 	static styles = styles;
 
+	// Lit's reactive properties, declared here rather than with decorators, whose generated calls
+	// weighed about 0.4 KB min+gzip in the widget bundle. Internal state also says attribute: false
+	// (implied by state: true) so custom-elements.json lists no attribute for it.
+	static properties: PropertyDeclarations = {
+		variant: { reflect: true },
+		returnUrl: { attribute: 'return-url' },
+		pollInterval: { attribute: 'poll-interval', type: Number },
+		locale: {},
+		strings: { attribute: false },
+		providers: { state: true, attribute: false },
+		integration: { state: true, attribute: false },
+		busy: { state: true, attribute: false },
+		actionError: { state: true, attribute: false },
+		announcement: { state: true, attribute: false },
+		privacy: { state: true, attribute: false },
+		enrichQuery: { state: true, attribute: false },
+		enrichHits: { state: true, attribute: false },
+		enrichChoice: { state: true, attribute: false },
+		callbackNotice: { state: true, attribute: false },
+	};
+
 	/** `settings` (default) or `onboarding`. */
-	@property({ reflect: true }) variant: 'settings' | 'onboarding' = 'settings';
+	variant: 'settings' | 'onboarding' = 'settings';
 
 	/** Where the provider sends the browser back after consent (default: this page). */
-	@property({ attribute: 'return-url' }) returnUrl = '';
+	returnUrl = '';
 
 	/** Milliseconds between progress polls while a sync runs. */
-	@property({ attribute: 'poll-interval', type: Number }) pollInterval = 2000;
+	pollInterval = 2000;
 
 	/** BCP 47 locale for dates and numbers (default: the browser's). */
-	@property() locale?: string;
+	locale?: string;
 
 	/** Overrides of the visible strings (see CONNECT_STATUS_STRINGS). */
-	@property({ attribute: false }) strings: Partial<ConnectStatusStrings> = {};
+	strings: Partial<ConnectStatusStrings> = {};
 
-	@state() private providers: ProviderEntry[] = [];
-	@state() private integration: IntegrationStatusView | null = null;
-	@state() private busy: string | null = null;
-	@state() private actionError = '';
-	@state() private announcement = '';
-	@state() private privacy: PrivacyChoices = {
+	private providers: ProviderEntry[] = [];
+	private integration: IntegrationStatusView | null = null;
+	private busy: string | null = null;
+	private actionError = '';
+	private announcement = '';
+	private privacy: PrivacyChoices = {
 		shareContent: true,
 		createContacts: true,
 		enrich: true,
 	};
-	@state() private enrichQuery = '';
-	@state() private enrichHits: RecordHit[] | null = null;
-	@state() private enrichChoice: RecordHit | null = null;
-	@state() private callbackNotice: { ok: boolean; message: string } | null = null;
+	private enrichQuery = '';
+	private enrichHits: RecordHit[] | null = null;
+	private enrichChoice: RecordHit | null = null;
+	private callbackNotice: { ok: boolean; message: string } | null = null;
 
-	@query('dialog') private dialog?: HTMLDialogElement;
+	get #dialog() {
+		return this.renderRoot.querySelector<HTMLDialogElement>('dialog');
+	}
 
-	private pollTimer?: ReturnType<typeof setTimeout>;
+	#pollTimer?: ReturnType<typeof setTimeout>;
 	/** Re-renders now and then so "Last sync 5 minutes ago" stays true. */
-	private clockTimer?: ReturnType<typeof setInterval>;
-	private searchTimer?: ReturnType<typeof setTimeout>;
+	#clockTimer?: ReturnType<typeof setInterval>;
+	#searchTimer?: ReturnType<typeof setTimeout>;
 
 	/** The providers and the shown integration. */
-	private readonly loadTask = new Task(this, {
+	readonly #loadTask = new Task(this, {
 		task: async ([configured], { signal }) => {
 			if (!configured) throw new Error('Set api-base, workspace-id and token');
 			const answer = await this.client.call<{ providers: ProviderEntry[] }>('integrations.list', {
@@ -255,9 +283,9 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 			});
 			this.integration =
 				answer.providers.find((entry) => entry.provider === this.provider)?.integration ?? null;
-			await this.applyPendingPrivacy();
+			await this.#applyPendingPrivacy();
 			this.providers = answer.providers;
-			this.schedulePoll();
+			this.#schedulePoll();
 			return answer.providers;
 		},
 		args: () =>
@@ -265,7 +293,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	});
 
 	/** Labels (or folders) and calendars of a live integration. */
-	private readonly optionsTask = new Task(this, {
+	readonly #optionsTask = new Task(this, {
 		task: async ([integrationId, live], { signal }) => {
 			if (!integrationId || !live || this.variant === 'onboarding') return null;
 			const provider = this.provider;
@@ -279,54 +307,54 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 			]);
 			return { labels, calendars };
 		},
-		args: () => [this.integration?.id, this.isLive] as const,
+		args: () => [this.integration?.id, this.#isLive] as const,
 	});
 
-	private get text(): Record<ConnectStatusStringKey, string> {
+	get #text(): Record<ConnectStatusStringKey, string> {
 		return localize(CONNECT_STATUS_STRINGS, this.strings);
 	}
 
-	private get isLive(): boolean {
+	get #isLive(): boolean {
 		return Boolean(this.integration && LIVE.has(this.integration.status));
 	}
 
 	connectedCallback(): void {
 		super.connectedCallback();
-		this.readCallbackResult();
-		this.clockTimer = setInterval(() => this.requestUpdate(), 30_000);
+		this.#readCallbackResult();
+		this.#clockTimer = setInterval(() => this.requestUpdate(), 30_000);
 	}
 
 	disconnectedCallback(): void {
 		super.disconnectedCallback();
-		clearTimeout(this.pollTimer);
-		clearTimeout(this.searchTimer);
-		clearInterval(this.clockTimer);
+		clearTimeout(this.#pollTimer);
+		clearTimeout(this.#searchTimer);
+		clearInterval(this.#clockTimer);
 	}
 
 	protected updated(changed: PropertyValues<this>): void {
-		if (changed.has('pollInterval')) this.schedulePoll();
+		if (changed.has('pollInterval')) this.#schedulePoll();
 	}
 
 	/** Reloads providers and status from the API. */
 	refresh(): Promise<unknown> {
-		return this.loadTask.run();
+		return this.#loadTask.run();
 	}
 
 	// ---- rendering ----
 
 	render(): TemplateResult {
-		const t = this.text;
+		const t = this.#text;
 		return html`
-			${this.loadTask.render({
-				initial: () => this.renderLoading(),
-				pending: () => (this.providers.length ? this.renderLoaded() : this.renderLoading()),
-				complete: () => this.renderLoaded(),
+			${this.#loadTask.render({
+				initial: () => this.#renderLoading(),
+				pending: () => (this.providers.length ? this.#renderLoaded() : this.#renderLoading()),
+				complete: () => this.#renderLoaded(),
 				error: (error) => html`
 					<div class="stack">
 						<h2>${this.variant === 'onboarding' ? t.onboardingTitle : t.title}</h2>
 						<p part="error" class="error" role="alert">${errorMessage(error)}</p>
 						<div>
-							<button class="button" @click=${() => this.loadTask.run()}>${t.retry}</button>
+							<button class="button" @click=${() => this.#loadTask.run()}>${t.retry}</button>
 						</div>
 					</div>
 				`,
@@ -335,16 +363,16 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 				part="dialog"
 				aria-labelledby="disconnect-title"
 				aria-describedby="disconnect-text"
-				@close=${this.onDialogClose}
+				@close=${this.#onDialogClose}
 			>
 				<h2 id="disconnect-title">${t.disconnectTitle}</h2>
 				<p id="disconnect-text">${t.disconnectText}</p>
 				<div class="actions">
-					<button class="button" value="cancel" @click=${this.closeDialog}>${t.cancel}</button>
+					<button class="button" value="cancel" @click=${this.#closeDialog}>${t.cancel}</button>
 					<button
 						class="button danger primary"
 						data-action="confirm-disconnect"
-						@click=${this.confirmDisconnect}
+						@click=${this.#confirmDisconnect}
 					>
 						${t.disconnectConfirm}
 					</button>
@@ -353,16 +381,16 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		`;
 	}
 
-	private renderLoading(): TemplateResult {
-		return html`<p role="status" class="muted">${this.text.loading}</p>`;
+	#renderLoading(): TemplateResult {
+		return html`<p role="status" class="muted">${this.#text.loading}</p>`;
 	}
 
-	private renderLoaded(): TemplateResult {
-		return this.variant === 'onboarding' ? this.renderOnboarding() : this.renderSettings();
+	#renderLoaded(): TemplateResult {
+		return this.variant === 'onboarding' ? this.#renderOnboarding() : this.#renderSettings();
 	}
 
-	private renderSettings(): TemplateResult {
-		const t = this.text;
+	#renderSettings(): TemplateResult {
+		const t = this.#text;
 		const configured = this.providers.filter((entry) => entry.configured);
 		const integration = this.integration;
 		const shown = integration && integration.status !== 'disconnected';
@@ -370,29 +398,29 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 			<div class="stack">
 				<div part="header">
 					<h2>${t.title}</h2>
-					${this.renderBadge()}
+					${this.#renderBadge()}
 				</div>
-				${this.renderCallbackNotice()}
+				${this.#renderCallbackNotice()}
 				${configured.length === 0 && !shown
 					? html`<p part="notice" role="status">${t.notConfigured}</p>`
 					: shown
-						? this.renderIntegration(integration)
+						? this.#renderIntegration(integration)
 						: html`
 								<p class="muted">${t.notConnected}</p>
-								${this.renderConnectButtons(configured)}
+								${this.#renderConnectButtons(configured)}
 							`}
-				${this.renderActionFeedback()}
+				${this.#renderActionFeedback()}
 			</div>
 		`;
 	}
 
-	private renderBadge(): TemplateResult {
+	#renderBadge(): TemplateResult {
 		const status = this.integration?.status ?? 'none';
-		return html`<span part="badge" data-status=${status}>${this.statusLabel(status)}</span>`;
+		return html`<span part="badge" data-status=${status}>${this.#statusLabel(status)}</span>`;
 	}
 
-	private statusLabel(status: string): string {
-		const t = this.text;
+	#statusLabel(status: string): string {
+		const t = this.#text;
 		switch (status) {
 			case 'connected':
 				return t.statusConnected;
@@ -409,14 +437,14 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		}
 	}
 
-	private renderCallbackNotice() {
+	#renderCallbackNotice() {
 		const notice = this.callbackNotice;
 		if (!notice) return nothing;
 		return html`<p part="notice" role=${notice.ok ? 'status' : 'alert'}>${notice.message}</p>`;
 	}
 
-	private renderConnectButtons(entries: ProviderEntry[]): TemplateResult {
-		const t = this.text;
+	#renderConnectButtons(entries: ProviderEntry[]): TemplateResult {
+		const t = this.#text;
 		return html`
 			<div part="providers">
 				${entries.map(
@@ -438,8 +466,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		`;
 	}
 
-	private renderIntegration(integration: IntegrationStatusView): TemplateResult {
-		const t = this.text;
+	#renderIntegration(integration: IntegrationStatusView): TemplateResult {
+		const t = this.#text;
 		const settings = integration.settings;
 		const busy = this.busy !== null;
 		const mailLabel = integration.provider === 'google' ? t.syncMailGoogle : t.syncMailMicrosoft;
@@ -448,30 +476,31 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 				<p part="account">${format(t.connectedAs, { account: integration.accountEmail })}</p>
 				<p part="last-sync" class="muted">
 					${integration.lastSuccessAt
-						? format(t.lastSync, { when: this.relative(integration.lastSuccessAt) })
+						? format(t.lastSync, { when: this.#relative(integration.lastSuccessAt) })
 						: t.neverSynced}
 				</p>
 			</div>
-			${this.renderProgress(integration.progress)} ${this.renderStatusNotice(integration)}
+			${this.#renderProgress(integration.progress)} ${this.#renderStatusNotice(integration)}
 			<section aria-labelledby="sync-heading">
 				<div class="row">
 					<h3 id="sync-heading">${t.syncSection}</h3>
 					<button
 						part="sync-button"
 						class="button"
-						?disabled=${busy || !this.isLive}
-						@click=${this.syncNow}
+						?disabled=${busy || !this.#isLive}
+						@click=${this.#syncNow}
 					>
 						${t.syncNow}
 					</button>
 				</div>
-				${this.renderSwitch('syncMail', mailLabel, settings.syncMail)}
-				${this.renderSwitch('syncCalendar', t.syncCalendar, settings.syncCalendar)}
-				${this.renderSelections(integration)}
+				${this.#renderSwitch('syncMail', mailLabel, settings.syncMail)}
+				${this.#renderSwitch('syncCalendar', t.syncCalendar, settings.syncCalendar)}
+				${this.#renderSelections(integration)}
 			</section>
 			<section part="enrich" aria-labelledby="enrich-heading">
 				<h3 id="enrich-heading">${t.enrichSection}</h3>
-				${this.renderSwitch('autoEnrich', t.autoEnrich, settings.autoEnrich)} ${this.renderEnrich()}
+				${this.#renderSwitch('autoEnrich', t.autoEnrich, settings.autoEnrich)}
+				${this.#renderEnrich()}
 			</section>
 			<section>
 				<div>
@@ -480,7 +509,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 						class="button danger"
 						data-action="disconnect"
 						?disabled=${busy}
-						@click=${this.openDialog}
+						@click=${this.#openDialog}
 					>
 						${t.disconnect}
 					</button>
@@ -489,9 +518,9 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		`;
 	}
 
-	private renderProgress(progress: SyncProgress | null) {
+	#renderProgress(progress: SyncProgress | null) {
 		if (!progress) return nothing;
-		const t = this.text;
+		const t = this.#text;
 		const done = progress.done ?? 0;
 		const total = progress.total && progress.total > 0 ? progress.total : null;
 		const percent = total ? Math.min(100, Math.round((done / total) * 100)) : null;
@@ -518,8 +547,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		`;
 	}
 
-	private renderStatusNotice(integration: IntegrationStatusView) {
-		const t = this.text;
+	#renderStatusNotice(integration: IntegrationStatusView) {
+		const t = this.#text;
 		if (integration.status === 'requires_reauth' || integration.status === 'failed') {
 			const message =
 				integration.status === 'requires_reauth'
@@ -545,7 +574,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 				<div part="notice" role="status">
 					<span
 						>${integration.throttledUntil
-							? format(t.throttledNotice, { when: this.relative(integration.throttledUntil) })
+							? format(t.throttledNotice, { when: this.#relative(integration.throttledUntil) })
 							: t.throttledSoon}</span
 					>
 				</div>
@@ -554,7 +583,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		return nothing;
 	}
 
-	private renderSwitch(
+	#renderSwitch(
 		key: 'syncMail' | 'syncCalendar' | 'autoEnrich',
 		label: string,
 		checked: boolean,
@@ -570,15 +599,15 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 					aria-labelledby=${id}
 					aria-checked=${checked ? 'true' : 'false'}
 					?disabled=${this.busy !== null}
-					@click=${() => this.saveSettings({ [key]: !checked })}
+					@click=${() => this.#saveSettings({ [key]: !checked })}
 				></button>
 			</div>
 		`;
 	}
 
-	private renderSelections(integration: IntegrationStatusView) {
-		const t = this.text;
-		return this.optionsTask.render({
+	#renderSelections(integration: IntegrationStatusView) {
+		const t = this.#text;
+		return this.#optionsTask.render({
 			pending: () => html`<p class="muted" role="status">${t.optionsLoading}</p>`,
 			error: (error) => html`<p part="error" class="error" role="alert">${errorMessage(error)}</p>`,
 			complete: (options) => {
@@ -588,7 +617,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 				return html`
 					<fieldset part="labels" ?disabled=${!integration.settings.syncMail || this.busy !== null}>
 						<legend>${integration.provider === 'google' ? t.labelsLegend : t.foldersLegend}</legend>
-						${this.labelChoices(options.labels).map(
+						${this.#labelChoices(options.labels).map(
 							(choice) => html`
 								<label class="check">
 									<input
@@ -596,7 +625,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 										data-label=${choice.key}
 										.checked=${folders.includes(choice.key)}
 										@change=${(event: Event) =>
-											this.toggleFolder(
+											this.#toggleFolder(
 												choice.key,
 												(event.target as HTMLInputElement).checked,
 												event,
@@ -620,7 +649,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 										data-calendar=${calendar.id}
 										.checked=${calendars.includes(calendarKey(calendar))}
 										@change=${(event: Event) =>
-											this.toggleCalendar(calendar, (event.target as HTMLInputElement).checked)}
+											this.#toggleCalendar(calendar, (event.target as HTMLInputElement).checked)}
 									/>
 									${calendar.primary
 										? format(t.primaryCalendar, { name: calendar.name })
@@ -634,8 +663,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		});
 	}
 
-	private renderEnrich(): TemplateResult {
-		const t = this.text;
+	#renderEnrich(): TemplateResult {
+		const t = this.#text;
 		const hits = this.enrichHits;
 		return html`
 			<div class="stack">
@@ -645,7 +674,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 					type="search"
 					placeholder=${t.enrichSearchPlaceholder}
 					.value=${this.enrichQuery}
-					@input=${this.onEnrichInput}
+					@input=${this.#onEnrichInput}
 				/>
 				${hits === null
 					? nothing
@@ -678,7 +707,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 						class="button"
 						data-action="enrich"
 						?disabled=${!this.enrichChoice || this.busy !== null}
-						@click=${this.enrichNow}
+						@click=${this.#enrichNow}
 					>
 						${t.enrichNow}
 					</button>
@@ -687,8 +716,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		`;
 	}
 
-	private renderOnboarding(): TemplateResult {
-		const t = this.text;
+	#renderOnboarding(): TemplateResult {
+		const t = this.#text;
 		const configured = this.providers.filter((entry) => entry.configured);
 		const integration = this.integration;
 		const connected = integration && integration.status !== 'disconnected';
@@ -709,9 +738,9 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 			<div class="stack">
 				<div part="header">
 					<h2>${t.onboardingTitle}</h2>
-					${connected ? this.renderBadge() : nothing}
+					${connected ? this.#renderBadge() : nothing}
 				</div>
-				${this.renderCallbackNotice()}
+				${this.#renderCallbackNotice()}
 				<p>${t.onboardingIntro}</p>
 				<ul part="benefits">
 					<li>${t.benefitMail}</li>
@@ -722,7 +751,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 					? html`<p part="account">
 								${format(t.connectedAs, { account: integration.accountEmail })}
 							</p>
-							${this.renderProgress(integration.progress)}`
+							${this.#renderProgress(integration.progress)}`
 					: html`
 							<fieldset part="privacy">
 								<legend>${t.privacyLegend}</legend>
@@ -733,7 +762,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 							<p class="muted">${t.privacyNote}</p>
 							${configured.length === 0
 								? html`<p part="notice" role="status">${t.notConfigured}</p>`
-								: this.renderConnectButtons(configured)}
+								: this.#renderConnectButtons(configured)}
 						`}
 				<div>
 					<button
@@ -748,12 +777,12 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 						${connected ? t.continue : t.skip}
 					</button>
 				</div>
-				${this.renderActionFeedback()}
+				${this.#renderActionFeedback()}
 			</div>
 		`;
 	}
 
-	private renderActionFeedback(): TemplateResult {
+	#renderActionFeedback(): TemplateResult {
 		return html`
 			${this.actionError
 				? html`<p part="error" class="error" role="alert">${this.actionError}</p>`
@@ -768,8 +797,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 
 	/** Asks the API for the consent URL and goes there (unless `crm-connect` is canceled). */
 	async connect(provider: WidgetProvider = this.provider): Promise<void> {
-		await this.act(`connect-${provider}`, async () => {
-			this.announcement = this.text.connecting;
+		await this.#act(`connect-${provider}`, async () => {
+			this.announcement = this.#text.connecting;
 			const returnUrl =
 				this.returnUrl || location.href.replace(/[?&](status|message|integrationId)=[^&]*/g, '');
 			const { url } = await this.client.call<{ url: string }>('integration.connect', {
@@ -777,7 +806,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 				query: { return_url: new URL(returnUrl, document.baseURI).href },
 			});
 			const privacy = this.variant === 'onboarding' ? { ...this.privacy } : undefined;
-			if (privacy) this.storePrivacy(provider, privacy);
+			if (privacy) this.#storePrivacy(provider, privacy);
 			if (emit(this, 'crm-connect', { provider, url, privacy }, { cancelable: true })) {
 				location.assign(url);
 			} else {
@@ -787,16 +816,16 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	}
 
 	/** Saves a partial settings update and shows the stored result. */
-	private async saveSettings(changes: Record<string, unknown>): Promise<void> {
+	async #saveSettings(changes: Record<string, unknown>): Promise<void> {
 		const integration = this.integration;
 		if (!integration) return;
-		await this.act('settings', async () => {
+		await this.#act('settings', async () => {
 			const answer = await this.client.call<{ integration: IntegrationStatusView }>(
 				'integration.settings',
 				{ provider: integration.provider, body: changes },
 			);
 			this.integration = answer.integration;
-			this.announcement = this.text.saved;
+			this.announcement = this.#text.saved;
 			emit(this, 'crm-settings-change', {
 				provider: integration.provider,
 				integrationId: integration.id,
@@ -810,8 +839,8 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	 * the user's labels or folders; the provider's other system labels (spam, categories…) are not
 	 * offered. A chosen id the provider no longer lists still shows, to be unticked.
 	 */
-	private labelChoices(labels: MailLabel[]): Array<{ key: string; name: string }> {
-		const t = this.text;
+	#labelChoices(labels: MailLabel[]): Array<{ key: string; name: string }> {
+		const t = this.#text;
 		const choices = [
 			{ key: 'inbox', name: t.labelInbox },
 			{ key: 'sent', name: t.labelSent },
@@ -829,49 +858,49 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		return choices;
 	}
 
-	private toggleFolder(key: string, checked: boolean, event: Event): void {
+	#toggleFolder(key: string, checked: boolean, event: Event): void {
 		const folders = new Set(this.integration?.settings.mailFolders ?? []);
 		if (checked) folders.add(key);
 		else folders.delete(key);
 		if (folders.size === 0) {
 			(event.target as HTMLInputElement).checked = true;
-			this.actionError = this.text.keepOneLabel;
+			this.actionError = this.#text.keepOneLabel;
 			return;
 		}
-		void this.saveSettings({ mailFolders: [...folders] });
+		void this.#saveSettings({ mailFolders: [...folders] });
 	}
 
-	private toggleCalendar(calendar: CalendarEntry, checked: boolean): void {
+	#toggleCalendar(calendar: CalendarEntry, checked: boolean): void {
 		const calendars = new Set(this.integration?.settings.calendars ?? []);
 		const key = calendarKey(calendar);
 		if (checked) calendars.add(key);
 		else calendars.delete(key);
-		void this.saveSettings({ calendars: [...calendars] });
+		void this.#saveSettings({ calendars: [...calendars] });
 	}
 
-	private async syncNow(): Promise<void> {
+	async #syncNow(): Promise<void> {
 		const provider = this.integration?.provider ?? this.provider;
-		await this.act('sync', async () => {
+		await this.#act('sync', async () => {
 			const answer = await this.client.call<{ integration?: IntegrationStatusView }>('mail.sync', {
 				provider,
 				body: {},
 			});
 			if (answer.integration) this.integration = answer.integration;
-			this.announcement = this.text.syncQueued;
-			this.schedulePoll();
+			this.announcement = this.#text.syncQueued;
+			this.#schedulePoll();
 		});
 	}
 
-	private onEnrichInput(event: Event): void {
+	#onEnrichInput(event: Event): void {
 		this.enrichQuery = (event.target as HTMLInputElement).value;
-		clearTimeout(this.searchTimer);
+		clearTimeout(this.#searchTimer);
 		const q = this.enrichQuery.trim();
 		if (!q) {
 			this.enrichHits = null;
 			this.enrichChoice = null;
 			return;
 		}
-		this.searchTimer = setTimeout(async () => {
+		this.#searchTimer = setTimeout(async () => {
 			try {
 				const answer = await this.client.call<{ records: RecordHit[] }>('records.search', {
 					query: { q, limit: 8 },
@@ -885,38 +914,38 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		}, 200);
 	}
 
-	private async enrichNow(): Promise<void> {
+	async #enrichNow(): Promise<void> {
 		const record = this.enrichChoice;
 		if (!record) return;
-		await this.act('enrich', async () => {
+		await this.#act('enrich', async () => {
 			await this.client.call('records.enrich', {
 				params: { id: record.id },
 				body: { recordType: record.recordType },
 			});
-			this.announcement = format(this.text.enrichDone, { name: record.name });
+			this.announcement = format(this.#text.enrichDone, { name: record.name });
 		});
 	}
 
-	private openDialog(): void {
+	#openDialog(): void {
 		this.actionError = '';
-		this.dialog?.showModal();
-		this.dialog?.querySelector<HTMLButtonElement>('button[value=cancel]')?.focus();
+		this.#dialog?.showModal();
+		this.#dialog?.querySelector<HTMLButtonElement>('button[value=cancel]')?.focus();
 	}
 
-	private closeDialog(): void {
-		this.dialog?.close();
+	#closeDialog(): void {
+		this.#dialog?.close();
 	}
 
 	/** Closed by Cancel, Escape or the confirmation: focus goes back where it came from. */
-	private onDialogClose(): void {
+	#onDialogClose(): void {
 		this.shadowRoot?.querySelector<HTMLButtonElement>('[data-action=disconnect]')?.focus();
 	}
 
-	private async confirmDisconnect(): Promise<void> {
+	async #confirmDisconnect(): Promise<void> {
 		const integration = this.integration;
-		this.dialog?.close();
+		this.#dialog?.close();
 		if (!integration) return;
-		await this.act('disconnect', async () => {
+		await this.#act('disconnect', async () => {
 			const answer = await this.client.call<{ integration: IntegrationStatusView }>(
 				'integration.disconnect',
 				{ provider: integration.provider, body: {} },
@@ -927,7 +956,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 					? { ...entry, integration: answer.integration }
 					: entry,
 			);
-			this.announcement = this.text.disconnected;
+			this.announcement = this.#text.disconnected;
 			emit(this, 'crm-disconnect', {
 				provider: integration.provider,
 				integrationId: integration.id,
@@ -940,7 +969,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	}
 
 	/** Runs one user action: one at a time, its error shown in words. */
-	private async act(name: string, action: () => Promise<void>): Promise<void> {
+	async #act(name: string, action: () => Promise<void>): Promise<void> {
 		if (this.busy) return;
 		this.busy = name;
 		this.actionError = '';
@@ -956,15 +985,15 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 
 	// ---- progress polling ----
 
-	private schedulePoll(): void {
-		clearTimeout(this.pollTimer);
+	#schedulePoll(): void {
+		clearTimeout(this.#pollTimer);
 		const integration = this.integration;
 		if (!integration || !this.isConnected) return;
 		if (!integration.progress && integration.status !== 'syncing') return;
-		this.pollTimer = setTimeout(() => void this.poll(), Math.max(250, this.pollInterval));
+		this.#pollTimer = setTimeout(() => void this.#poll(), Math.max(250, this.pollInterval));
 	}
 
-	private async poll(): Promise<void> {
+	async #poll(): Promise<void> {
 		const integration = this.integration;
 		if (!integration) return;
 		try {
@@ -985,12 +1014,12 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		} catch {
 			// A failed poll is retried at the next interval.
 		}
-		this.schedulePoll();
+		this.#schedulePoll();
 	}
 
 	// ---- onboarding privacy and the OAuth callback's result ----
 
-	private storePrivacy(provider: WidgetProvider, privacy: PrivacyChoices): void {
+	#storePrivacy(provider: WidgetProvider, privacy: PrivacyChoices): void {
 		try {
 			sessionStorage.setItem(
 				`${PRIVACY_STORAGE_PREFIX}${this.workspaceId}:${provider}`,
@@ -1002,7 +1031,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	}
 
 	/** After consent, the onboarding choices made before connecting become the settings. */
-	private async applyPendingPrivacy(): Promise<void> {
+	async #applyPendingPrivacy(): Promise<void> {
 		const integration = this.integration;
 		if (!integration || integration.status === 'disconnected') return;
 		const key = `${PRIVACY_STORAGE_PREFIX}${this.workspaceId}:${integration.provider}`;
@@ -1030,7 +1059,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 	}
 
 	/** The OAuth callback sends the browser back with `status` and `message` in the query. */
-	private readCallbackResult(): void {
+	#readCallbackResult(): void {
 		const params = new URLSearchParams(location.search);
 		const status = params.get('status');
 		const message = params.get('message');
@@ -1039,7 +1068,7 @@ export default class CrmConnectStatus extends CrmWidgetElement {
 		}
 	}
 
-	private relative(iso: string): string {
+	#relative(iso: string): string {
 		const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
 		const format = new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto' });
 		const abs = Math.abs(seconds);

@@ -18,27 +18,29 @@ export class VirtualListController implements ReactiveController {
 	first = 0;
 	end = 0;
 
-	private list?: HTMLElement;
-	private rowHeight = UNMEASURED_ROW_HEIGHT;
+	#list?: HTMLElement;
+	#rowHeight = UNMEASURED_ROW_HEIGHT;
 	/** The row height the spacers were last rendered with. */
-	private renderedRowHeight = 0;
-	private viewportHeight = 0;
-	private scrollTop = 0;
-	private count = 0;
-	private frame = 0;
-	private readonly resizeObserver = new ResizeObserver(() => this.measure());
-	private readonly onScroll = () => {
-		this.frame ||= requestAnimationFrame(() => {
-			this.frame = 0;
-			this.measure();
+	#renderedRowHeight = 0;
+	#viewportHeight = 0;
+	#scrollTop = 0;
+	#count = 0;
+	#frame = 0;
+	readonly #resizeObserver = new ResizeObserver(() => this.#measure());
+	readonly #onScroll = () => {
+		this.#frame ||= requestAnimationFrame(() => {
+			this.#frame = 0;
+			this.#measure();
 		});
 	};
 
+	readonly #host: ReactiveControllerHost;
+	readonly #findList: () => HTMLElement | null | undefined;
+
 	/** `findList` gives the scrolling element whose only content is `rows()`, if it is rendered. */
-	constructor(
-		private readonly host: ReactiveControllerHost,
-		private readonly findList: () => HTMLElement | null | undefined,
-	) {
+	constructor(host: ReactiveControllerHost, findList: () => HTMLElement | null | undefined) {
+		this.#host = host;
+		this.#findList = findList;
 		host.addController(this);
 	}
 
@@ -47,81 +49,81 @@ export class VirtualListController implements ReactiveController {
 	 * `renderRow` gets each item with its index in `items`.
 	 */
 	rows<T>(items: readonly T[], renderRow: (item: T, index: number) => unknown): unknown[] {
-		this.count = items.length;
-		[this.first, this.end] = this.range();
-		this.renderedRowHeight = this.rowHeight;
+		this.#count = items.length;
+		[this.first, this.end] = this.#range();
+		this.#renderedRowHeight = this.#rowHeight;
 		return [
-			spacer(this.first * this.rowHeight),
+			spacer(this.first * this.#rowHeight),
 			items.slice(this.first, this.end).map((item, offset) => renderRow(item, this.first + offset)),
-			spacer((items.length - this.end) * this.rowHeight),
+			spacer((items.length - this.end) * this.#rowHeight),
 		];
 	}
 
 	/** Scrolls the least that brings row `index` fully into view (it renders on the next frame). */
 	scrollToRow(index: number) {
-		const list = this.list;
+		const list = this.#list;
 		if (!list) return;
-		const top = index * this.rowHeight;
-		const bottom = top + this.rowHeight;
+		const top = index * this.#rowHeight;
+		const bottom = top + this.#rowHeight;
 		if (top < list.scrollTop) list.scrollTop = top;
 		else if (bottom > list.scrollTop + list.clientHeight)
 			list.scrollTop = bottom - list.clientHeight;
 	}
 
 	hostConnected() {
-		this.attach();
+		this.#attach();
 	}
 
 	hostUpdated() {
-		this.attach();
-		this.measure();
+		this.#attach();
+		this.#measure();
 	}
 
 	hostDisconnected() {
-		this.detach();
+		this.#detach();
 	}
 
 	/** The rows to render for the scroll position: those in the viewport and the overscan. */
-	private range(): [number, number] {
+	#range(): [number, number] {
 		// Before the list is laid out (or while it is hidden), the window bounds its height.
-		const viewport = this.viewportHeight || innerHeight;
-		const first = Math.max(0, Math.floor(this.scrollTop / this.rowHeight) - OVERSCAN_ROWS);
-		const end = Math.ceil((this.scrollTop + viewport) / this.rowHeight) + OVERSCAN_ROWS;
-		return [Math.min(first, this.count), Math.min(end, this.count)];
+		const viewport = this.#viewportHeight || innerHeight;
+		const first = Math.max(0, Math.floor(this.#scrollTop / this.#rowHeight) - OVERSCAN_ROWS);
+		const end = Math.ceil((this.#scrollTop + viewport) / this.#rowHeight) + OVERSCAN_ROWS;
+		return [Math.min(first, this.#count), Math.min(end, this.#count)];
 	}
 
 	/** Follows the list element the host rendered last (it comes and goes with the list's state). */
-	private attach() {
-		const list = this.findList() ?? undefined;
-		if (list === this.list) return;
-		this.detach();
-		this.list = list;
+	#attach() {
+		const list = this.#findList() ?? undefined;
+		if (list === this.#list) return;
+		this.#detach();
+		this.#list = list;
 		if (!list) return;
-		list.addEventListener('scroll', this.onScroll, { passive: true });
-		this.resizeObserver.observe(list);
+		list.addEventListener('scroll', this.#onScroll, { passive: true });
+		this.#resizeObserver.observe(list);
 	}
 
-	private detach() {
-		cancelAnimationFrame(this.frame);
-		this.frame = 0;
-		this.list?.removeEventListener('scroll', this.onScroll);
-		this.resizeObserver.disconnect();
-		this.list = undefined;
+	#detach() {
+		cancelAnimationFrame(this.#frame);
+		this.#frame = 0;
+		this.#list?.removeEventListener('scroll', this.#onScroll);
+		this.#resizeObserver.disconnect();
+		this.#list = undefined;
 	}
 
 	/** Reads the scroll position and sizes, and renders again if the rows to show changed. */
-	private measure() {
-		const list = this.list;
+	#measure() {
+		const list = this.#list;
 		// A hidden list (the narrow layout's detail pane is open) has nothing to measure.
 		if (!list?.clientHeight) return;
-		this.viewportHeight = list.clientHeight;
-		this.scrollTop = list.scrollTop;
+		this.#viewportHeight = list.clientHeight;
+		this.#scrollTop = list.scrollTop;
 		// The first row follows the leading spacer.
 		const rowHeight = this.end > this.first ? list.children[1]?.getBoundingClientRect().height : 0;
-		if (rowHeight) this.rowHeight = rowHeight;
-		const [first, end] = this.range();
-		if (first !== this.first || end !== this.end || this.rowHeight !== this.renderedRowHeight) {
-			this.host.requestUpdate();
+		if (rowHeight) this.#rowHeight = rowHeight;
+		const [first, end] = this.#range();
+		if (first !== this.first || end !== this.end || this.#rowHeight !== this.#renderedRowHeight) {
+			this.#host.requestUpdate();
 		}
 	}
 }
