@@ -193,7 +193,7 @@ export function rangeBound(value: Date | string, name: string, end: boolean): Da
 	return instant;
 }
 
-export function iso(value: Date | string | null | undefined): string | null {
+export function iso(value: Date | string | number | null | undefined): string | null {
 	if (value === null || value === undefined) return null;
 	const date = value instanceof Date ? value : new Date(value);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
@@ -343,7 +343,30 @@ const SUMMARY_COLUMNS = `
 	e.from_email, e.from_name, e.to_recipients, e.cc_recipients, e.sent_at, e.has_attachments,
 	e.is_bulk, e.visibility, e.created_at, e.updated_at, e.sent_at_key::text as sort_key`;
 
-const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
+/**
+ * Each email's mailbox copies and links as JSON columns of the email's own row, so a page is one
+ * statement instead of a page query and two more round trips (the widget API answers pages from
+ * inside n8n, where every round trip to PostgreSQL counts). Instants are epoch milliseconds.
+ */
+const DECORATION_COLUMNS = `
+	(select coalesce(json_agg(json_build_object(
+			'integration_id', m.integration_id, 'provider_message_id', m.provider_message_id,
+			'provider_thread_id', m.provider_thread_id, 'labels', m.labels, 'is_read', m.is_read,
+			'direction', m.direction, 'deleted_at', floor(extract(epoch from m.deleted_at) * 1000))
+			order by m.created_at, m.id), '[]'::json)
+	 from mailbox_messages as m where m.workspace_id = e.workspace_id and m.email_id = e.id) as copies,
+	(select coalesce(json_agg(json_build_object(
+			'subject_id', l.subject_id, 'record_type', l.record_type, 'record_id', l.record_id,
+			'link_source', l.link_source, 'name', coalesce(p.full_name, c.name), 'email', p.email,
+			'domain', c.domain)
+			order by l.record_type desc, l.created_at, l.record_id), '[]'::json)
+	 from record_links as l
+	 left join people as p on l.record_type = 'person' and p.id = l.record_id and p.workspace_id = l.workspace_id
+	 left join companies as c on l.record_type = 'company' and c.id = l.record_id and c.workspace_id = l.workspace_id
+	 where l.workspace_id = e.workspace_id and l.subject_type = 'email' and l.subject_id = e.id
+	   and l.link_source in ('auto', 'manual')) as links`;
+
+const DETAIL_COLUMNS = `${SUMMARY_COLUMNS}, ${DECORATION_COLUMNS},
 	e.bcc_recipients, e.in_reply_to, e."references", e.list_headers,
 	case when e.visibility = 'everything' then e.body_text end as body_text,
 	case when e.visibility = 'everything' then e.body_html end as body_html`;
@@ -364,6 +387,9 @@ interface SummaryRow {
 	created_at: Date;
 	updated_at: Date;
 	sort_key: string;
+	/** DECORATION_COLUMNS: the mailbox copies and links of this email. */
+	copies: CopyJson[];
+	links: LinkRow[];
 }
 
 interface DetailRow extends SummaryRow {
@@ -375,15 +401,15 @@ interface DetailRow extends SummaryRow {
 	body_html: string | null;
 }
 
-interface CopyRow {
-	email_id: string;
+interface CopyJson {
 	integration_id: string;
 	provider_message_id: string;
 	provider_thread_id: string | null;
 	labels: unknown;
 	is_read: boolean;
 	direction: MailDirection;
-	deleted_at: Date | null;
+	/** Epoch milliseconds. */
+	deleted_at: number | null;
 }
 
 interface LinkRow {
@@ -458,29 +484,40 @@ export async function selectEmailPage(
 	let after: Condition | undefined; // continues after the previous window
 	for (let pass = 0; ; pass++) {
 		const range = after ? [...bounds, after] : bounds;
-		const edge = await knex.raw<{ rows: Array<{ key: string; id: string }> }>(
-			`select e.sent_at_key::text as key, e.id from emails as e
-			 where e.workspace_id = ? ${where(range)}
-			 order by e.sent_at_key desc, e.id desc offset ? limit 1`,
-			[workspaceId, ...bindingsOf(range), window - 1],
-		);
-		const windowEdge = edge.rows[0];
 		const tested = [...range, ...filters.probe, ...extra];
-		if (windowEdge) {
-			tested.push({
-				sql: '(e.sent_at_key, e.id) >= (?::timestamptz, ?::uuid)',
-				bindings: [windowEdge.key, windowEdge.id],
-			});
-		}
-		const found = await knex.raw<{ rows: SummaryRow[] }>(
-			`select ${SUMMARY_COLUMNS} from emails as e
+		// The window's last row (its edge) and the matches down to it in one statement: the edge
+		// is an InitPlan, so the page's index range stops there. Without an edge (fewer rows than
+		// the window) the range runs to the oldest row: '-infinity' and the smallest uuid.
+		const found = await knex.raw<{ rows: Array<SummaryRow & WindowEdge> }>(
+			`with edge as (
+				select e.sent_at_key as key, e.id from emails as e
+				where e.workspace_id = ? ${where(range)}
+				order by e.sent_at_key desc, e.id desc offset ? limit 1)
+			 select ${SUMMARY_COLUMNS}, ${DECORATION_COLUMNS},
+				(select key::text from edge) as edge_key, (select id from edge) as edge_id
+			 from emails as e
 			 where e.workspace_id = ? ${where(tested)}
+			   and (e.sent_at_key, e.id) >= (
+					coalesce((select key from edge), '-infinity'::timestamptz),
+					coalesce((select id from edge), '00000000-0000-0000-0000-000000000000'::uuid))
 			 order by e.sent_at_key desc, e.id desc
 			 limit ?`,
-			[workspaceId, ...bindingsOf(tested), limit + 1 - rows.length],
+			[
+				workspaceId,
+				...bindingsOf(range),
+				window - 1,
+				workspaceId,
+				...bindingsOf(tested),
+				limit + 1 - rows.length,
+			],
 		);
 		rows = [...rows, ...found.rows];
-		if (!windowEdge || rows.length > limit) break;
+		if (rows.length > limit) break;
+		const windowEdge =
+			found.rows.length > 0
+				? edgeOf(found.rows[0]!)
+				: await windowEdgeOf(database, workspaceId, range, window);
+		if (!windowEdge) break;
 		after = {
 			sql: '(e.sent_at_key, e.id) < (?::timestamptz, ?::uuid)',
 			bindings: [windowEdge.key, windowEdge.id],
@@ -497,12 +534,39 @@ export async function selectEmailPage(
 		break;
 	}
 	const page = rows.slice(0, limit);
-	const items = await decorate(database, workspaceId, page);
 	const last = page[page.length - 1];
 	return {
-		items,
+		items: page.map(summaryOf),
 		nextCursor: rows.length > limit && last ? encodeCursor(last.sort_key, last.id) : null,
 	};
+}
+
+/** The window edge columns of a page row (the same on every row of one statement). */
+interface WindowEdge {
+	edge_key: string | null;
+	edge_id: string | null;
+}
+
+function edgeOf(row: WindowEdge): { key: string; id: string } | undefined {
+	return row.edge_key !== null && row.edge_id !== null
+		? { key: row.edge_key, id: row.edge_id }
+		: undefined;
+}
+
+/** The window's last row when the page statement matched nothing (so carried no edge). */
+async function windowEdgeOf(
+	database: ReadDatabase,
+	workspaceId: string,
+	range: Condition[],
+	window: number,
+): Promise<{ key: string; id: string } | undefined> {
+	const edge = await database.knex.raw<{ rows: Array<{ key: string; id: string }> }>(
+		`select e.sent_at_key::text as key, e.id from emails as e
+		 where e.workspace_id = ? ${where(range)}
+		 order by e.sent_at_key desc, e.id desc offset ? limit 1`,
+		[workspaceId, ...bindingsOf(range), window - 1],
+	);
+	return edge.rows[0];
 }
 
 /**
@@ -521,41 +585,14 @@ async function allMatches(
 		const result = await transaction.raw<{ rows: SummaryRow[] }>(
 			`with matched as materialized (
 				select e.id, e.sent_at_key from emails as e where e.workspace_id = ? ${where(conditions)})
-			 select ${SUMMARY_COLUMNS} from matched join emails as e on e.id = matched.id
+			 select ${SUMMARY_COLUMNS}, ${DECORATION_COLUMNS}
+			 from matched join emails as e on e.id = matched.id
 			 order by matched.sent_at_key desc, matched.id desc
 			 limit ?`,
 			[workspaceId, ...bindingsOf(conditions), count],
 		);
 		return result.rows;
 	});
-}
-
-async function decorate(
-	database: ReadDatabase,
-	workspaceId: string,
-	rows: SummaryRow[],
-): Promise<EmailSummary[]> {
-	if (rows.length === 0) return [];
-	const ids = rows.map((row) => row.id);
-	const [copies, links] = await Promise.all([
-		database.knex
-			.raw<{ rows: CopyRow[] }>(
-				`select email_id, integration_id, provider_message_id, provider_thread_id, labels, is_read,
-				        direction, deleted_at
-				 from mailbox_messages where workspace_id = ? and email_id = any(?::uuid[])
-				 order by email_id, created_at, id`,
-				[workspaceId, ids],
-			)
-			.then((result) => result.rows),
-		readLinks(database, workspaceId, 'email', ids),
-	]);
-	return rows.map((row) =>
-		summaryOf(
-			row,
-			copies.filter((copy) => copy.email_id === row.id),
-			links,
-		),
-	);
 }
 
 /** Links (not suppressed) of the given emails or events, with the linked record's name. */
@@ -591,7 +628,8 @@ export function linkOf(row: LinkRow): LinkedRecord {
 	};
 }
 
-function summaryOf(row: SummaryRow, copies: CopyRow[], links: LinkRow[]): EmailSummary {
+function summaryOf(row: SummaryRow): EmailSummary {
+	const copies = row.copies ?? [];
 	const live = copies.filter((copy) => copy.deleted_at === null);
 	const labels = [...new Set(live.flatMap((copy) => strings(copy.labels)))].sort();
 	return {
@@ -618,7 +656,7 @@ function summaryOf(row: SummaryRow, copies: CopyRow[], links: LinkRow[]): EmailS
 			direction: copy.direction,
 			deletedAt: iso(copy.deleted_at),
 		})),
-		links: links.filter((link) => link.subject_id === row.id).map(linkOf),
+		links: (row.links ?? []).map(linkOf),
 		createdAt: iso(row.created_at) as string,
 		updatedAt: iso(row.updated_at) as string,
 	};
@@ -653,7 +691,7 @@ export async function getEmail(
 	);
 	const row = result.rows[0];
 	if (!row) return null;
-	const [summary] = await decorate(database, workspaceId, [row]);
+	const summary = summaryOf(row);
 	const participants = await database.knex.raw<{
 		rows: Array<{
 			role: EmailParticipant['role'];
