@@ -18,6 +18,7 @@ import { googleEventToRecord } from '../providers/google/calendarRecords';
 import { createCalendarClient, createGmailClient } from '../providers/google/googleClients';
 import { gmailRawMessageToRecord } from '../providers/google/gmailRecords';
 import { ProviderHttpError } from '../providers/http';
+import { isThrottled, retryingRequester, type RetryPolicy } from '../providers/retry';
 import { graphEventToRecord, type GraphEvent } from '../providers/microsoft/graphEventRecords';
 import { toGraphEventWrite } from '../providers/microsoft/graphEventWrites';
 import { replyToGraphMessage, sendGraphMail } from '../providers/microsoft/graphMailSend';
@@ -45,6 +46,18 @@ import { ApiError, type ApiResponse } from './types';
 import type { EmailReplyBody, EmailSendBody, EventCreateBody } from './widgetSchemas';
 
 const PROVIDER_TIMEOUT_MS = 30_000;
+/**
+ * A person is waiting on these calls: a throttled call (Gmail's per-second quota, Graph's 429) is
+ * tried again after the provider's short Retry-After, at most twice and never after more than 2 s;
+ * anything longer is answered as the provider's error at once.
+ */
+const WIDGET_RETRY_POLICY: RetryPolicy = {
+	maxAttempts: 3,
+	baseDelayMs: 250,
+	maxDelayMs: 2_000,
+	maxRetryAfterMs: 2_000,
+	retryOn: isThrottled,
+};
 
 function requesterFor(call: WidgetCall, integration: IntegrationView) {
 	const { context } = call;
@@ -54,10 +67,13 @@ function requesterFor(call: WidgetCall, integration: IntegrationView) {
 		now: context.now,
 		fetch: context.fetch,
 	});
-	return integrationRequester(
-		access,
-		{ workspaceId: integration.workspaceId, id: integration.id },
-		{ fetch: context.fetch, timeoutMs: PROVIDER_TIMEOUT_MS },
+	return retryingRequester(
+		integrationRequester(
+			access,
+			{ workspaceId: integration.workspaceId, id: integration.id },
+			{ fetch: context.fetch, timeoutMs: PROVIDER_TIMEOUT_MS },
+		),
+		WIDGET_RETRY_POLICY,
 	);
 }
 

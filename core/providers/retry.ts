@@ -1,4 +1,4 @@
-import { isRetryable } from './providerErrors';
+import { classifyProviderError, isRetryable } from './providerErrors';
 import { ProviderHttpError, type ProviderRequester } from './http';
 
 export interface RetryPolicy {
@@ -10,6 +10,8 @@ export interface RetryPolicy {
 	maxRetryAfterMs: number;
 	sleep?: (ms: number) => Promise<void>;
 	random?: () => number;
+	/** Which failures are retried (default: temporary and throttling ones). */
+	retryOn?: (error: unknown) => boolean;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -32,6 +34,14 @@ export function retryDelayMs(error: unknown, attempt: number, policy: RetryPolic
 	return Math.floor((policy.random ?? Math.random)() * ceiling);
 }
 
+/**
+ * Throttling only: the provider refused the request before doing anything, so even a send can be
+ * tried again. A 5xx may come after the work was done, so a write is not retried on it.
+ */
+export function isThrottled(error: unknown): boolean {
+	return classifyProviderError(error).errorClass === 'throttled';
+}
+
 /** Runs `call`, retrying temporary and throttling failures under the policy. */
 async function withRetries<T>(
 	call: () => Promise<T>,
@@ -42,7 +52,7 @@ async function withRetries<T>(
 		try {
 			return await call();
 		} catch (error) {
-			if (attempt >= policy.maxAttempts || !isRetryable(error)) throw error;
+			if (attempt >= policy.maxAttempts || !(policy.retryOn ?? isRetryable)(error)) throw error;
 			const delay = retryDelayMs(error, attempt, policy);
 			if (delay > policy.maxRetryAfterMs) throw error;
 			await sleep(delay);

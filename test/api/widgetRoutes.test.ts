@@ -412,6 +412,53 @@ describe('emails', () => {
 		expect(proposals).toEqual([{ n: '2' }]);
 	});
 
+	it('sends once through a throttled Gmail: a short Retry-After is waited for, a long one or a 503 answered at once', async () => {
+		const send = async (subject: string) =>
+			api('emails.send', {
+				token: ann,
+				provider: 'google',
+				body: { to: ['dora@customer.example'], subject, text: 'Throttled.' },
+			});
+		const stored = async (subject: string) =>
+			(await knex('emails').where({ workspace_id: WORKSPACE_A, subject }).count('* as n'))[0]!.n;
+		const sends = () => emu.control.calls().byOperation['gmail.users.messages.send'] ?? 0;
+
+		// Gmail's per-second quota: refused before any work, so trying again cannot send twice.
+		emu.control.inject({
+			operation: 'gmail.users.messages.send',
+			status: 429,
+			reason: 'rateLimitExceeded',
+			retryAfterSeconds: 1,
+		});
+		let before = sends();
+		const waited = await send(`Throttled once ${Date.now()}`);
+		expect(waited.status).toBe(201);
+		expect(sends() - before).toBe(2);
+		expect(Number(await stored(json(waited).email.subject))).toBe(1);
+
+		// A Retry-After longer than a person should wait is the provider's error, at once.
+		const longWait = `Throttled long ${Date.now()}`;
+		emu.control.inject({
+			operation: 'gmail.users.messages.send',
+			status: 429,
+			reason: 'rateLimitExceeded',
+			retryAfterSeconds: 30,
+		});
+		before = sends();
+		const refused = await send(longWait);
+		expect(refused.status).toBe(502);
+		expect(json(refused).error.code).toBe('provider_error');
+		expect(sends() - before).toBe(1);
+		expect(Number(await stored(longWait))).toBe(0);
+
+		// A 503 may come after the mail went out: a send is never repeated on it.
+		const failed = `Backend error ${Date.now()}`;
+		emu.control.inject({ operation: 'gmail.users.messages.send', status: 503, reason: 'backendError' });
+		before = sends();
+		expect((await send(failed)).status).toBe(502);
+		expect(sends() - before).toBe(1);
+	});
+
 	it('replies in the thread (Gmail and Outlook): the reply is stored in the same thread', async () => {
 		for (const provider of ['google', 'microsoft'] as const) {
 			const integrationId = integrations[provider];
