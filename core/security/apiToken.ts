@@ -1,5 +1,7 @@
 // Short-lived API tokens signed by the CRM's own backend (HS256 JWT): which workspace and user a
 // request acts for, and what it may do. Every API route but the OAuth callback requires one.
+import { createSecretKey, type KeyObject } from 'node:crypto';
+
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 /** The longest lifetime (exp - iat) a token may have. */
@@ -46,6 +48,19 @@ export function bearerToken(header: string | undefined): string {
  * minutes), `workspace_id` (uuid), `sub` (user id) and `scopes` (array of strings). Throws
  * ApiAuthError(401) with a message that never contains the token.
  */
+// The signing secret as a key object, made once per secret: given raw bytes, jose imports a new
+// key on every verification, which is a measurable share of a widget request.
+const verificationKeys = new WeakMap<Uint8Array, KeyObject>();
+
+function verificationKeyOf(secret: Uint8Array): KeyObject {
+	let key = verificationKeys.get(secret);
+	if (!key) {
+		key = createSecretKey(secret);
+		verificationKeys.set(secret, key);
+	}
+	return key;
+}
+
 export async function verifyApiToken(
 	token: string,
 	secret: Uint8Array,
@@ -54,7 +69,7 @@ export async function verifyApiToken(
 	const currentDate = options.now ?? new Date();
 	let payload: Record<string, unknown>;
 	try {
-		({ payload } = await jwtVerify(token, secret, {
+		({ payload } = await jwtVerify(token, verificationKeyOf(secret), {
 			algorithms: ['HS256'],
 			clockTolerance: API_TOKEN_CLOCK_SKEW_SECONDS,
 			requiredClaims: ['exp', 'iat', 'sub'],
