@@ -151,6 +151,13 @@ const bench: Bench = {
 			}
 			const deep = await measure(`${url}&cursor=${encodeURIComponent(cursor)}`, auth);
 			const browser = await measure(url, { ...auth, origin: ORIGIN });
+			// The page size <crm-inbox> asks for, from the CRM's origin as a browser sends it.
+			const inboxPage = await measure(url.replace('limit=50', 'limit=200'), {
+				...auth,
+				origin: ORIGIN,
+			});
+			// n8n compresses answers over 1 KB; uncompressed shows that share of the time.
+			const identity = await measure(url, { ...auth, 'accept-encoding': 'identity' });
 			// n8n's own share by path kind: a request the node refuses before any query (no token),
 			// on this dynamic path (n8n looks the webhook up in its database) and on a static one
 			// (n8n's webhook cache).
@@ -211,6 +218,10 @@ const bench: Bench = {
 				'n8n looks up its CORS options',
 			);
 			report('emails page with a browser Origin header through n8n, p95', browser.p95, 'ms');
+			report('emails page of 200 with an Origin (as <crm-inbox> asks), p50', inboxPage.p50, 'ms');
+			report('emails page of 200 with an Origin (as <crm-inbox> asks), p95', inboxPage.p95, 'ms');
+			report('emails page uncompressed (Accept-Encoding: identity), p50', identity.p50, 'ms');
+			report('emails page uncompressed (Accept-Encoding: identity), p95', identity.p95, 'ms');
 			report('emails page in the engine handler alone (no n8n), p50', handler.p50, 'ms');
 			report('emails page in the engine handler alone (no n8n), p95', handler.p95, 'ms');
 			report('401 (no token) on the emails path (dynamic) through n8n, p50', dynamic401.p50, 'ms');

@@ -453,7 +453,11 @@ describe('emails', () => {
 
 		// A 503 may come after the mail went out: a send is never repeated on it.
 		const failed = `Backend error ${Date.now()}`;
-		emu.control.inject({ operation: 'gmail.users.messages.send', status: 503, reason: 'backendError' });
+		emu.control.inject({
+			operation: 'gmail.users.messages.send',
+			status: 503,
+			reason: 'backendError',
+		});
 		before = sends();
 		expect((await send(failed)).status).toBe(502);
 		expect(sends() - before).toBe(1);
