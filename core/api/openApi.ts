@@ -63,6 +63,11 @@ const SUCCESS: Record<WidgetRouteName, { status: number; description: string; ke
 	'emails.get': { status: 200, description: 'The email, its HTML sanitised', keys: ['email'] },
 	'emails.send': { status: 201, description: 'The sent email, as stored', keys: ['email'] },
 	'emails.reply': { status: 201, description: 'The sent reply, as stored', keys: ['email'] },
+	'emails.read': {
+		status: 200,
+		description: 'The email with its read state as now stored',
+		keys: ['email'],
+	},
 	'emails.link': { status: 200, description: "The email's links", keys: ['links'] },
 	'emails.unlink': { status: 200, description: "The email's links", keys: ['links'] },
 	'calendar.sync': { status: 202, description: 'A sync is queued', keys: ['queued'] },

@@ -29,6 +29,7 @@ export type WidgetRouteName =
 	| 'emails.get'
 	| 'emails.send'
 	| 'emails.reply'
+	| 'emails.read'
 	| 'emails.link'
 	| 'emails.unlink'
 	| 'calendar.sync'
@@ -155,6 +156,14 @@ export const WIDGET_ROUTES: readonly WidgetRoute[] = [
 		perProvider: true,
 		writes: true,
 		summary: 'Reply in the thread',
+	},
+	{
+		name: 'emails.read',
+		method: 'POST',
+		path: `${INTEGRATION}/{mail}/emails/:id/read`,
+		perProvider: true,
+		writes: true,
+		summary: 'Mark the email read or unread in the mailbox (body: read)',
 	},
 	{
 		name: 'emails.link',

@@ -14,6 +14,7 @@ import {
 import { emailsGetRoute, emailsLinkRoute, emailsListRoute } from './widgetMailRoutes';
 import {
 	calendarsRoute,
+	emailsReadRoute,
 	emailsReplyRoute,
 	emailsSendRoute,
 	eventsCreateRoute,
@@ -34,6 +35,7 @@ export const WIDGET_HANDLERS: Partial<Record<WidgetRouteName, WidgetHandler>> = 
 	'emails.get': emailsGetRoute,
 	'emails.send': emailsSendRoute,
 	'emails.reply': emailsReplyRoute,
+	'emails.read': emailsReadRoute,
 	'emails.link': emailsLinkRoute,
 	'emails.unlink': emailsLinkRoute,
 	'calendar.sync': syncNowRoute,

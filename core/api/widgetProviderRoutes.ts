@@ -1,6 +1,7 @@
 // Widget routes that reach the provider as the caller's integration (its stored tokens, refreshed
 // as needed): labels / folders and calendars to choose from, sending and replying (Gmail
-// messages.send, Graph draft + send), creating events (Calendar events.insert, Graph POST events).
+// messages.send, Graph draft + send), marking read or unread (Gmail messages.modify of the UNREAD
+// label, Graph PATCH isRead), creating events (Calendar events.insert, Graph POST events).
 // What was sent or created is fetched back and stored with the sync's own store functions, so it
 // shows in lists and threads at once; the next sync finds the same rows and changes nothing.
 import type { calendar_v3 } from '@googleapis/calendar';
@@ -26,7 +27,7 @@ import { graphPathSegment, GraphSession } from '../providers/microsoft/graphSess
 import type { EmailRecord } from '../records/emailRecord';
 import type { CalendarEventRecord } from '../records/calendarEventRecord';
 import { getEmail, type EmailDetail, type EmailSummary } from '../store/emailQueries';
-import { upsertMailPage } from '../store/emails';
+import { setMailboxCopyRead, upsertMailPage } from '../store/emails';
 import { getEvent } from '../store/eventQueries';
 import { writeCalendarEventPage } from '../store/events';
 import type { IntegrationView } from '../store/integrations';
@@ -43,7 +44,12 @@ import type { WidgetCall } from './handleWidgetRequest';
 import { requireCallerIntegration } from './widgetIntegrationRoutes';
 import { visibleEmail } from './widgetMailRoutes';
 import { ApiError, type ApiResponse } from './types';
-import type { EmailReplyBody, EmailSendBody, EventCreateBody } from './widgetSchemas';
+import type {
+	EmailReadBody,
+	EmailReplyBody,
+	EmailSendBody,
+	EventCreateBody,
+} from './widgetSchemas';
 
 const PROVIDER_TIMEOUT_MS = 30_000;
 /**
@@ -366,6 +372,77 @@ export async function emailsReplyRoute(
 	});
 	const email = await storeSent(call, integration, sent.record, sent.receivedAt);
 	return { status: 201, body: { email } };
+}
+
+// ---------------------------------------------------------------- read state
+
+/**
+ * Marks the email read (or unread, body `read: false`) in the caller's mailbox, then stores what
+ * the provider now holds, so the widget's list shows it at once and the next sync changes nothing.
+ * Each live copy the caller's mailbox holds is changed (Outlook may hold one in two folders); one
+ * already in the wanted state costs no provider call.
+ */
+export async function emailsReadRoute(
+	call: WidgetCall<unknown, EmailReadBody>,
+): Promise<ApiResponse> {
+	const integration = await requireCallerIntegration(call, { live: true });
+	const read = call.body.read;
+	const email = await visibleEmail(call, integration);
+	const copies = email.mailboxes.filter(
+		(mailbox) => mailbox.integrationId === integration.id && mailbox.deletedAt === null,
+	);
+	if (!copies.length) throw new ApiError(404, 'not_found', 'Email not found');
+	const toChange = copies.filter((copy) => copy.isRead !== read);
+	if (!toChange.length) return { status: 200, body: { email: summaryOf(email) } };
+
+	const requester = requesterFor(call, integration);
+	const endpoints = call.context.apps.endpoints;
+	const changed: Array<{ providerMessageId: string; labels?: string[] }> = [];
+	let gone = 0;
+	for (const copy of toChange) {
+		try {
+			await asProvider(async () => {
+				if (integration.provider === 'google') {
+					const gmail = createGmailClient(requester, endpoints.googleApiBaseUrl);
+					const { data } = await gmail.users.messages.modify({
+						userId: 'me',
+						id: copy.providerMessageId,
+						requestBody: read ? { removeLabelIds: ['UNREAD'] } : { addLabelIds: ['UNREAD'] },
+					});
+					// Gmail's answer is the message's labels now, as the sync reads them (none: omitted).
+					changed.push({ providerMessageId: copy.providerMessageId, labels: data.labelIds ?? [] });
+					return;
+				}
+				const session = new GraphSession(requester, endpoints.graphBaseUrl);
+				await session.patch(`/me/messages/${graphPathSegment(copy.providerMessageId)}`, {
+					isRead: read,
+				});
+				changed.push({ providerMessageId: copy.providerMessageId });
+			});
+		} catch (error) {
+			// A copy the mailbox no longer holds is the sync's to tombstone; not a reason to leave
+			// the others unchanged.
+			if (error instanceof ApiError && error.status === 404) gone++;
+			else throw error;
+		}
+	}
+	if (!changed.length && gone) throw new ApiError(404, 'not_found', 'Not found at the provider');
+
+	const { database } = call.context;
+	const workspaceId = call.principal.workspaceId;
+	await database.knex.transaction(async (trx) => {
+		for (const copy of changed) {
+			await setMailboxCopyRead(
+				trx,
+				{ workspaceId, integrationId: integration.id },
+				copy.providerMessageId,
+				{ isRead: read, labels: copy.labels },
+			);
+		}
+	});
+	const stored = await getEmail(database, workspaceId, email.id);
+	if (!stored) throw new ApiError(404, 'not_found', 'Email not found');
+	return { status: 200, body: { email: summaryOf(stored) } };
 }
 
 // ---------------------------------------------------------------- events

@@ -61,6 +61,10 @@ export const emailReplyBody = z.strictObject({
 	replyAll: z.boolean().optional(),
 });
 
+export const emailReadBody = z.strictObject({
+	read: z.boolean().default(true).describe('false: mark the email unread'),
+});
+
 export const linkBody = z.strictObject({
 	recordType,
 	recordId: uuid,
@@ -148,6 +152,7 @@ export const WIDGET_SCHEMAS: Readonly<Record<WidgetRouteName, WidgetRouteSchemas
 	'emails.get': {},
 	'emails.send': { body: emailSendBody },
 	'emails.reply': { body: emailReplyBody },
+	'emails.read': { body: emailReadBody },
 	'emails.link': { body: linkBody },
 	'emails.unlink': { body: linkBody },
 	'calendar.sync': { body: syncBody },
@@ -164,6 +169,7 @@ export const WIDGET_SCHEMAS: Readonly<Record<WidgetRouteName, WidgetRouteSchemas
 export type EmailsListQuery = z.output<typeof emailsListQuery>;
 export type EmailSendBody = z.output<typeof emailSendBody>;
 export type EmailReplyBody = z.output<typeof emailReplyBody>;
+export type EmailReadBody = z.output<typeof emailReadBody>;
 export type LinkBody = z.output<typeof linkBody>;
 export type EventsListQuery = z.output<typeof eventsListQuery>;
 export type EventCreateBody = z.output<typeof eventCreateBody>;

@@ -439,6 +439,32 @@ export async function tombstoneMailboxCopies(
 }
 
 /**
+ * Stores a read state the user set in the mailbox (the provider already holds it), on the live
+ * copy of one message. `labels` are the message's labels as the provider now answers them (Gmail
+ * keeps the read state as the UNREAD label), so the sync's next look at the message finds nothing
+ * to change; omitted, the labels are kept (Outlook's read state is not a label).
+ */
+export async function setMailboxCopyRead(
+	db: Knex,
+	scope: { workspaceId: string; integrationId: string },
+	providerMessageId: string,
+	state: { isRead: boolean; labels?: string[] },
+): Promise<number> {
+	return await db('mailbox_messages')
+		.where({
+			workspace_id: scope.workspaceId,
+			integration_id: scope.integrationId,
+			provider_message_id: pgKey(providerMessageId),
+		})
+		.whereNull('deleted_at')
+		.update({
+			is_read: state.isRead,
+			...(state.labels ? { labels: JSON.stringify(pgJson(state.labels)) } : {}),
+			updated_at: db.fn.now(),
+		});
+}
+
+/**
  * After a complete listing: the source's live copies the listing did not see, received within the
  * listing's horizon (`receivedSince`; null = the whole source), were deleted meanwhile.
  */
