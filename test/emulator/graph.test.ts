@@ -379,6 +379,55 @@ describe('Graph v1.0 through @microsoft/microsoft-graph-client', () => {
 		expect((await graph.api(`/me/messages/${moved.id}`).select('id').get()).id).toBe(moved.id);
 	});
 
+	test('PATCH isRead answers the updated message and changes what lists and delta show; an unknown id is ErrorItemNotFound', async () => {
+		const graph = client();
+		const prefer = `odata.maxpagesize=50, ${IMMUTABLE}`;
+		const inbox = await deltaRound(
+			graph,
+			'/me/mailFolders/inbox/messages/delta',
+			prefer,
+			'id,isRead',
+		);
+		const read = inbox.items.find((m) => m.isRead === true)!;
+		const id = read.id as string;
+
+		const unread = await graph
+			.api(`/me/messages/${id}`)
+			.header('Prefer', IMMUTABLE)
+			.patch({ isRead: false });
+		expect(unread).toMatchObject({ id, isRead: false });
+		expect(unread).toHaveProperty('subject');
+		const unreadList = (await graph
+			.api('/me/mailFolders/inbox/messages')
+			.header('Prefer', IMMUTABLE)
+			.filter('isRead eq false')
+			.select('id')
+			.top(1000)
+			.get()) as Page;
+		expect(unreadList.value.map((m) => m.id)).toContain(id);
+		const changes = await deltaRound(graph, inbox.deltaLink, prefer);
+		expect(changes.items).toEqual([expect.objectContaining({ id, isRead: false })]);
+
+		const again = await graph
+			.api(`/me/messages/${id}`)
+			.header('Prefer', IMMUTABLE)
+			.patch({ isRead: true });
+		expect(again).toMatchObject({ id, isRead: true });
+		const latest = await deltaRound(graph, changes.deltaLink, prefer);
+		expect(latest.items).toEqual([expect.objectContaining({ id, isRead: true })]);
+
+		await expectGraphError(
+			graph.api('/me/messages/AAMkNoSuchMessage').patch({ isRead: true }),
+			404,
+			'ErrorItemNotFound',
+		);
+		await expectGraphError(
+			graph.api(`/me/messages/${id}`).patch({ isRead: 'yes' }),
+			400,
+			'BadRequest',
+		);
+	});
+
 	test('an expired delta token is 410 syncStateNotFound (and resyncRequired)', async () => {
 		const graph = client();
 		const round = await deltaRound(
