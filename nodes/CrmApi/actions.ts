@@ -94,6 +94,16 @@ function text(value: unknown): string | undefined {
 	return typeof value === 'string' && value.length > 0 ? value.slice(0, 512) : undefined;
 }
 
+/** The provider's thread id of a sent email, from its copy in the sender's mailbox. */
+function threadIdOf(email: Record<string, unknown>): string | undefined {
+	const copies = Array.isArray(email.mailboxes) ? email.mailboxes : [];
+	for (const copy of copies) {
+		const threadId = text(object(copy).providerThreadId);
+		if (threadId) return threadId;
+	}
+	return undefined;
+}
+
 /** Drops the undefined fields, so items hold only what is known. */
 function compact(item: Record<string, unknown>): IDataObject {
 	return Object.fromEntries(
@@ -135,7 +145,7 @@ export function widgetAction(
 					action: 'emailSent',
 					...base,
 					emailId: text(email.id),
-					threadId: text(email.threadId),
+					threadId: threadIdOf(email),
 					inReplyToEmailId: input.route === 'emails.reply' ? input.params.id : undefined,
 				}),
 			};

@@ -114,8 +114,8 @@ beforeAll(async () => {
 					type: NODE_TYPE,
 					typeVersion: 2,
 					position: [0, 0],
-					// Only linking a record starts an execution (the last test links one).
-					parameters: { emitActions: ['recordLinked'] },
+					// Only linking a record and sending an email start executions (the last two tests).
+					parameters: { emitActions: ['recordLinked', 'emailSent'] },
 					// The editor gives every webhook node an id when it is added to the canvas.
 					webhookId: WEBHOOK_ID,
 					credentials: {
@@ -818,5 +818,50 @@ describe('the widget API through the CRM API node in n8n', () => {
 		]);
 		expect(JSON.stringify(items)).not.toMatch(/eyJ|Bearer|Regards/);
 		expect(await crm.rest.executions(workflow.id)).toHaveLength(1);
+	});
+
+	test('an email sent from the widget (Outlook, through the emulator) answers 201 and starts one execution describing it, without its body', async () => {
+		const subject = `Proposal from the widget ${Date.now()}`;
+		const sent = await fetchTimed(
+			widgetUrl('emails.send', 'microsoft', { workspaceId: WORKSPACE_A }),
+			{
+				method: 'POST',
+				headers: {
+					authorization: `Bearer ${tokenA}`,
+					'content-type': 'application/json',
+					origin: CRM_ORIGIN,
+				},
+				body: JSON.stringify({
+					to: ['dora@customer1.example'],
+					subject,
+					text: 'Confidential figures inside.',
+				}),
+			},
+		);
+		expect(sent.status).toBe(201);
+		const email = (sent.body as { email: { id: string; mailboxes: Array<Record<string, string>> } })
+			.email;
+		expect(sent.headers.get('access-control-allow-origin')).toBe(CRM_ORIGIN);
+		const items = await eventually(
+			'the emitted email-sent action to be executed',
+			async () => {
+				const outputs = await crm.rest.outputs(workflow.id, 'CRM API');
+				return outputs.length > 1 ? outputs : undefined;
+			},
+			60_000,
+			250,
+		);
+		expect(items[1]).toEqual({
+			action: 'emailSent',
+			route: 'emails.send',
+			workspaceId: WORKSPACE_A,
+			userId: 'user-1',
+			provider: 'microsoft',
+			emailId: email.id,
+			threadId: email.mailboxes[0]!.providerThreadId,
+			at: expect.any(String),
+		});
+		expect(JSON.stringify(items[1])).not.toMatch(/Confidential|Proposal|eyJ|Bearer/);
+		expect(await crm.rest.executions(workflow.id)).toHaveLength(2);
 	});
 });

@@ -629,7 +629,14 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 			status: 201,
 			authorization,
 			requestBody: { text: 'secret words', replyAll: true },
-			responseBody: { email: { id: 'e-2', threadId: 't-1', snippet: 'secret words' } },
+			// As the API answers a reply: the stored email with its copy in the sender's mailbox.
+			responseBody: {
+				email: {
+					id: 'e-2',
+					snippet: 'secret words',
+					mailboxes: [{ integrationId: 'i-1', providerMessageId: 'm-2', providerThreadId: 't-1' }],
+				},
+			},
 			at,
 		});
 		expect(sent).toEqual({
