@@ -503,6 +503,32 @@ function widgetUrl(
 	return url;
 }
 
+/** A widget POST from the CRM's origin, as a browser sends it. */
+async function postFromCrm(url: URL, token: string, body: unknown): Promise<Answer> {
+	return await fetchTimed(url, {
+		method: 'POST',
+		headers: {
+			authorization: `Bearer ${token}`,
+			'content-type': 'application/json',
+			origin: CRM_ORIGIN,
+		},
+		body: JSON.stringify(body),
+	});
+}
+
+/** The items the CRM API node emitted, once there are `count` (n8n runs them in the background). */
+async function emittedItems(count: number): Promise<Array<Record<string, unknown>>> {
+	return await eventually(
+		`${count} emitted action(s) to be executed`,
+		async () => {
+			const outputs = await crm.rest.outputs(workflow.id, 'CRM API');
+			return outputs.length >= count ? outputs : undefined;
+		},
+		60_000,
+		250,
+	);
+}
+
 async function fetchTimed(url: URL | string, init: RequestInit = {}): Promise<Answer> {
 	const started = performance.now();
 	const response = await fetch(url, { redirect: 'manual', ...init });
@@ -779,31 +805,16 @@ describe('the widget API through the CRM API node in n8n', () => {
 			"select id from crm.emails where workspace_id = $1 and internet_message_id = '<e2e-2@bench.example>'",
 			[WORKSPACE_A],
 		);
-		const linked = await fetchTimed(
+		const linked = await postFromCrm(
 			widgetUrl('emails.link', 'google', { workspaceId: WORKSPACE_A, id: email.id }),
-			{
-				method: 'POST',
-				headers: {
-					authorization: `Bearer ${tokenA}`,
-					'content-type': 'application/json',
-					origin: CRM_ORIGIN,
-				},
-				body: JSON.stringify({ recordType: 'person', recordId: person.id }),
-			},
+			tokenA,
+			{ recordType: 'person', recordId: person.id },
 		);
 		expect(linked.status).toBe(200);
 		expect((linked.body as { links: unknown[] }).links).toEqual([
 			expect.objectContaining({ recordType: 'person', recordId: person.id }),
 		]);
-		const items = await eventually(
-			'the emitted action to be executed',
-			async () => {
-				const outputs = await crm.rest.outputs(workflow.id, 'CRM API');
-				return outputs.length > 0 ? outputs : undefined;
-			},
-			60_000,
-			250,
-		);
+		const items = await emittedItems(1);
 		expect(items).toEqual([
 			expect.objectContaining({
 				action: 'recordLinked',
@@ -822,35 +833,16 @@ describe('the widget API through the CRM API node in n8n', () => {
 
 	test('an email sent from the widget (Outlook, through the emulator) answers 201 and starts one execution describing it, without its body', async () => {
 		const subject = `Proposal from the widget ${Date.now()}`;
-		const sent = await fetchTimed(
+		const sent = await postFromCrm(
 			widgetUrl('emails.send', 'microsoft', { workspaceId: WORKSPACE_A }),
-			{
-				method: 'POST',
-				headers: {
-					authorization: `Bearer ${tokenA}`,
-					'content-type': 'application/json',
-					origin: CRM_ORIGIN,
-				},
-				body: JSON.stringify({
-					to: ['dora@customer1.example'],
-					subject,
-					text: 'Confidential figures inside.',
-				}),
-			},
+			tokenA,
+			{ to: ['dora@customer1.example'], subject, text: 'Confidential figures inside.' },
 		);
 		expect(sent.status).toBe(201);
 		const email = (sent.body as { email: { id: string; mailboxes: Array<Record<string, string>> } })
 			.email;
 		expect(sent.headers.get('access-control-allow-origin')).toBe(CRM_ORIGIN);
-		const items = await eventually(
-			'the emitted email-sent action to be executed',
-			async () => {
-				const outputs = await crm.rest.outputs(workflow.id, 'CRM API');
-				return outputs.length > 1 ? outputs : undefined;
-			},
-			60_000,
-			250,
-		);
+		const items = await emittedItems(2);
 		expect(items[1]).toEqual({
 			action: 'emailSent',
 			route: 'emails.send',
