@@ -110,16 +110,43 @@ async function asProvider<T>(work: () => Promise<T>): Promise<T> {
 
 // ---------------------------------------------------------------- labels and calendars
 
-const GRAPH_SYSTEM_FOLDERS = new Set([
+/** Graph's well-known folder names: a folder reached by one of them is a system folder. */
+const GRAPH_WELL_KNOWN_FOLDERS = [
 	'inbox',
-	'sent items',
+	'sentitems',
 	'drafts',
-	'deleted items',
-	'junk email',
+	'deleteditems',
+	'junkemail',
 	'archive',
 	'outbox',
-	'conversation history',
-]);
+	'conversationhistory',
+];
+/** Two at a time: Graph allows four concurrent requests per mailbox, and a sync may hold some. */
+const WELL_KNOWN_LOOKUPS_AT_ONCE = 2;
+
+/**
+ * The ids of the mailbox's well-known folders, looked up by name, so folders are told system from
+ * user whatever the mailbox's language ("Posteingang" is the inbox; a folder the user named
+ * "Archive" is theirs). A name the mailbox does not have (404) is skipped.
+ */
+async function wellKnownFolderIds(session: GraphSession): Promise<Set<string>> {
+	const ids = new Set<string>();
+	const queue = [...GRAPH_WELL_KNOWN_FOLDERS];
+	const lookUp = async () => {
+		for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+			try {
+				const folder = await session.get<{ id?: string }>(`/me/mailFolders/${name}`, {
+					query: { $select: 'id' },
+				});
+				if (folder.id) ids.add(folder.id);
+			} catch (error) {
+				if (!(error instanceof ProviderHttpError && error.status === 404)) throw error;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: WELL_KNOWN_LOOKUPS_AT_ONCE }, lookUp));
+	return ids;
+}
 
 export async function mailLabelsRoute(call: WidgetCall): Promise<ApiResponse> {
 	const integration = await requireCallerIntegration(call, { live: true });
@@ -138,15 +165,16 @@ export async function mailLabelsRoute(call: WidgetCall): Promise<ApiResponse> {
 				}));
 		}
 		const session = new GraphSession(requester, endpoints.graphBaseUrl);
-		const folders = await session.collect<{ id: string; displayName?: string }>('/me/mailFolders', {
-			query: { $top: 100 },
-		});
+		const [folders, systemIds] = await Promise.all([
+			session.collect<{ id: string; displayName?: string }>('/me/mailFolders', {
+				query: { $top: 100 },
+			}),
+			wellKnownFolderIds(session),
+		]);
 		return folders.map((folder) => ({
 			id: folder.id,
 			name: folder.displayName ?? folder.id,
-			type: GRAPH_SYSTEM_FOLDERS.has((folder.displayName ?? '').toLowerCase())
-				? ('system' as const)
-				: ('user' as const),
+			type: systemIds.has(folder.id) ? ('system' as const) : ('user' as const),
 		}));
 	});
 	return { status: 200, body: { labels } };

@@ -10,6 +10,7 @@ import { upsertCompanyByDomain, upsertPersonByEmail } from '../../core/store/peo
 import { createIntegrationAccess } from '../../core/sync/integrationAccess';
 import { syncIntegration } from '../../core/sync/syncIntegration';
 import { startEmulator, type Emulator } from '../emulator';
+import { mailState, ROOT_FOLDER_KEY } from '../emulator/microsoft/graphMail';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import {
 	apiCaller,
@@ -238,6 +239,49 @@ describe('labels and calendars from the provider', () => {
 		expect(json(microsoft).labels).toEqual(
 			expect.arrayContaining([expect.objectContaining({ name: 'Inbox', type: 'system' })]),
 		);
+	});
+
+	it("tells Outlook's system folders by Graph's well-known names, not by their display names", async () => {
+		const mail = mailState(emu.state.accounts.get(ANN_MICROSOFT.toLowerCase())!);
+		const inbox = mail.folderByKey.get('inbox')!;
+		const englishName = inbox.displayName;
+		// A German mailbox's inbox, and a folder of the user's own that is also called "Archive".
+		inbox.displayName = 'Posteingang';
+		const own = {
+			key: 'user:archive',
+			ordinal: 250,
+			displayName: 'Archive',
+			parentKey: ROOT_FOLDER_KEY,
+		};
+		mail.folders.push(own);
+		mail.folderByKey.set(own.key, own);
+		try {
+			const answer = await api('mail.labels', { token: ann, provider: 'microsoft' });
+			expect(answer.status).toBe(200);
+			const labels = json(answer).labels as Array<{ name: string; type: string }>;
+			expect(labels.filter((label) => label.name === 'Posteingang')).toEqual([
+				expect.objectContaining({ type: 'system' }),
+			]);
+			expect(
+				labels
+					.filter((label) => label.name === 'Archive')
+					.map((label) => label.type)
+					.sort(),
+			).toEqual(['system', 'user']);
+			expect(labels.filter((label) => label.type === 'system').map((label) => label.name)).toEqual(
+				expect.arrayContaining([
+					'Posteingang',
+					'Drafts',
+					'Sent Items',
+					'Deleted Items',
+					'Junk Email',
+				]),
+			);
+		} finally {
+			inbox.displayName = englishName;
+			mail.folders.splice(mail.folders.indexOf(own), 1);
+			mail.folderByKey.delete(own.key);
+		}
 	});
 
 	it('lists calendars with the primary one selected', async () => {
