@@ -41,7 +41,8 @@ function threadOf(email: EmailSummary): string | null {
 /**
  * @summary An email inbox for a CRM page: search and filters, a virtual list that stays smooth at
  * tens of thousands of emails, a detail panel that shows the server-sanitised email in a sandboxed
- * frame, reply, linking to people and companies, and manual sync.
+ * frame, reply, linking to people and companies, and manual sync. Opening an unread email marks it
+ * read in the mailbox (Gmail, Outlook); the detail panel can mark it unread again.
  *
  * @attr api-base - The CRM API node's base URL (`<n8n>/webhook/<webhookId>/crm-api`).
  * @attr workspace-id - The workspace whose emails are shown (must match the token's).
@@ -76,6 +77,8 @@ function threadOf(email: EmailSummary): string | null {
  * @csspart detail - The detail panel.
  * @csspart detail-header - Subject, sender, recipients and date of the open email.
  * @csspart close-button - The button that closes the detail panel.
+ * @csspart mark-unread-button - The Mark as unread button of the open email (read).
+ * @csspart mark-read-button - The same button while the open email is unread: Mark as read.
  * @csspart body - The sandboxed frame holding the email's content.
  * @csspart thread - Other emails of the thread.
  * @csspart links - The linked records.
@@ -125,6 +128,7 @@ export class CrmInbox extends CrmWidgetElement {
 		actionError: { state: true, attribute: false },
 		sending: { state: true, attribute: false },
 		pickerQuery: { state: true, attribute: false },
+		openIsRead: { state: true, attribute: false },
 		reload: { state: true, attribute: false },
 		failedCursor: { state: true, attribute: false },
 	};
@@ -146,6 +150,8 @@ export class CrmInbox extends CrmWidgetElement {
 	private actionError = '';
 	private sending = false;
 	private pickerQuery = '';
+	/** The open email's read state in the mailbox, as last set here or read from the list. */
+	private openIsRead = true;
 	private reload = 0;
 
 	get #listElement() {
@@ -163,6 +169,9 @@ export class CrmInbox extends CrmWidgetElement {
 	readonly #virtualList = new VirtualListController(this, () => this.#listElement);
 	/** The cursor whose page failed: not fetched again until Retry. */
 	private failedCursor: string | null = null;
+	/** Per email, the latest read-state change: only its failure may undo what the row shows. */
+	readonly #readChanges = new Map<string, number>();
+	#readChangeCount = 0;
 
 	readonly #listTask = new Task(this, {
 		task: async ([, , , provider, q, label, direction, personId, companyId], { signal }) => {
@@ -384,9 +393,13 @@ export class CrmInbox extends CrmWidgetElement {
 		this.active = index;
 		this.selectedId = email.id;
 		this.links = email.links;
+		this.openIsRead = email.isRead;
 		this.actionError = '';
 		this.pickerQuery = '';
 		emit(this, 'crm-email-select', { emailId: email.id, email });
+		// As in Gmail and Outlook, reading an email marks it read; a failure only puts the
+		// unread marker back (the email stays open, nothing to act on).
+		if (!email.isRead) void this.#setRead(email.id, true, { quiet: true });
 		await this.updateComplete;
 		this.#detailElement?.focus();
 	}
@@ -478,6 +491,37 @@ export class CrmInbox extends CrmWidgetElement {
 		// The button that was clicked is gone (chip removed, matches closed): keep focus in the panel.
 		await this.updateComplete;
 		this.renderRoot.querySelector<HTMLInputElement>('#link-search')?.focus();
+	}
+
+	/** Shows one email as read or unread in the list (and in the panel if it is open). */
+	#showRead(emailId: string, isRead: boolean) {
+		this.items = this.items.map((email) => (email.id === emailId ? { ...email, isRead } : email));
+		if (emailId === this.selectedId) this.openIsRead = isRead;
+	}
+
+	/**
+	 * Marks an email read or unread in the mailbox, showing it at once. If the API refuses, the
+	 * row shows the previous state again; `quiet` leaves out the error message (for the read mark
+	 * opening an email sets, which the user did not ask for as such).
+	 */
+	async #setRead(emailId: string, read: boolean, options: { quiet?: boolean } = {}) {
+		const change = ++this.#readChangeCount;
+		this.#readChanges.set(emailId, change);
+		this.#showRead(emailId, read);
+		const call = () =>
+			this.client.call<{ email: EmailSummary }>('emails.read', {
+				provider: this.provider,
+				params: { id: emailId },
+				body: { read },
+			});
+		let done: unknown;
+		if (options.quiet) done = await call().catch(() => undefined);
+		else done = await this.#act(call);
+		// A later change of the same email (opened again, or the button) decides what it shows.
+		if (this.#readChanges.get(emailId) !== change) return;
+		this.#readChanges.delete(emailId);
+		if (!done) this.#showRead(emailId, !read);
+		else if (!options.quiet) this.status = this.#t(read ? 'markedRead' : 'markedUnread');
 	}
 
 	#onPickerInput(event: Event) {
@@ -612,6 +656,13 @@ export class CrmInbox extends CrmWidgetElement {
 							>`
 						: nothing}
 				</p>
+				<button
+					part=${this.openIsRead ? 'button mark-unread-button' : 'button mark-read-button'}
+					class="button"
+					@click=${() => this.#setRead(email.id, !this.openIsRead)}
+				>
+					${this.openIsRead ? this.#t('markUnread') : this.#t('markRead')}
+				</button>
 			</header>
 			${email.bodyHtml === null && email.bodyText === null
 				? html`<p part="empty">${this.#t('noBody')}</p>`

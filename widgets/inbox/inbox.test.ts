@@ -286,6 +286,125 @@ describe('<crm-inbox>', function () {
 		await until(() => part(el, 'thread')?.textContent?.includes(text), 'the reply in the thread');
 	});
 
+	it('marks an unread email read when it is opened (click or Enter), and unread again from Mark as unread', async () => {
+		// Marking goes through the provider (the emulator), which knows only the messages it holds:
+		// send one through the API and mark it unread there, as a new email would arrive.
+		const auth = { authorization: `Bearer ${tokenA}`, 'content-type': 'application/json' };
+		const sent = await json<{ email: EmailSummary }>(
+			`workspaces/${WORKSPACE_A}/integrations/google/gmail/send`,
+			{
+				method: 'POST',
+				headers: auth,
+				body: JSON.stringify({
+					to: [seed.people[1]!.email],
+					subject: `Inbox read test ${Date.now()}`,
+					text: 'Hello',
+				}),
+			},
+		);
+		const id = sent.email.id;
+		const emailPath = `workspaces/${WORKSPACE_A}/integrations/google/gmail/emails/${id}`;
+		const marked = await json<{ email: EmailSummary }>(`${emailPath}/read`, {
+			method: 'POST',
+			headers: auth,
+			body: JSON.stringify({ read: false }),
+		});
+		expect(marked.email.isRead).to.equal(false);
+		const readInApi = async () =>
+			(await json<{ email: EmailSummary }>(emailPath, { headers: auth })).email.isRead;
+		const untilApi = async (isRead: boolean, what: string) => {
+			const started = performance.now();
+			while ((await readInApi()) !== isRead) {
+				if (performance.now() - started > 15_000) throw new Error(`Timed out waiting for ${what}`);
+				await sleep(50);
+			}
+		};
+		const row = () => el.shadowRoot!.getElementById(`email-${id}`)!;
+		const unreadShown = () => row().getAttribute('part')!.split(' ').includes('row-unread');
+
+		const el = await mount();
+		await loaded(el);
+		expect(row() !== null, 'the sent email is among the newest').to.equal(true);
+		expect(unreadShown()).to.equal(true);
+		expect(row().textContent).to.contain('Unread');
+
+		// Opened with a click: the marker goes at once, and the mailbox has it read.
+		row().click();
+		await el.updateComplete;
+		expect(unreadShown(), 'the marker goes before the API answers').to.equal(false);
+		await until(() => part(el, 'detail-header'), 'the detail panel');
+		await untilApi(true, 'the email read in the API');
+		expect(unreadShown()).to.equal(false);
+		expect(el.loadedEmails.find((email) => email.id === id)!.isRead).to.equal(true);
+
+		// Mark as unread: the marker is back, the button now marks it read, the status says so.
+		const button = part<HTMLButtonElement>(el, 'mark-unread-button')!;
+		expect(button.textContent!.trim()).to.equal('Mark as unread');
+		button.focus();
+		button.click();
+		await el.updateComplete;
+		expect(unreadShown()).to.equal(true);
+		expect(part(el, 'mark-unread-button') === null, 'no Mark as unread').to.equal(true);
+		expect(part(el, 'mark-read-button')!.textContent!.trim()).to.equal('Mark as read');
+		expect(
+			el.shadowRoot!.activeElement === part(el, 'mark-read-button'),
+			'focus stays on the button',
+		).to.equal(true);
+		await untilApi(false, 'the email unread in the API');
+		await until(() => part(el, 'status')!.textContent!.includes('Marked as unread'), 'the status');
+		expect(
+			part(el, 'detail')!.querySelector('[part~="error"]')?.textContent ?? null,
+			'no error shown',
+		).to.equal(null);
+
+		// Opened again from the keyboard: read again.
+		part(el, 'detail')!.focus();
+		await sendKeys({ press: 'Escape' });
+		await el.updateComplete;
+		expect(el.shadowRoot!.activeElement === part(el, 'list'), 'focus on the list').to.equal(true);
+		expect(part(el, 'list')!.getAttribute('aria-activedescendant')).to.equal(`email-${id}`);
+		await sendKeys({ press: 'Enter' });
+		await until(() => part(el, 'detail-header'), 'the detail panel');
+		expect(unreadShown()).to.equal(false);
+		await untilApi(true, 'the email read again in the API');
+		expect(part(el, 'mark-unread-button') !== null, 'Mark as unread offered').to.equal(true);
+	});
+
+	it('puts the unread marker back, without an error, when the mailbox cannot mark the email read', async () => {
+		// Seeded emails are in the store only: the provider does not know them and refuses.
+		const el = await mount();
+		await loaded(el);
+		const index = el.loadedEmails.findIndex(
+			(email) => !email.isRead && email.id !== seed.hostileEmailId,
+		);
+		expect(index).to.be.at.least(0);
+		const id = el.loadedEmails[index]!.id;
+		const row = () => el.shadowRoot!.getElementById(`email-${id}`)!;
+		const unreadShown = () => row().getAttribute('part')!.split(' ').includes('row-unread');
+		const answers: number[] = [];
+		const realFetch = window.fetch;
+		window.fetch = async (input, init) => {
+			const response = await realFetch(input, init);
+			if (String(input).endsWith(`/emails/${id}/read`)) answers.push(response.status);
+			return response;
+		};
+		try {
+			await openEmail(el, row());
+			await until(() => answers.length > 0, 'the read call');
+		} finally {
+			window.fetch = realFetch;
+		}
+		expect(answers[0]).to.be.within(400, 499);
+		await until(() => unreadShown(), 'the marker back');
+		expect(el.loadedEmails[index]!.isRead).to.equal(false);
+		expect(part(el, 'detail-header') !== null, 'the email stays open').to.equal(true);
+		expect(
+			part(el, 'detail')!.querySelector('[part~="error"]')?.textContent ?? null,
+			'no error shown',
+		).to.equal(null);
+		expect(part(el, 'mark-read-button') !== null, 'Mark as read offered').to.equal(true);
+	});
+
 	it("shows the API's message when a write is refused (read-only token)", async () => {
 		const readOnly = (
 			await json<{ token: string }>(`test-token?workspace=${WORKSPACE_A}&scopes=integrations:read`)
