@@ -14,6 +14,7 @@ import { ConnectError, createConnectUrl, NOT_CONFIGURED_MESSAGE } from '../sync/
 import { disconnectIntegration } from '../sync/disconnect';
 import { integrationSettingsUpdateSchema } from '../sync/integrationSettings';
 import { requestResync } from '../sync/scheduler';
+import type { SyncSourceType } from '../store/cursors';
 import { deleteIntegrationData } from '../store/integrationData';
 import type { WidgetCall } from './handleWidgetRequest';
 import { WIDGET_PROVIDERS, type WidgetProvider } from './routeTable';
@@ -187,7 +188,17 @@ export async function integrationDisconnectRoute(
 	};
 }
 
-/** mail.sync and calendar.sync: the engine syncs mail and calendars together at its next tick. */
+/** The cursors a full mail or calendar sync forgets: that kind's sources only. */
+const SOURCE_TYPES_OF_ROUTE: Partial<Record<WidgetCall['route'], readonly SyncSourceType[]>> = {
+	'mail.sync': ['gmail_label', 'graph_mail_folder'],
+	'calendar.sync': ['google_calendar', 'graph_calendar'],
+};
+
+/**
+ * mail.sync and calendar.sync: the engine syncs the integration at its next tick (mail and
+ * calendars each continue from their cursors, which costs little); `full` lists again only the
+ * kind that was asked for.
+ */
 export async function syncNowRoute(
 	call: WidgetCall<unknown, { full?: boolean }>,
 ): Promise<ApiResponse> {
@@ -195,6 +206,7 @@ export async function syncNowRoute(
 	const integration = await requireCallerIntegration(call, { live: true });
 	const queued = await requestResync({ knex }, call.principal.workspaceId, integration.id, {
 		full: call.body?.full === true,
+		sourceTypes: SOURCE_TYPES_OF_ROUTE[call.route],
 	});
 	if (!queued) throw new ApiError(404, 'not_found', 'Integration not found');
 	const updated = await getIntegration(knex, call.principal.workspaceId, integration.id);

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 
 import type { CrmDatabase } from '../store/database';
-import { forgetCursors } from '../store/cursors';
+import { forgetCursors, type SyncSourceType } from '../store/cursors';
 import { leaseDueIntegrations, releaseLease } from '../store/syncLeases';
 import { emptyCounts } from './sourceSync';
 import {
@@ -88,22 +88,28 @@ export async function syncDueIntegrations(
 }
 
 /**
- * Asks for a sync of the integration at the next tick; `full` also forgets its cursors, so that
- * sync lists everything within the horizon again (and reconciles deletions). False when the
- * integration is not in the workspace.
+ * Asks for a sync of the integration at the next tick; `full` also forgets its cursors (only those
+ * of `sourceTypes` when given: mail's or calendars'), so that sync lists those sources within the
+ * horizon again (and reconciles deletions) while the others continue from their cursors. False
+ * when the integration is not in the workspace.
  */
 export async function requestResync(
 	database: CrmDatabase | { knex: Knex },
 	workspaceId: string,
 	integrationId: string,
-	options: { full?: boolean } = {},
+	options: { full?: boolean; sourceTypes?: readonly SyncSourceType[] } = {},
 ): Promise<boolean> {
 	return await database.knex.transaction(async (trx) => {
 		const count = await trx('integrations')
 			.where({ workspace_id: workspaceId, id: integrationId })
 			.update({ next_sync_at: trx.fn.now(), updated_at: trx.fn.now() });
 		if (count === 0) return false;
-		if (options.full) await forgetCursors(trx, workspaceId, integrationId);
+		if (options.full && options.sourceTypes) {
+			for (const sourceType of options.sourceTypes)
+				await forgetCursors(trx, workspaceId, integrationId, sourceType);
+		} else if (options.full) {
+			await forgetCursors(trx, workspaceId, integrationId);
+		}
 		return true;
 	});
 }

@@ -944,3 +944,21 @@ describe('disconnect', () => {
 		);
 	});
 });
+
+describe('a full sync now', () => {
+	it('forgets only the cursors of the kind asked for: mail for mail.sync, calendars for calendar.sync', async () => {
+		const kinds = async () =>
+			(
+				await knex('sync_cursors')
+					.where({ integration_id: integrations.google })
+					.distinct('source_type')
+			)
+				.map((row: { source_type: string }) => row.source_type)
+				.sort();
+		expect(await kinds()).toEqual(['gmail_label', 'google_calendar']);
+		expect((await api('calendar.sync', { token: ann, body: { full: true } })).status).toBe(202);
+		expect(await kinds()).toEqual(['gmail_label']);
+		expect((await api('mail.sync', { token: ann, body: { full: true } })).status).toBe(202);
+		expect(await kinds()).toEqual([]);
+	});
+});
