@@ -208,12 +208,8 @@ function compactHtmlChunk(text, state) {
 	return out;
 }
 
-/**
- * The widgets' sources with their css`` and html`` templates compacted (compactCssChunk,
- * compactHtmlChunk): the templates' indentation is most of what minifying leaves in them. Only
- * the static text between `${…}` changes; TypeScript's parser finds the templates.
- */
-function compactWidgetTemplates(source, fileName) {
+/** A TypeScript source parsed (with parent links) for the build's source rewrites below. */
+function parsedTypeScript(source, fileName) {
 	const ts = require('typescript');
 	const file = ts.createSourceFile(
 		fileName,
@@ -222,6 +218,16 @@ function compactWidgetTemplates(source, fileName) {
 		true,
 		ts.ScriptKind.TS,
 	);
+	return { ts, file };
+}
+
+/**
+ * The widgets' sources with their css`` and html`` templates compacted (compactCssChunk,
+ * compactHtmlChunk): the templates' indentation is most of what minifying leaves in them. Only
+ * the static text between `${…}` changes; TypeScript's parser finds the templates.
+ */
+function compactWidgetTemplates(source, fileName) {
+	const { ts, file } = parsedTypeScript(source, fileName);
 	const edits = [];
 	const visit = (node) => {
 		if (
@@ -268,14 +274,7 @@ const SERVER_ONLY_ROUTE_FIELDS = new Set(['summary', 'writes']);
  * SERVER_ONLY_ROUTE_FIELDS (the widgets' client reads name, method, path and perProvider).
  */
 function browserRouteTable(source, fileName) {
-	const ts = require('typescript');
-	const file = ts.createSourceFile(
-		fileName,
-		source,
-		ts.ScriptTarget.Latest,
-		true,
-		ts.ScriptKind.TS,
-	);
+	const { ts, file } = parsedTypeScript(source, fileName);
 	const cuts = [];
 	const visit = (node) => {
 		if (
