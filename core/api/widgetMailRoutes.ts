@@ -11,6 +11,7 @@ import {
 	selectEmailPage,
 	type Condition,
 	type EmailDetail,
+	type EmailSummary,
 } from '../store/emailQueries';
 import { emailWordCondition, unreadCondition } from '../store/emailWordSearch';
 import { linkManually, unlinkManually } from '../store/recordLinks';
@@ -43,7 +44,28 @@ export async function emailsListRoute(call: WidgetCall<EmailsListQuery>): Promis
 		},
 		extra,
 	);
-	return { status: 200, body: page };
+	return {
+		status: 200,
+		body: { ...page, items: page.items.map((email) => asSeenBy(email, integration.id)) },
+	};
+}
+
+/**
+ * An email as the caller's mailbox holds it: only the caller's own copies (a colleague's mailbox
+ * ids are not the widget's to see), and read state, labels and direction of those copies, so a
+ * colleague's unread copy of a shared email does not show it unread to the caller.
+ */
+export function asSeenBy<T extends EmailSummary>(email: T, integrationId: string): T {
+	const own = email.mailboxes.filter((copy) => copy.integrationId === integrationId);
+	const live = own.filter((copy) => copy.deletedAt === null);
+	const basis = live.length > 0 ? live : own;
+	return {
+		...email,
+		mailboxes: own,
+		isRead: basis.length > 0 && basis.every((copy) => copy.isRead),
+		labels: [...new Set(live.flatMap((copy) => copy.labels))].sort(),
+		direction: basis.some((copy) => copy.direction === 'outgoing') ? 'outgoing' : 'incoming',
+	};
 }
 
 /** The email if a mailbox of the caller's integration holds (or held) it; 404 otherwise. */
@@ -60,7 +82,7 @@ export async function visibleEmail(
 
 export async function emailsGetRoute(call: WidgetCall): Promise<ApiResponse> {
 	const integration = await requireCallerIntegration(call);
-	const email = await visibleEmail(call, integration);
+	const email = asSeenBy(await visibleEmail(call, integration), integration.id);
 	return {
 		status: 200,
 		body: {

@@ -42,7 +42,7 @@ import { linkRecords } from '../sync/linking';
 import { gmailLabelsOf } from '../sync/mailSync';
 import type { WidgetCall } from './handleWidgetRequest';
 import { requireCallerIntegration } from './widgetIntegrationRoutes';
-import { visibleEmail } from './widgetMailRoutes';
+import { asSeenBy, visibleEmail } from './widgetMailRoutes';
 import { ApiError, type ApiResponse } from './types';
 import type {
 	EmailReadBody,
@@ -271,7 +271,7 @@ async function storeSent(
 		: null;
 	if (!detail)
 		throw new ApiError(502, 'provider_error', 'The message was sent but could not be read back');
-	return summaryOf(detail);
+	return asSeenBy(summaryOf(detail), integration.id);
 }
 
 async function gmailSentRecord(
@@ -421,7 +421,8 @@ export async function emailsReadRoute(
 	);
 	if (!copies.length) throw new ApiError(404, 'not_found', 'Email not found');
 	const toChange = copies.filter((copy) => copy.isRead !== read);
-	if (!toChange.length) return { status: 200, body: { email: summaryOf(email) } };
+	if (!toChange.length)
+		return { status: 200, body: { email: asSeenBy(summaryOf(email), integration.id) } };
 
 	const requester = requesterFor(call, integration);
 	const endpoints = call.context.apps.endpoints;
@@ -470,7 +471,7 @@ export async function emailsReadRoute(
 	});
 	const stored = await getEmail(database, workspaceId, email.id);
 	if (!stored) throw new ApiError(404, 'not_found', 'Email not found');
-	return { status: 200, body: { email: summaryOf(stored) } };
+	return { status: 200, body: { email: asSeenBy(summaryOf(stored), integration.id) } };
 }
 
 // ---------------------------------------------------------------- events

@@ -791,6 +791,67 @@ describe('records', () => {
 	});
 });
 
+describe('an email two mailboxes of the workspace hold', () => {
+	it("shows each user only their own copy: their read state, labels and mailbox ids, never the colleague's", async () => {
+		const bobIntegration = (
+			await knex('integrations').where({ workspace_id: WORKSPACE_A, user_id: 'bob' }).first('id')
+		).id as string;
+		const internetMessageId = `<shared-${Date.now()}@customer.example>`;
+		const [annCopy] = await storeEmails(
+			test.database,
+			{ workspaceId: WORKSPACE_A, integrationId: integrations.google },
+			[
+				emailRecord({
+					providerMessageId: 'shared-ann',
+					internetMessageId,
+					subject: 'Shared thread',
+					labels: ['INBOX', 'IMPORTANT'],
+					isRead: true,
+					date: '2019-01-01T09:00:00Z',
+				}),
+			],
+		);
+		const [bobCopy] = await storeEmails(
+			test.database,
+			{ workspaceId: WORKSPACE_A, integrationId: bobIntegration },
+			[
+				emailRecord({
+					providerMessageId: 'shared-bob',
+					internetMessageId,
+					subject: 'Shared thread',
+					labels: ['INBOX', 'UNREAD'],
+					isRead: false,
+					date: '2019-01-01T09:00:00Z',
+				}),
+			],
+		);
+		expect(bobCopy).toBe(annCopy); // one email, two mailbox copies
+		const seen = async (token: string) => {
+			const listed = (
+				json(await api('emails.list', { token, query: { limit: '200' } })).items as Array<
+					Summary & { labels: string[]; isRead: boolean }
+				>
+			).find((email) => email.id === annCopy);
+			const opened = json(await api('emails.get', { token, params: { id: annCopy! } })).email;
+			return { listed, opened };
+		};
+		const forAnn = await seen(ann);
+		for (const email of [forAnn.listed!, forAnn.opened]) {
+			expect(email).toMatchObject({ isRead: true, labels: ['IMPORTANT', 'INBOX'] });
+			expect(
+				email.mailboxes.map((copy: { providerMessageId: string }) => copy.providerMessageId),
+			).toEqual(['shared-ann']);
+		}
+		const forBob = await seen(bob);
+		for (const email of [forBob.listed!, forBob.opened]) {
+			expect(email).toMatchObject({ isRead: false, labels: ['INBOX', 'UNREAD'] });
+			expect(
+				email.mailboxes.map((copy: { providerMessageId: string }) => copy.providerMessageId),
+			).toEqual(['shared-bob']);
+		}
+	});
+});
+
 describe("another user's mail and events", () => {
 	it("are not found for Bob: read, reply, link and events all answer 404, and Bob's list holds none", async () => {
 		const [annEmail] = await allEmails('google');
