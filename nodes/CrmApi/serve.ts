@@ -22,6 +22,7 @@ import { matchWidgetRoute } from '../../core/api/routeTable';
 import { chosenActions, staticRouteAction, widgetAction, type EmittedAction } from './actions';
 import { apiContextOf, SIGN_IN_CREDENTIAL } from './apiContext';
 import { API_BASE_PATH, requestRouteOf } from './routes';
+import { encodeBody, MIN_COMPRESSED_BYTES, preferredCoding } from './responseEncoding';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
 type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;
@@ -51,11 +52,55 @@ function headersOf(request: WebhookRequest): ApiRequest['headers'] {
 	return headers;
 }
 
+function headerText(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+
 function errorAnswer(status: number, code: string, message: string): ApiResponse {
 	return { status, body: { error: { code, message } } };
 }
 
-function write(response: WebhookResponse, answer: NodeAnswer): void {
+// The widget bundle compressed once per build and coding (thoroughly: it is the same bytes for
+// every page that embeds the widgets), by its ETag.
+const encodedBundles = new Map<string, Buffer>();
+
+/** The body in the coding the client accepts, or as it is (small, already sent, or not wanted). */
+function negotiatedBody(
+	response: WebhookResponse,
+	body: Buffer,
+	acceptEncoding: string | undefined,
+	bundleTag: string | undefined,
+): Buffer {
+	if (body.length < MIN_COMPRESSED_BYTES) return body;
+	const vary = String(response.getHeader('vary') ?? '');
+	if (!/accept-encoding/i.test(vary))
+		response.setHeader('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+	const coding = preferredCoding(acceptEncoding);
+	if (!coding) return body;
+	let encoded: Buffer | undefined;
+	if (bundleTag !== undefined) {
+		const key = `${bundleTag} ${coding}`;
+		encoded = encodedBundles.get(key);
+		if (!encoded) {
+			encoded = encodeBody(body, coding, true);
+			if (encodedBundles.size >= 8) encodedBundles.clear();
+			encodedBundles.set(key, encoded);
+		}
+	} else {
+		encoded = encodeBody(body, coding);
+	}
+	response.setHeader('Content-Encoding', coding);
+	// Another representation of the same resource: its validator is weak (RFC 9110, 8.8.1).
+	const etag = response.getHeader('etag');
+	if (typeof etag === 'string' && !etag.startsWith('W/')) response.setHeader('ETag', `W/${etag}`);
+	return encoded;
+}
+
+function write(
+	response: WebhookResponse,
+	answer: NodeAnswer,
+	request: { method: string; acceptEncoding?: string },
+): void {
 	response.status(answer.status);
 	// n8n allows every origin on its webhooks before the node runs; the handlers name the allowed
 	// ones (the credential's return origins), so a browser on any other origin cannot read answers.
@@ -68,18 +113,24 @@ function write(response: WebhookResponse, answer: NodeAnswer): void {
 		response.end();
 		return;
 	}
+	let body: Buffer;
 	if (answer.raw !== undefined) {
-		response.end(answer.raw);
-		return;
-	}
-	if (answer.body === undefined) {
+		body = answer.raw;
+	} else if (answer.body === undefined) {
 		response.end();
 		return;
+	} else {
+		if (!response.hasHeader('content-type')) {
+			response.setHeader('Content-Type', 'application/json; charset=utf-8');
+		}
+		body = Buffer.from(JSON.stringify(answer.body), 'utf8');
 	}
-	if (!response.hasHeader('content-type')) {
-		response.setHeader('Content-Type', 'application/json; charset=utf-8');
+	if (request.method !== 'HEAD' && answer.status !== 204 && answer.status !== 304) {
+		const bundleTag = answer.raw !== undefined ? answer.headers?.etag : undefined;
+		body = negotiatedBody(response, body, request.acceptEncoding, bundleTag);
 	}
-	response.end(JSON.stringify(answer.body));
+	response.setHeader('Content-Length', String(body.length));
+	response.end(body);
 }
 
 /**
@@ -260,7 +311,12 @@ export async function serveApiRequest(this: IWebhookFunctions): Promise<IWebhook
 	}
 	const response = this.getResponseObject();
 	try {
-		if (!response.headersSent) write(response, served.answer);
+		if (!response.headersSent) {
+			write(response, served.answer, {
+				method: request.method.toUpperCase(),
+				acceptEncoding: headerText(request.headers['accept-encoding']),
+			});
+		}
 	} catch (error) {
 		// A header Node refuses (or a closed connection): answer 500 rather than throw.
 		const reason = error instanceof Error ? error.message : String(error);

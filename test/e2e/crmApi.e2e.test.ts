@@ -649,6 +649,16 @@ describe('the widget API through the CRM API node in n8n', () => {
 		expect(body.nextCursor).toEqual(expect.any(String));
 		expect(page.headers.get('access-control-allow-origin')).toBe(CRM_ORIGIN);
 		expect(page.headers.get('cache-control')).toBe('no-store');
+		// Compressed once, by the node (n8n's middleware leaves an encoded answer alone), for each
+		// coding a client may ask for; the JSON reads the same.
+		for (const coding of ['br', 'gzip'] as const) {
+			const encoded = await fetchTimed(url, {
+				headers: { authorization: `Bearer ${tokenA}`, 'accept-encoding': coding },
+			});
+			expect(encoded.headers.get('content-encoding')).toBe(coding);
+			expect(encoded.headers.get('vary')).toMatch(/Accept-Encoding/);
+			expect((encoded.body as { items: unknown[] }).items).toEqual(body.items);
+		}
 
 		const next = await fetchTimed(
 			widgetUrl(
@@ -735,12 +745,20 @@ describe('the widget API through the CRM API node in n8n', () => {
 		expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
 		expect(bundle.headers.get('cache-control')).toMatch(/max-age=\d+/);
 		expect(bundle.headers.get('access-control-allow-origin')).toBe('*');
+		// Compressed by the node (fetch asks for it), so its validator is the weak form.
+		expect(bundle.headers.get('content-encoding')).toMatch(/^(br|gzip)$/);
 		const etag = bundle.headers.get('etag');
-		expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+		expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
 		expect(String(bundle.body)).toContain('crm-inbox');
 		const again = await fetch(`${base}/widgets.js`, { headers: { 'if-none-match': etag! } });
 		expect(again.status).toBe(304);
 		await again.text();
+		const plain = await fetchTimed(`${base}/widgets.js`, {
+			headers: { 'accept-encoding': 'identity' },
+		});
+		expect(plain.headers.get('content-encoding')).toBeNull();
+		expect(plain.headers.get('etag')).toBe(etag!.slice(2));
+		expect(String(plain.body)).toBe(String(bundle.body));
 
 		const openapi = await fetchTimed(`${base}/openapi.json`);
 		expect(openapi.status).toBe(200);

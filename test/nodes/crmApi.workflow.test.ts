@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { ExecutionLifecycleHooks } from 'n8n-core';
 import { Client } from 'pg';
@@ -38,6 +39,7 @@ import {
 	widgetAction,
 } from '../../nodes/CrmApi/actions';
 import { requestRouteOf } from '../../nodes/CrmApi/routes';
+import { preferredCoding } from '../../nodes/CrmApi/responseEncoding';
 import { widgetBaseUrl } from '../../nodes/CrmApi/serve';
 import { startEmulator, type Emulator } from '../emulator';
 import { TestCredentialsHelper } from '../harness/credentialsHelper';
@@ -393,6 +395,54 @@ describe('the CRM API node routes widget requests through n8n-core', () => {
 		expect(foreign.status).toBe(200);
 		expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
 		expect(started).toEqual([]);
+	});
+
+	test('answers over 1 KB are compressed by the node as the client accepts (brotli, else gzip); small ones and identity plain', async () => {
+		// node:http does not decode, so the bytes on the wire are seen as they are.
+		const raw = (pathname: string, headers: Record<string, string>) =>
+			new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+				http
+					.get(`${serverUrl}/webhook/${pathname}`, { headers }, (response) => {
+						const chunks: Buffer[] = [];
+						response.on('data', (chunk: Buffer) => chunks.push(chunk));
+						response.on('end', () =>
+							resolve({ headers: response.headers, body: Buffer.concat(chunks) }),
+						);
+					})
+					.on('error', reject);
+			});
+		const authorization = `Bearer ${await token()}`;
+		const page = `${widget('emails.list', 'google')}?limit=10`;
+		const plain = await raw(page, { authorization, 'accept-encoding': 'identity' });
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(plain.headers.vary).toMatch(/Accept-Encoding/);
+		expect(plain.body.length).toBeGreaterThan(1024);
+		expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+		const expected = JSON.parse(plain.body.toString('utf8'));
+		const decoders = { br: brotliDecompressSync, gzip: gunzipSync } as const;
+		for (const [accept, coding] of [
+			['gzip, deflate, br, zstd', 'br'],
+			['gzip, deflate', 'gzip'],
+			['br;q=0, gzip;q=0.8', 'gzip'],
+			['*', 'br'],
+		] as const) {
+			const answer = await raw(page, { authorization, 'accept-encoding': accept });
+			expect(answer.headers['content-encoding']).toBe(coding);
+			expect(answer.body.length).toBeLessThan(plain.body.length / 3);
+			expect(JSON.parse(decoders[coding](answer.body).toString('utf8'))).toEqual(expected);
+		}
+		for (const accept of ['gzip;q=0, br;q=0', 'deflate', '*;q=0']) {
+			const answer = await raw(page, { authorization, 'accept-encoding': accept });
+			expect(answer.headers['content-encoding']).toBeUndefined();
+			expect(JSON.parse(answer.body.toString('utf8'))).toEqual(expected);
+		}
+		// A small answer (an error) is sent as it is.
+		const refused = await raw(page, { 'accept-encoding': 'br' });
+		expect(refused.headers['content-encoding']).toBeUndefined();
+		expect(JSON.parse(refused.body.toString('utf8')).error.code).toBe('unauthenticated');
+		expect(preferredCoding(undefined)).toBeNull();
+		expect(preferredCoding('BR;Q=0.5, GZIP')).toBe('br');
+		expect(preferredCoding('gzip;q=abc')).toBeNull();
 	});
 
 	test('403 for another workspace, 401 without or with a forged token, 403 without the write scope', async () => {
