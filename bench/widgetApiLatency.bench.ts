@@ -3,7 +3,8 @@
 // node active, 1,000,000 emails generated inside PostgreSQL for one Google integration, then
 // GET …/gmail/emails?limit=50 with a token, timed end to end from an HTTP client on the same
 // machine (first page, a page deep in the mailbox by cursor, and with an Origin header as a
-// browser on the CRM's origin sends it, which makes n8n look up its CORS options). The same page
+// browser on the CRM's origin sends it, which makes n8n look up its CORS options; a page of 200 as
+// <crm-inbox> asks; uncompressed, to show what compressing costs). The same page
 // through the engine's handler without n8n separates n8n's share from the query's. Goal: p50 ≤ 10
 // ms through n8n. Needs a build (`npm run build`). Runs under `npm run bench widgetApiLatency`;
 // CRM_BENCH_WIDGET_EMAILS sets the row count, CRM_BENCH_N8N=0 skips it.
