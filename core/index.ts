@@ -610,6 +610,12 @@ export { WIDGET_SCHEMAS } from './api/widgetSchemas';
 export { sanitizeEmailHtml } from './mail/sanitizeHtml';
 export { widgetOpenApiDocument } from './api/openApi';
 export {
+	encodeBody,
+	MIN_COMPRESSED_BYTES,
+	preferredCoding,
+	type ContentCoding,
+} from './api/responseEncoding';
+export {
 	widgetBundleAnswer,
 	WIDGET_BUNDLE_CANDIDATES,
 	type StaticAsset,

@@ -7,7 +7,10 @@ import type {
 
 import {
 	completeSignIn,
+	encodeBody,
 	handleApiRequest,
+	MIN_COMPRESSED_BYTES,
+	preferredCoding,
 	handleWidgetRequest,
 	signInConfigOf,
 	signInErrorResponse,
@@ -22,7 +25,6 @@ import { matchWidgetRoute } from '../../core/api/routeTable';
 import { chosenActions, staticRouteAction, widgetAction, type EmittedAction } from './actions';
 import { apiContextOf, SIGN_IN_CREDENTIAL } from './apiContext';
 import { API_BASE_PATH, requestRouteOf } from './routes';
-import { encodeBody, MIN_COMPRESSED_BYTES, preferredCoding } from './responseEncoding';
 
 type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
 type WebhookResponse = ReturnType<IWebhookFunctions['getResponseObject']>;

@@ -39,7 +39,7 @@ import {
 	widgetAction,
 } from '../../nodes/CrmApi/actions';
 import { requestRouteOf } from '../../nodes/CrmApi/routes';
-import { preferredCoding } from '../../nodes/CrmApi/responseEncoding';
+import { preferredCoding } from '../../core/api/responseEncoding';
 import { widgetBaseUrl } from '../../nodes/CrmApi/serve';
 import { startEmulator, type Emulator } from '../emulator';
 import { TestCredentialsHelper } from '../harness/credentialsHelper';

@@ -1,4 +1,4 @@
-// Compressed answers written by the node itself. n8n compresses every webhook answer over 1 KB in
+// Compressed answers written by the CRM API node itself. n8n compresses every webhook answer over 1 KB in
 // its own middleware, which opens a fresh zlib stream per answer: measured through n8n, that made
 // a 40 KB emails page take 10.3 ms at p50 instead of 7.3 ms uncompressed, while compressing the
 // same page in one synchronous call takes 0.05–0.14 ms. An answer that already carries a
