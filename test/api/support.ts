@@ -14,7 +14,17 @@ import type { ApiContext, ApiResponse } from '../../core/api/types';
 import { emailRecordSchema, type EmailRecord } from '../../core/records/emailRecord';
 import type { CrmDatabase } from '../../core/store/database';
 import { upsertMailPage } from '../../core/store/emails';
+import { createIntegrationAccess } from '../../core/sync/integrationAccess';
 import type { ProviderApps } from '../../core/sync/providerApps';
+import { syncIntegration } from '../../core/sync/syncIntegration';
+import type { Emulator } from '../emulator';
+import {
+	apiCaller,
+	appsFor,
+	connectThroughConsent,
+	tokenFor,
+	WORKSPACE_A,
+} from '../connect/support';
 
 export {
 	appsFor,
@@ -171,4 +181,66 @@ export async function storeEmails(
 		ids.push(row.email_id);
 	}
 	return ids;
+}
+
+export type WidgetTestProvider = 'google' | 'microsoft';
+
+/** One sync of an integration of workspace A against the emulator, as the engine runs it. */
+export async function syncWorkspaceA(
+	database: CrmDatabase,
+	emu: Emulator,
+	integrationId: string,
+): Promise<void> {
+	const apps = appsFor(emu);
+	const synced = await syncIntegration(
+		{
+			database,
+			access: createIntegrationAccess({ database, apps }),
+			endpoints: { googleApiBaseUrl: emu.baseUrl, graphBaseUrl: emu.baseUrl },
+			workerId: 'widget-api-test',
+			paceGmail: false,
+		},
+		{ workspaceId: WORKSPACE_A, integrationId },
+	);
+	expect(synced.outcome).toBe('succeeded');
+}
+
+/**
+ * The widget tests' workspace A: Ann connects a Google and a Microsoft 365 account through the
+ * emulator's consent and each is synced; Bob has a Google integration of his own (no mail).
+ */
+export async function annAndBobInWorkspaceA(
+	database: CrmDatabase,
+	emu: Emulator,
+	accounts: Record<WidgetTestProvider, string>,
+): Promise<{
+	api: WidgetCaller;
+	integrations: Record<WidgetTestProvider, string>;
+	ann: string;
+	bob: string;
+}> {
+	const apps = appsFor(emu);
+	const api = widgetCaller(database, apps, { workspaceId: WORKSPACE_A });
+	const legacy = apiCaller(database, apps);
+	const integrations: Record<WidgetTestProvider, string> = { google: '', microsoft: '' };
+	for (const provider of ['google', 'microsoft'] as const) {
+		const { result } = await connectThroughConsent(legacy, emu, {
+			provider,
+			email: accounts[provider],
+			userId: 'ann',
+		});
+		integrations[provider] = result.integrationId!;
+		await syncWorkspaceA(database, emu, integrations[provider]);
+	}
+	await insertIntegration(database.knex, {
+		workspaceId: WORKSPACE_A,
+		userId: 'bob',
+		email: 'bob@acme.example',
+	});
+	return {
+		api,
+		integrations,
+		ann: await tokenFor(WORKSPACE_A, 'ann'),
+		bob: await tokenFor(WORKSPACE_A, 'bob'),
+	};
 }

@@ -6,20 +6,15 @@
 // answers 404.
 import type { Knex } from 'knex';
 
-import { createIntegrationAccess } from '../../core/sync/integrationAccess';
-import { syncIntegration } from '../../core/sync/syncIntegration';
 import { startEmulator, type Emulator } from '../emulator';
 import { GmailMailboxState } from '../emulator/google/gmailMailbox';
 import { changeMessage, resolveMessage } from '../emulator/microsoft/graphMail';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import {
-	apiCaller,
-	appsFor,
-	connectThroughConsent,
-	insertIntegration,
+	annAndBobInWorkspaceA,
 	json,
+	syncWorkspaceA,
 	tokenFor,
-	widgetCaller,
 	WORKSPACE_A,
 	WORKSPACE_B,
 	type WidgetCaller,
@@ -45,18 +40,7 @@ let bob: string;
 const integrations: Record<Provider, string> = { google: '', microsoft: '' };
 
 async function sync(provider: Provider) {
-	const apps = appsFor(emu);
-	const synced = await syncIntegration(
-		{
-			database: test.database,
-			access: createIntegrationAccess({ database: test.database, apps }),
-			endpoints: { googleApiBaseUrl: emu.baseUrl, graphBaseUrl: emu.baseUrl },
-			workerId: 'mark-read-test',
-			paceGmail: false,
-		},
-		{ workspaceId: WORKSPACE_A, integrationId: integrations[provider] },
-	);
-	expect(synced.outcome).toBe('succeeded');
+	await syncWorkspaceA(test.database, emu, integrations[provider]);
 }
 
 beforeAll(async () => {
@@ -65,25 +49,14 @@ beforeAll(async () => {
 		startEmulator({ seed: 'widget-mark-read', messages: 24 }),
 	]);
 	knex = test.database.knex;
-	const apps = appsFor(emu);
-	api = widgetCaller(test.database, apps, { workspaceId: WORKSPACE_A });
-	const legacy = apiCaller(test.database, apps);
-	for (const provider of ['google', 'microsoft'] as const) {
-		const { result } = await connectThroughConsent(legacy, emu, {
-			provider,
-			email: ACCOUNTS[provider],
-			userId: 'ann',
-		});
-		integrations[provider] = result.integrationId!;
-		await sync(provider);
-	}
-	ann = await tokenFor(WORKSPACE_A, 'ann');
-	bob = await tokenFor(WORKSPACE_A, 'bob');
-	await insertIntegration(knex, {
-		workspaceId: WORKSPACE_A,
-		userId: 'bob',
-		email: 'bob@acme.example',
-	});
+	let integrationIds: Record<Provider, string>;
+	({
+		api,
+		integrations: integrationIds,
+		ann,
+		bob,
+	} = await annAndBobInWorkspaceA(test.database, emu, ACCOUNTS));
+	Object.assign(integrations, integrationIds);
 }, 120_000);
 afterAll(async () => {
 	await Promise.all([test.drop(), emu.stop()]);

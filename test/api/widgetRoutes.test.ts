@@ -13,9 +13,8 @@ import { startEmulator, type Emulator } from '../emulator';
 import { mailState, ROOT_FOLDER_KEY } from '../emulator/microsoft/graphMail';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import {
-	apiCaller,
+	annAndBobInWorkspaceA,
 	appsFor,
-	connectThroughConsent,
 	emailRecord,
 	insertIntegration,
 	json,
@@ -44,34 +43,17 @@ beforeAll(async () => {
 		startEmulator({ seed: 'widget-api', messages: 30 }),
 	]);
 	knex = test.database.knex;
-	const apps = appsFor(emu);
-	api = widgetCaller(test.database, apps, { workspaceId: WORKSPACE_A });
-	const legacy = apiCaller(test.database, apps);
-	for (const [provider, email] of [
-		['google', ANN_GOOGLE],
-		['microsoft', ANN_MICROSOFT],
-	] as const) {
-		const { result } = await connectThroughConsent(legacy, emu, { provider, email, userId: 'ann' });
-		integrations[provider] = result.integrationId!;
-		const synced = await syncIntegration(
-			{
-				database: test.database,
-				access: createIntegrationAccess({ database: test.database, apps }),
-				endpoints: { googleApiBaseUrl: emu.baseUrl, graphBaseUrl: emu.baseUrl },
-				workerId: 'widget-api-test',
-				paceGmail: false,
-			},
-			{ workspaceId: WORKSPACE_A, integrationId: result.integrationId! },
-		);
-		expect(synced.outcome).toBe('succeeded');
-	}
-	ann = await tokenFor(WORKSPACE_A, 'ann');
-	bob = await tokenFor(WORKSPACE_A, 'bob');
-	await insertIntegration(knex, {
-		workspaceId: WORKSPACE_A,
-		userId: 'bob',
-		email: 'bob@acme.example',
-	});
+	let integrationIds: Record<'google' | 'microsoft', string>;
+	({
+		api,
+		integrations: integrationIds,
+		ann,
+		bob,
+	} = await annAndBobInWorkspaceA(test.database, emu, {
+		google: ANN_GOOGLE,
+		microsoft: ANN_MICROSOFT,
+	}));
+	Object.assign(integrations, integrationIds);
 }, 120_000);
 afterAll(async () => {
 	await Promise.all([test.drop(), emu.stop()]);
