@@ -51,3 +51,31 @@ export async function deleteIntegrationData(
 		return { emails, events: eventIds.length };
 	});
 }
+
+/**
+ * Deleting one calendar's events of an integration (a calendar the user no longer syncs), with the
+ * links of what was deleted; attendees go with their events. One transaction.
+ */
+export async function deleteCalendarEvents(
+	db: Knex,
+	key: { workspaceId: string; integrationId: string },
+	providerCalendarId: string,
+): Promise<number> {
+	return db.transaction(async (trx) => {
+		const events = await trx.raw<{ rows: Array<{ id: string }> }>(
+			`delete from calendar_events
+			 where workspace_id = ? and integration_id = ? and provider_calendar_id = ?
+			 returning id`,
+			[key.workspaceId, key.integrationId, providerCalendarId],
+		);
+		const eventIds = events.rows.map((row) => row.id);
+		if (eventIds.length) {
+			await trx.raw(
+				`delete from record_links where workspace_id = ? and subject_type = 'calendar_event'
+				   and subject_id = any(?::uuid[])`,
+				[key.workspaceId, eventIds],
+			);
+		}
+		return eventIds.length;
+	});
+}

@@ -18,7 +18,8 @@ import {
 	type GraphCalendarCursor,
 } from '../providers/microsoft/graphCalendarSource';
 import { GraphSession } from '../providers/microsoft/graphSession';
-import { readCursor, writeCursor, type SourceKey } from '../store/cursors';
+import { listCursors, readCursor, writeCursor, type SourceKey } from '../store/cursors';
+import { deleteCalendarEvents } from '../store/integrationData';
 import {
 	applyCalendarVisibility,
 	cancelUnlistedCalendarEvents,
@@ -124,6 +125,7 @@ export async function syncCalendarSources(
 	const scope = { workspaceId: ctx.workspaceId, integrationId: ctx.integrationId };
 	await applyCalendarVisibility(ctx.database.knex, scope, ctx.settings.visibility);
 	const calendars = [...new Set(ctx.settings.calendars)];
+	await pruneDeselectedCalendars(ctx, calendars);
 	for (const calendar of calendars) {
 		if (ctx.provider === 'google') {
 			addCounts(counts, await syncSource(ctx, googlePlan(ctx, calendar, options), options));
@@ -132,6 +134,51 @@ export async function syncCalendarSources(
 		}
 	}
 	return counts;
+}
+
+/** The calendar a stored cursor follows (its resolved id: `primary` becomes the address). */
+function followedCalendarId(cursor: SourceCursor | null): string | null {
+	const calendarId = (cursor as { calendarId?: unknown } | null)?.calendarId;
+	return typeof calendarId === 'string' && calendarId !== '' ? calendarId : null;
+}
+
+/**
+ * Calendars the user no longer syncs: their cursors are dropped and their events deleted (with
+ * their links), so the CRM does not keep showing meetings it no longer follows. The same calendar
+ * chosen under another name (`primary`, then its own id, as the widget lists calendars) keeps its
+ * events: only the old cursor goes. While a chosen `primary` has not been synced yet, the calendar
+ * it names is unknown, so nothing is deleted before then.
+ */
+async function pruneDeselectedCalendars(
+	ctx: SourceSyncContext,
+	chosen: readonly string[],
+): Promise<void> {
+	const sourceType = ctx.provider === 'google' ? 'google_calendar' : 'graph_calendar';
+	const cursors = (await listCursors(ctx.database.knex, ctx.workspaceId, ctx.integrationId)).filter(
+		(cursor) => cursor.sourceType === sourceType,
+	);
+	const stale = cursors.filter((cursor) => !chosen.includes(cursor.sourceId));
+	if (stale.length === 0) return;
+	const kept = new Set<string>(chosen);
+	for (const sourceId of chosen) {
+		const followed = followedCalendarId(
+			cursors.find((cursor) => cursor.sourceId === sourceId)?.cursor ?? null,
+		);
+		if (followed) kept.add(followed);
+		// `primary` not synced yet: which calendar it names is unknown until it is.
+		else if (sourceId === 'primary') return;
+	}
+	const scope = { workspaceId: ctx.workspaceId, integrationId: ctx.integrationId };
+	for (const cursor of stale) {
+		const calendarId = followedCalendarId(cursor.cursor) ?? cursor.sourceId;
+		if (!kept.has(calendarId) && !kept.has(cursor.sourceId)) {
+			await deleteCalendarEvents(ctx.database.knex, scope, calendarId);
+		}
+		await ctx.database
+			.knex('sync_cursors')
+			.where({ workspace_id: ctx.workspaceId, integration_id: ctx.integrationId, id: cursor.id })
+			.delete();
+	}
 }
 
 function googlePlan(

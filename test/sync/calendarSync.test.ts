@@ -448,6 +448,56 @@ describe('Google Calendar sync', () => {
 		await expectGoogleCalendarStored(integration, team.id);
 	});
 
+	it('a calendar no longer chosen loses its events, links and cursor; primary chosen by its own id keeps its events', async () => {
+		const team = googleCalendars()
+			.calendars()
+			.find((calendar) => calendar.accessRole === 'writer')!;
+		const integration = await createIntegration('google', {
+			...EVERYTHING,
+			calendars: ['primary', team.id],
+		});
+		await sync(integration);
+		const primaryBefore = await storedEvents(integration, googleEmail);
+		const teamBefore = await storedEvents(integration, team.id);
+		expect(primaryBefore.length).toBeGreaterThan(0);
+		expect(teamBefore.length).toBeGreaterThan(0);
+		const [person] = (await db.database
+			.knex('people')
+			.insert({ workspace_id: workspaceId, email: `team-${randomUUID()}@example.com` })
+			.returning('id')) as Array<{ id: string }>;
+		const linkTo = async (eventId: string) =>
+			db.database.knex('record_links').insert({
+				workspace_id: workspaceId,
+				subject_type: 'calendar_event',
+				subject_id: eventId,
+				record_type: 'person',
+				record_id: person!.id,
+				link_source: 'manual',
+			});
+		await linkTo(teamBefore[0]!.id);
+		await linkTo(primaryBefore[0]!.id);
+
+		// The widget saves the calendars it lists by their ids: the primary one is its address.
+		const narrowed = { ...integration, settings: { ...EVERYTHING, calendars: [googleEmail] } };
+		await sync(narrowed);
+		expect(await storedEvents(integration, team.id)).toEqual([]);
+		const primaryAfter = await storedEvents(integration, googleEmail);
+		expect(primaryAfter.map((row) => row.id).sort()).toEqual(
+			primaryBefore.map((row) => row.id).sort(),
+		);
+		const links = (await db.database
+			.knex('record_links')
+			.where({ workspace_id: workspaceId, record_id: person!.id })
+			.select('subject_id')) as Array<{ subject_id: string }>;
+		expect(links.map((link) => link.subject_id)).toEqual([primaryBefore[0]!.id]);
+		const cursors = (await db.database
+			.knex('sync_cursors')
+			.where({ integration_id: integration.id })
+			.select('source_id')) as Array<{ source_id: string }>;
+		expect(cursors.map((row) => row.source_id)).toEqual([googleEmail]);
+		expect((await sync(narrowed)).counts).toMatchObject({ fetched: 0, ...noChanges });
+	});
+
 	it('relists a calendar after its sync token expired, and cancels what the listing no longer holds', async () => {
 		const integration = await createIntegration('google', EVERYTHING);
 		await sync(integration);
@@ -793,6 +843,30 @@ describe('Microsoft 365 calendar sync', () => {
 		const stored = await storedEvents(integration, team);
 		expect(stored.map((row) => row.provider_event_id).sort()).toEqual([...teamIds].sort());
 		expect((await msSync(integration)).counts).toMatchObject({ fetched: 0, ...noChanges });
+	});
+
+	it('a second calendar no longer chosen loses its events and cursor; the default calendar stays', async () => {
+		const team = calendarId(account(), 1);
+		const integration = await createIntegration('microsoft', {
+			...EVERYTHING,
+			calendars: ['primary', team],
+		});
+		await msSync(integration);
+		const defaultBefore = (await storedEvents(integration)).filter(
+			(row) => row.provider_calendar_id !== team,
+		);
+		expect(await storedEvents(integration, team)).not.toEqual([]);
+		const narrowed = { ...integration, settings: { ...EVERYTHING, calendars: ['primary'] } };
+		await msSync(narrowed);
+		expect(await storedEvents(integration, team)).toEqual([]);
+		expect((await storedEvents(integration)).map((row) => row.id).sort()).toEqual(
+			defaultBefore.map((row) => row.id).sort(),
+		);
+		const cursors = (await db.database
+			.knex('sync_cursors')
+			.where({ integration_id: integration.id })
+			.select('source_id')) as Array<{ source_id: string }>;
+		expect(cursors.map((row) => row.source_id)).toEqual(['primary']);
 	});
 
 	it('lists the calendar again over a new window once less than half of the window lies ahead', async () => {
