@@ -314,7 +314,7 @@ describe('<crm-calendar>', function () {
 		await sendKeys({ press: 'Escape' });
 		await waitUntil(() => !dialog.open, 'Escape closes');
 		await element.updateComplete;
-		expect(root(element).activeElement).to.equal(chip);
+		expect(root(element).activeElement === chip, 'focus on the event chip').to.equal(true);
 	});
 
 	it('lists the attendees of a seeded event with their responses', async () => {
@@ -349,7 +349,9 @@ describe('<crm-calendar>', function () {
 		const dialog = root(element).querySelector<HTMLDialogElement>('dialog.create')!;
 		await waitUntil(() => dialog.open, 'create dialog opens');
 		const field = (name: string) => dialog.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
-		expect(root(element).activeElement).to.equal(field('title'));
+		expect(root(element).activeElement === field('title'), 'focus on the title field').to.equal(
+			true,
+		);
 		field('title').value = title;
 		// Far from the seed's month so the other tests keep their counts.
 		field('start').value = '2030-03-05T23:30';
@@ -447,14 +449,14 @@ describe('<crm-calendar>', function () {
 		await waitUntil(() => dialog.open);
 		const title = dialog.querySelector<HTMLInputElement>('[name="title"]')!;
 		const create = dialog.querySelector<HTMLButtonElement>('[part~="submit-button"]')!;
-		expect(root(element).activeElement).to.equal(title);
+		expect(root(element).activeElement === title, 'focus on the title').to.equal(true);
 		// Shift+Tab on the first field goes round to the last button, Tab there back to the first.
 		await sendKeys({ down: 'Shift' });
 		await sendKeys({ press: 'Tab' });
 		await sendKeys({ up: 'Shift' });
-		expect(root(element).activeElement).to.equal(create);
+		expect(root(element).activeElement === create, 'focus on the create button').to.equal(true);
 		await sendKeys({ press: 'Tab' });
-		expect(root(element).activeElement).to.equal(title);
+		expect(root(element).activeElement === title, 'focus on the title').to.equal(true);
 		for (let press = 0; press < 12; press++) {
 			await sendKeys({ press: 'Tab' });
 			const active = root(element).activeElement;
@@ -464,7 +466,7 @@ describe('<crm-calendar>', function () {
 		}
 		await sendKeys({ press: 'Escape' });
 		await waitUntil(() => !dialog.open, 'Escape closes');
-		expect(root(element).activeElement).to.equal(opener);
+		expect(root(element).activeElement === opener, 'focus back on the opener').to.equal(true);
 	});
 
 	it('folds a busy day into "+n more", which opens the day', async () => {
@@ -563,7 +565,7 @@ describe('<crm-calendar>', function () {
 	it('shows the API’s message when a token of workspace B is used on workspace A', async () => {
 		const element = await mount({ token: await tokenFor(WORKSPACE_B) });
 		const alert = root(element).querySelector('[part="error"][role="alert"]');
-		expect(alert, 'error shown').not.to.equal(null);
+		expect(alert !== null, 'error shown').to.equal(true);
 		const direct = await fetch(
 			`${API_BASE}/workspaces/${WORKSPACE_A}/integrations/google/calendar/events`,
 			{ headers: { authorization: `Bearer ${await tokenFor(WORKSPACE_B)}` } },
@@ -650,7 +652,7 @@ describe('<crm-calendar>', function () {
 		const element = await mount();
 		button(element, 'sync-button').click();
 		await waitUntil(() => statusText(element) === 'Sync started', 'sync notice', { timeout: 5000 });
-		expect(root(element).querySelector('[part="error"]')).to.equal(null);
+		expect(root(element).querySelector('[part="error"]')?.outerHTML ?? null).to.equal(null);
 	});
 
 	it('uses overridden strings and their locale', async () => {

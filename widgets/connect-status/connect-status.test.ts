@@ -81,7 +81,7 @@ describe('<crm-connect-status>', () => {
 		expect(calendar.getAttribute('aria-checked')).to.equal('true');
 		expect(mail.getAttribute('role')).to.equal('switch');
 		expect(textOf(el, '#switch-syncMail')).to.equal('Sync Gmail');
-		expect($(el, '[part=progress]')).to.equal(null);
+		expect($(el, '[part=progress]')?.outerHTML ?? null).to.equal(null);
 		await expect(el).to.be.accessible();
 	});
 
@@ -235,7 +235,9 @@ describe('<crm-connect-status>', () => {
 		expect(textOf(unconfigured, '[part=notice]')).to.equal(
 			'Email integration is not yet configured. Please contact your administrator',
 		);
-		expect(unconfigured.shadowRoot!.querySelector('[part~=connect-button]')).to.equal(null);
+		expect(
+			unconfigured.shadowRoot!.querySelector('[part~=connect-button]')?.outerHTML ?? null,
+		).to.equal(null);
 	});
 
 	it('disconnects only after the confirmation, which Escape and Cancel dismiss', async () => {
@@ -254,7 +256,7 @@ describe('<crm-connect-status>', () => {
 		await expect(el).to.be.accessible();
 		await sendKeys({ press: 'Escape' });
 		await waitFor(() => !dialog.open, 2000, 'Escape to close the dialog');
-		expect(el.shadowRoot!.activeElement).to.equal(disconnect);
+		expect(el.shadowRoot!.activeElement === disconnect, 'focus back on Disconnect').to.equal(true);
 		expect((await statusFromApi(setup))!.status).to.equal('connected');
 
 		disconnect.click();

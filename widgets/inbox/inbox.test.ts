@@ -126,7 +126,7 @@ describe('<crm-inbox>', function () {
 				rows(el).length,
 				`rows in the DOM with ${el.loadedEmails.length} loaded`,
 			).to.be.lessThan(100);
-			expect(part(el, 'error'), 'no error while paging').to.equal(null);
+			expect(part(el, 'error')?.textContent ?? null, 'no error while paging').to.equal(null);
 			if (performance.now() - started > 150_000)
 				throw new Error(`only ${el.loadedEmails.length} loaded`);
 		}
@@ -166,7 +166,7 @@ describe('<crm-inbox>', function () {
 			const el = await mount();
 			await loaded(el);
 			const row = el.shadowRoot!.getElementById(`email-${seed.hostileEmailId}`)!;
-			expect(row, 'the hostile email is the newest').not.to.equal(null);
+			expect(row !== null, 'the hostile email is the newest').to.equal(true);
 			await openEmail(el, row);
 			const frame = await until(() => part<HTMLIFrameElement>(el, 'body'), 'the email frame');
 			const sandbox = frame.getAttribute('sandbox')!;
@@ -178,7 +178,7 @@ describe('<crm-inbox>', function () {
 			await until(() => frame.contentWindow, 'the frame window');
 			await sleep(1500);
 			// Opaque origin: the page cannot reach into the frame (nor the frame into the page).
-			expect(frame.contentDocument).to.equal(null);
+			expect(frame.contentDocument === null, 'the frame document is out of reach').to.equal(true);
 			expect(globals.__crmHostileRan).to.equal(undefined);
 			expect(messages).to.deep.equal([]);
 			const foreign = await json<{ hits: number; paths: string[] }>('test-foreign');
@@ -270,7 +270,9 @@ describe('<crm-inbox>', function () {
 			() => events.length > 0 || part(el, 'detail')!.querySelector('[part~="error"]'),
 			'the reply',
 		);
-		expect(part(el, 'detail')!.querySelector('[part~="error"]')).to.equal(null);
+		expect(part(el, 'detail')!.querySelector('[part~="error"]')?.textContent ?? null).to.equal(
+			null,
+		);
 		const event = events[0]!;
 		expect(event.bubbles && event.composed).to.equal(true);
 		const detail = event.detail as { email: EmailSummary; inReplyTo: string };
@@ -594,7 +596,10 @@ describe('<crm-inbox>', function () {
 		expect(event.detail.emailId).to.equal(el.loadedEmails[1]!.id);
 		expect(event.bubbles && event.composed).to.equal(true);
 		await until(() => part(el, 'detail-header'), 'the detail');
-		expect(el.shadowRoot!.activeElement).to.equal(part(el, 'detail'));
+		expect(
+			el.shadowRoot!.activeElement === part(el, 'detail'),
+			'focus on the detail panel',
+		).to.equal(true);
 		expect(
 			el
 				.shadowRoot!.getElementById(`email-${el.loadedEmails[1]!.id}`)!
@@ -609,8 +614,10 @@ describe('<crm-inbox>', function () {
 		part(el, 'detail')!.focus();
 		await sendKeys({ press: 'Escape' });
 		await el.updateComplete;
-		expect(part(el, 'detail')).to.equal(null);
-		expect(el.shadowRoot!.activeElement).to.equal(part(el, 'list'));
+		expect(part(el, 'detail') === null, 'the detail panel is closed').to.equal(true);
+		expect(el.shadowRoot!.activeElement === part(el, 'list'), 'focus back on the list').to.equal(
+			true,
+		);
 	});
 
 	it("shows the API's message when the token is for another workspace (403)", async () => {
@@ -629,7 +636,7 @@ describe('<crm-inbox>', function () {
 		expect(body.error.code).to.equal('forbidden');
 		expect(alert.textContent).to.contain(body.error.message);
 		expect(rows(el)).to.have.length(0);
-		expect(part(el, 'retry-button')).not.to.equal(null);
+		expect(part(el, 'retry-button') !== null, 'Retry offered').to.equal(true);
 	});
 
 	it('asks the tokenProvider for a token', async () => {
