@@ -6,6 +6,16 @@ import type { Knex } from 'knex';
 
 import { forgetCursors } from './cursors';
 
+/** The links of deleted calendar events (record_links has no foreign key to its subjects). */
+async function deleteEventLinks(trx: Knex, workspaceId: string, eventIds: string[]): Promise<void> {
+	if (eventIds.length === 0) return;
+	await trx.raw(
+		`delete from record_links where workspace_id = ? and subject_type = 'calendar_event'
+		   and subject_id = any(?::uuid[])`,
+		[workspaceId, eventIds],
+	);
+}
+
 export async function deleteIntegrationData(
 	db: Knex,
 	key: { workspaceId: string; id: string },
@@ -16,13 +26,7 @@ export async function deleteIntegrationData(
 			[key.workspaceId, key.id],
 		);
 		const eventIds = events.rows.map((row) => row.id);
-		if (eventIds.length) {
-			await trx.raw(
-				`delete from record_links where workspace_id = ? and subject_type = 'calendar_event'
-				   and subject_id = any(?::uuid[])`,
-				[key.workspaceId, eventIds],
-			);
-		}
+		await deleteEventLinks(trx, key.workspaceId, eventIds);
 		const copies = await trx.raw<{ rows: Array<{ email_id: string }> }>(
 			`delete from mailbox_messages where workspace_id = ? and integration_id = ? returning email_id`,
 			[key.workspaceId, key.id],
@@ -69,13 +73,7 @@ export async function deleteCalendarEvents(
 			[key.workspaceId, key.integrationId, providerCalendarId],
 		);
 		const eventIds = events.rows.map((row) => row.id);
-		if (eventIds.length) {
-			await trx.raw(
-				`delete from record_links where workspace_id = ? and subject_type = 'calendar_event'
-				   and subject_id = any(?::uuid[])`,
-				[key.workspaceId, eventIds],
-			);
-		}
+		await deleteEventLinks(trx, key.workspaceId, eventIds);
 		return eventIds.length;
 	});
 }

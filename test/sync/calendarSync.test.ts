@@ -308,6 +308,18 @@ const noChanges = { created: 0, updated: 0, deleted: 0, failed: 0 };
 
 // ---------------------------------------------------------------- Google
 
+/** A Google integration syncing its primary calendar and a team calendar it may write to. */
+async function googleWithTeamCalendar() {
+	const team = googleCalendars()
+		.calendars()
+		.find((calendar) => calendar.accessRole === 'writer')!;
+	const integration = await createIntegration('google', {
+		...EVERYTHING,
+		calendars: ['primary', team.id],
+	});
+	return { team, integration };
+}
+
 describe('Google Calendar sync', () => {
 	it('stores the primary calendar exactly, and a second run changes nothing', async () => {
 		const integration = await createIntegration('google', EVERYTHING);
@@ -411,13 +423,7 @@ describe('Google Calendar sync', () => {
 	});
 
 	it('syncs two calendars with a cursor each', async () => {
-		const team = googleCalendars()
-			.calendars()
-			.find((calendar) => calendar.accessRole === 'writer')!;
-		const integration = await createIntegration('google', {
-			...EVERYTHING,
-			calendars: ['primary', team.id],
-		});
+		const { team, integration } = await googleWithTeamCalendar();
 		await sync(integration);
 		await expectGoogleCalendarStored(integration, googleEmail);
 		await expectGoogleCalendarStored(integration, team.id);
@@ -449,13 +455,7 @@ describe('Google Calendar sync', () => {
 	});
 
 	it('a calendar no longer chosen loses its events, links and cursor; primary chosen by its own id keeps its events', async () => {
-		const team = googleCalendars()
-			.calendars()
-			.find((calendar) => calendar.accessRole === 'writer')!;
-		const integration = await createIntegration('google', {
-			...EVERYTHING,
-			calendars: ['primary', team.id],
-		});
+		const { team, integration } = await googleWithTeamCalendar();
 		await sync(integration);
 		const primaryBefore = await storedEvents(integration, googleEmail);
 		const teamBefore = await storedEvents(integration, team.id);
