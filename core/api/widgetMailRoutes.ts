@@ -36,6 +36,7 @@ export async function emailsListRoute(call: WidgetCall<EmailsListQuery>): Promis
 		{
 			integrationId: integration.id,
 			label: query.label,
+			threadId: query.thread,
 			personId: query.person_id,
 			companyId: query.company_id,
 			direction: query.direction,

@@ -38,6 +38,7 @@ const recordType = z.enum(['person', 'company']);
 export const emailsListQuery = z.object({
 	q: z.string().max(1000).optional().describe('Words to search (subject, sender, body)'),
 	label: text(256).optional().describe('Gmail label id or Outlook folder id'),
+	thread: text(256).optional().describe('Gmail thread id or Outlook conversationId'),
 	person_id: uuid.optional(),
 	company_id: uuid.optional(),
 	direction: z.enum(['incoming', 'outgoing']).optional(),

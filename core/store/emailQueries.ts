@@ -32,6 +32,8 @@ export interface EmailFilters {
 	companyId?: string;
 	/** A mailbox holds it under this label (Gmail label id or Graph folder), exact match. */
 	label?: string;
+	/** A mailbox holds it under this provider thread id (Gmail threadId, Graph conversationId). */
+	threadId?: string;
 	direction?: MailDirection;
 	/** A mailbox of this integration holds it. */
 	integrationId?: string;
@@ -287,6 +289,14 @@ function filterConditions(workspaceId: string, filters: EmailFilters): FilterCon
 		copy.sql += ' and m.labels @> ?::jsonb';
 		copy.bindings.push(JSON.stringify([filters.label.replaceAll('\u0000', '')]));
 	}
+	if (filters.threadId !== undefined) {
+		if (typeof filters.threadId !== 'string' || filters.threadId === '') {
+			throw new QueryInputError('threadId must be a non-empty text');
+		}
+		// mailbox_messages_thread (workspace, integration, thread) finds a thread's few copies.
+		copy.sql += ' and m.provider_thread_id = ?';
+		copy.bindings.push(filters.threadId.replaceAll('\u0000', ''));
+	}
 	if (filters.direction !== undefined) {
 		if (filters.direction !== 'incoming' && filters.direction !== 'outgoing') {
 			throw new QueryInputError('direction must be incoming or outgoing');
@@ -301,7 +311,7 @@ function filterConditions(workspaceId: string, filters: EmailFilters): FilterCon
 		bindings: copy.bindings,
 	};
 	probe.push(copyProbe);
-	// With a label, direction or integration the copies may be the few rows to start from.
+	// With a label, thread, direction or integration the copies may be the few rows to start from.
 	set.push(
 		copy.bindings.length === 0
 			? copyProbe
@@ -482,7 +492,18 @@ export async function selectEmailPage(
 	let rows: SummaryRow[] = [];
 	let window = Math.max(1, options.firstPassRows ?? windowRows(limit));
 	let after: Condition | undefined; // continues after the previous window
-	for (let pass = 0; ; pass++) {
+	// A thread is one conversation's few emails: window passes would read the date order in vain,
+	// so its copies are found at once by the last pass (index mailbox_messages_thread).
+	const rare = options.threadId !== undefined;
+	if (rare) {
+		rows = await allMatches(
+			database,
+			workspaceId,
+			[...bounds, ...filters.set, ...extra],
+			limit + 1,
+		);
+	}
+	for (let pass = 0; !rare; pass++) {
 		const range = after ? [...bounds, after] : bounds;
 		const tested = [...range, ...filters.probe, ...extra];
 		// The window's last row (its edge) and the matches down to it in one statement: the edge

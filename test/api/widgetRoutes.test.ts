@@ -834,6 +834,51 @@ describe('an email two mailboxes of the workspace hold', () => {
 	});
 });
 
+describe('a thread', () => {
+	it("lists the emails of a thread the caller's mailbox holds, newest first, and only the caller's", async () => {
+		const bobIntegration = (
+			await knex('integrations').where({ workspace_id: WORKSPACE_A, user_id: 'bob' }).first('id')
+		).id as string;
+		const thread = `thread-of-three-${Date.now()}`;
+		const [first, second, third, elsewhere] = await storeEmails(
+			test.database,
+			{ workspaceId: WORKSPACE_A, integrationId: integrations.google },
+			[
+				emailRecord({ providerThreadId: thread, date: '2018-03-01T09:00:00Z' }),
+				emailRecord({ providerThreadId: thread, date: '2018-03-02T09:00:00Z' }),
+				emailRecord({ providerThreadId: thread, date: '2018-03-03T09:00:00Z' }),
+				emailRecord({ providerThreadId: `${thread}-other`, date: '2018-03-02T12:00:00Z' }),
+			],
+		);
+		// Bob's mailbox holds a copy of the middle email only, under the same thread id.
+		const secondRecord = await knex('emails').where({ id: second }).first('internet_message_id');
+		const [bobCopy] = await storeEmails(
+			test.database,
+			{ workspaceId: WORKSPACE_A, integrationId: bobIntegration },
+			[
+				emailRecord({
+					providerThreadId: thread,
+					internetMessageId: secondRecord.internet_message_id,
+					date: '2018-03-02T09:00:00Z',
+				}),
+			],
+		);
+		expect(bobCopy).toBe(second);
+		const threadOf = async (token: string, value: string) => {
+			const answer = await api('emails.list', { token, query: { thread: value, limit: '50' } });
+			expect(answer.status).toBe(200);
+			return (json(answer).items as Summary[]).map((email) => email.id);
+		};
+		expect(await threadOf(ann, thread)).toEqual([third, second, first]);
+		expect(await threadOf(ann, thread)).not.toContain(elsewhere);
+		expect(await threadOf(bob, thread)).toEqual([second]);
+		expect(await threadOf(ann, 'no-such-thread')).toEqual([]);
+		expect(
+			(await api('emails.list', { token: ann, query: { thread: 'x'.repeat(257) } })).status,
+		).toBe(400);
+	});
+});
+
 describe("another user's mail and events", () => {
 	it("are not found for Bob: read, reply, link and events all answer 404, and Bob's list holds none", async () => {
 		const [annEmail] = await allEmails('google');

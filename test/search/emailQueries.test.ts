@@ -42,7 +42,7 @@ beforeAll(async () => {
 		bodyText: 'Draft attached',
 		fromEmail: 'bob@globex.example',
 		sentAt: '2026-11-01T09:00:00Z',
-		copies: [{ integrationId: inbox, labels: ['INBOX', 'IMPORTANT'] }],
+		copies: [{ integrationId: inbox, labels: ['INBOX', 'IMPORTANT'], threadId: 'contract' }],
 		participants: [
 			{ role: 'from', address: 'bob@globex.example', personId: bob },
 			{ role: 'to', address: 'ana@acme.example' },
@@ -56,8 +56,20 @@ beforeAll(async () => {
 		to: [{ email: 'carol@initech.example', name: 'Carol' }],
 		sentAt: '2026-11-05T09:00:00Z',
 		copies: [
-			{ integrationId: inbox, labels: ['SENT'], direction: 'outgoing', isRead: true },
-			{ integrationId: second, labels: ['INBOX'], direction: 'incoming', isRead: false },
+			{
+				integrationId: inbox,
+				labels: ['SENT'],
+				threadId: 'contract',
+				direction: 'outgoing',
+				isRead: true,
+			},
+			{
+				integrationId: second,
+				labels: ['INBOX'],
+				threadId: 'contract-second',
+				direction: 'incoming',
+				isRead: false,
+			},
 		],
 		participants: [
 			{ role: 'from', address: 'ana@acme.example' },
@@ -98,7 +110,9 @@ beforeAll(async () => {
 	ids.d = await insertEmail(database, WORKSPACE, {
 		subject: 'Contract deleted',
 		sentAt: '2026-11-12T09:00:00Z',
-		copies: [{ integrationId: inbox, deletedAt: new Date('2026-11-13T00:00:00Z') }],
+		copies: [
+			{ integrationId: inbox, threadId: 'contract', deletedAt: new Date('2026-11-13T00:00:00Z') },
+		],
 	});
 	await insertLink(database, WORKSPACE, {
 		subjectType: 'email',
@@ -176,6 +190,25 @@ it('filters by label, direction and integration on the same live mailbox copy', 
 	expect(await listed({ integrationId: inbox, label: 'SENT', direction: 'outgoing' })).toEqual([
 		'b',
 	]);
+});
+
+it('filters by thread id on a live mailbox copy, with the copy of the same integration', async () => {
+	// d is in the thread too, but its only copy is deleted.
+	expect(await listed({ threadId: 'contract' })).toEqual(['b', 'a']);
+	expect(await listed({ threadId: 'contract', integrationId: inbox })).toEqual(['b', 'a']);
+	expect(await listed({ threadId: 'contract', integrationId: second })).toEqual([]);
+	expect(await listed({ threadId: 'contract-second', integrationId: second })).toEqual(['b']);
+	expect(await listed({ threadId: 'contract', from: '2026-11-02' })).toEqual(['b']);
+	expect(await listed({ threadId: 'Contract' })).toEqual([]);
+	const first = await listEmails(test.database, WORKSPACE, { threadId: 'contract', limit: 1 });
+	expect(first.items.map((item) => name(item.id))).toEqual(['b']);
+	const rest = await listEmails(test.database, WORKSPACE, {
+		threadId: 'contract',
+		limit: 1,
+		cursor: first.nextCursor,
+	});
+	expect(rest.items.map((item) => name(item.id))).toEqual(['a']);
+	expect(rest.nextCursor).toBeNull();
 });
 
 it('filters by date range (from inclusive, to exclusive; a date alone covers its day)', async () => {
@@ -306,6 +339,9 @@ it('refuses unusable filters with a message', async () => {
 	await expect(
 		listEmails(test.database, WORKSPACE, { direction: 'sideways' as never }),
 	).rejects.toThrow(QueryInputError);
+	await expect(listEmails(test.database, WORKSPACE, { threadId: '' })).rejects.toThrow(
+		QueryInputError,
+	);
 });
 
 describe('keyset paging', () => {

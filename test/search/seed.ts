@@ -60,6 +60,8 @@ export async function insertPerson(
 export interface CopyInput {
 	integrationId: string;
 	labels?: string[];
+	/** provider_thread_id of the copy. */
+	threadId?: string | null;
 	direction?: 'incoming' | 'outgoing';
 	isRead?: boolean;
 	deletedAt?: Date | null;
@@ -108,6 +110,7 @@ export async function insertEmail(
 				email_id: emailId,
 				integration_id: copy.integrationId,
 				provider_message_id: randomUUID(),
+				provider_thread_id: copy.threadId ?? null,
 				labels: JSON.stringify(copy.labels ?? ['INBOX']),
 				direction: copy.direction ?? 'incoming',
 				is_read: copy.isRead ?? false,
