@@ -18,6 +18,8 @@ import type {
 } from './inbox.types';
 
 const PAGE_SIZE = 200;
+/** Emails of the open email's thread read from the API. */
+const THREAD_SIZE = 50;
 /** Rows before the end of what is loaded at which the next page is fetched. */
 const PREFETCH_ROWS = 40;
 
@@ -267,6 +269,27 @@ export class CrmInbox extends CrmWidgetElement {
 		args: () => [this.selectedId] as const,
 	});
 
+	/**
+	 * The open email's thread from the API: the list holds only the pages loaded so far, which may
+	 * not reach a thread's older emails. Answered with its thread id, so a late answer for another
+	 * email is never shown.
+	 */
+	readonly #threadTask = new Task(this, {
+		task: async ([thread, provider], { signal }) => {
+			if (!thread) return initialState;
+			const page = await this.client.call<EmailPage>('emails.list', {
+				provider,
+				signal,
+				query: { thread, limit: THREAD_SIZE },
+			});
+			return { thread, items: page.items };
+		},
+		args: () => {
+			const open = this.#detailTask.value;
+			return [open ? threadOf(open) : null, this.provider, this.reload] as const;
+		},
+	});
+
 	readonly #pickerTask = new Task(this, {
 		task: async ([q], { signal }) => {
 			if (!q.trim()) return initialState;
@@ -389,7 +412,11 @@ export class CrmInbox extends CrmWidgetElement {
 	/** Opens one email in the detail panel and moves focus there. */
 	async select(index: number) {
 		const email = this.items[index];
-		if (!email) return;
+		if (email) await this.#open(email, index);
+	}
+
+	/** Opens an email of the list (at `index`) or of the thread only (index -1). */
+	async #open(email: EmailSummary, index: number) {
 		this.active = index;
 		this.selectedId = email.id;
 		this.links = email.links;
@@ -402,6 +429,12 @@ export class CrmInbox extends CrmWidgetElement {
 		if (!email.isRead) void this.#setRead(email.id, true, { quiet: true });
 		await this.updateComplete;
 		this.#detailElement?.focus();
+	}
+
+	/** A thread entry: opened as the list's row when the list has it (its read state is current). */
+	#openListedOrNot(email: EmailSummary) {
+		const index = this.items.findIndex((item) => item.id === email.id);
+		void this.#open(this.items[index] ?? email, index);
 	}
 
 	async #closeDetail() {
@@ -632,10 +665,15 @@ export class CrmInbox extends CrmWidgetElement {
 
 	#renderEmail(email: EmailDetail) {
 		const thread = threadOf(email);
+		// Until the API answers, the thread's emails the list has loaded (nothing flickers).
+		const fetched = this.#threadTask.value;
 		const others = thread
-			? this.items
-					.filter((other) => other.id !== email.id && threadOf(other) === thread)
-					.slice(0, 20)
+			? (fetched?.thread === thread
+					? fetched.items
+					: this.items.filter((other) => threadOf(other) === thread)
+				)
+					.filter((other) => other.id !== email.id)
+					.slice(0, THREAD_SIZE)
 			: [];
 		const dark =
 			this.theme === 'dark' ||
@@ -680,7 +718,7 @@ export class CrmInbox extends CrmWidgetElement {
 							${others.map(
 								(other) =>
 									html`<li>
-										<button part="button" @click=${() => this.select(this.items.indexOf(other))}>
+										<button part="button" @click=${() => this.#openListedOrNot(other)}>
 											${other.from?.name || other.from?.email || ''} · ${shortDate(other.sentAt)} ·
 											${other.snippet ?? other.subject ?? ''}
 										</button>

@@ -288,6 +288,34 @@ describe('<crm-inbox>', function () {
 		await until(() => part(el, 'thread')?.textContent?.includes(text), 'the reply in the thread');
 	});
 
+	it('shows the thread from the API: an older email far beyond the loaded pages, which opens from there', async () => {
+		const el = await mount();
+		await loaded(el);
+		// The seed puts message 9001 (some 9,000 rows down) in the thread of messages 1 and 2.
+		const newest = el.loadedEmails.find((email) => email.snippet?.startsWith('Message 1 about'));
+		expect(Boolean(newest), 'message 1 is loaded').to.equal(true);
+		expect(
+			el.loadedEmails.some((email) => email.snippet?.startsWith('Message 9001 about')),
+		).to.equal(false);
+		await openEmail(el, el.shadowRoot!.getElementById(`email-${newest!.id}`)!);
+		const older = await until(
+			() =>
+				[...(part(el, 'thread')?.querySelectorAll('button') ?? [])].find((button) =>
+					button.textContent?.includes('Message 9001 about'),
+				),
+			'message 9001 in the thread',
+		);
+		const entries = part(el, 'thread')!.textContent!;
+		expect(entries.includes('Message 2 about')).to.equal(true);
+		expect(entries.includes('Message 1 about')).to.equal(false);
+		older.click();
+		await until(
+			() => part(el, 'detail-header')?.textContent?.includes('#9001'),
+			'message 9001 opened',
+		);
+		expect(part(el, 'thread')!.textContent!.includes('Message 1 about')).to.equal(true);
+	});
+
 	it('marks an unread email read when it is opened (click or Enter), and unread again from Mark as unread', async () => {
 		// Marking goes through the provider (the emulator), which knows only the messages it holds:
 		// send one through the API and mark it unread there, as a new email would arrive.
