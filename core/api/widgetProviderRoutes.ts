@@ -227,11 +227,11 @@ const DETAIL_ONLY = [
 	'participants',
 ] as const;
 
-/** The summary part of an email detail (no bodies, no headers). */
-function summaryOf(detail: EmailDetail): EmailSummary {
+/** An email detail answered as a summary (no bodies, no headers), as the caller's mailbox holds it. */
+function answeredEmail(detail: EmailDetail, integration: IntegrationView): EmailSummary {
 	const summary: Partial<EmailDetail> = { ...detail };
 	for (const key of DETAIL_ONLY) delete summary[key];
-	return summary as EmailSummary;
+	return asSeenBy(summary as EmailSummary, integration.id);
 }
 
 /** Stores a message the caller's mailbox sent as the mail sync would, links it, reads it back. */
@@ -271,7 +271,7 @@ async function storeSent(
 		: null;
 	if (!detail)
 		throw new ApiError(502, 'provider_error', 'The message was sent but could not be read back');
-	return asSeenBy(summaryOf(detail), integration.id);
+	return answeredEmail(detail, integration);
 }
 
 async function gmailSentRecord(
@@ -421,8 +421,7 @@ export async function emailsReadRoute(
 	);
 	if (!copies.length) throw new ApiError(404, 'not_found', 'Email not found');
 	const toChange = copies.filter((copy) => copy.isRead !== read);
-	if (!toChange.length)
-		return { status: 200, body: { email: asSeenBy(summaryOf(email), integration.id) } };
+	if (!toChange.length) return { status: 200, body: { email: answeredEmail(email, integration) } };
 
 	const requester = requesterFor(call, integration);
 	const endpoints = call.context.apps.endpoints;
@@ -471,7 +470,7 @@ export async function emailsReadRoute(
 	});
 	const stored = await getEmail(database, workspaceId, email.id);
 	if (!stored) throw new ApiError(404, 'not_found', 'Email not found');
-	return { status: 200, body: { email: asSeenBy(summaryOf(stored), integration.id) } };
+	return { status: 200, body: { email: answeredEmail(stored, integration) } };
 }
 
 // ---------------------------------------------------------------- events

@@ -284,6 +284,8 @@ function filterStyleNodes(container: Container<ChildNode>): void {
  * load or close the element: a sheet that still holds `<` after filtering is dropped whole.
  */
 function safeStyleSheet(html: string): string {
+	// Most mail has no sheet: spare it a second parse.
+	if (!/<style/i.test(html)) return '';
 	const sheets = styleSheetsOf(html);
 	if (sheets.trim() === '' || sheets.length > MAX_STYLE_SHEET_CHARS) return '';
 	let root: postcss.Root;

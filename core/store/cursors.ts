@@ -117,6 +117,11 @@ export async function listCursors(
 	}));
 }
 
+/** Forgets one source's cursor (a source no longer chosen). */
+export async function forgetCursor(db: Knex, key: SourceKey): Promise<number> {
+	return await db(TABLE).where(keyOf(key)).delete();
+}
+
 /**
  * Forgets an integration's cursors (all, or one source type), so that its next sync relists from
  * the horizon: how a blocklist removal or a manual full resync brings back what was skipped.

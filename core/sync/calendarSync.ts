@@ -18,7 +18,13 @@ import {
 	type GraphCalendarCursor,
 } from '../providers/microsoft/graphCalendarSource';
 import { GraphSession } from '../providers/microsoft/graphSession';
-import { listCursors, readCursor, writeCursor, type SourceKey } from '../store/cursors';
+import {
+	forgetCursor,
+	listCursors,
+	readCursor,
+	writeCursor,
+	type SourceKey,
+} from '../store/cursors';
 import { deleteCalendarEvents } from '../store/integrationData';
 import {
 	applyCalendarVisibility,
@@ -174,10 +180,7 @@ async function pruneDeselectedCalendars(
 		if (!kept.has(calendarId) && !kept.has(cursor.sourceId)) {
 			await deleteCalendarEvents(ctx.database.knex, scope, calendarId);
 		}
-		await ctx.database
-			.knex('sync_cursors')
-			.where({ workspace_id: ctx.workspaceId, integration_id: ctx.integrationId, id: cursor.id })
-			.delete();
+		await forgetCursor(ctx.database.knex, cursor);
 	}
 }
 

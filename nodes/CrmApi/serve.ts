@@ -54,10 +54,6 @@ function headersOf(request: WebhookRequest): ApiRequest['headers'] {
 	return headers;
 }
 
-function headerText(value: string | string[] | undefined): string | undefined {
-	return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function errorAnswer(status: number, code: string, message: string): ApiResponse {
 	return { status, body: { error: { code, message } } };
 }
@@ -316,7 +312,7 @@ export async function serveApiRequest(this: IWebhookFunctions): Promise<IWebhook
 		if (!response.headersSent) {
 			write(response, served.answer, {
 				method: request.method.toUpperCase(),
-				acceptEncoding: headerText(request.headers['accept-encoding']),
+				acceptEncoding: request.headers['accept-encoding'],
 			});
 		}
 	} catch (error) {
